@@ -1,0 +1,106 @@
+package dev.layercake.backup;
+
+import dev.layercake.model.BuildInfo;
+import dev.layercake.model.ImageEntry;
+import dev.layercake.model.KubernetesSection;
+import dev.layercake.model.SourceSection;
+import dev.layercake.progress.ProgressListener;
+import dev.layercake.store.ReleaseStore;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The state of one backup as it flows through the steps. Steps run one after the other on one thread;
+ * each fills its own section. Image candidates are collected from every step (given, found in sources,
+ * used by live workloads) and resolved by the image step, which runs last.
+ */
+public final class BackupContext {
+
+    private final BackupRequest request;
+    private final ReleaseStore store;
+    private final ProgressListener listener;
+    private final Map<String, String> env;
+    private BuildInfo build;
+    private String release;
+    private SourceSection source;
+    private KubernetesSection kubernetes = KubernetesSection.empty();
+    private List<ImageEntry> images = List.of();
+    private final Map<String, List<String>> imageCandidates = new LinkedHashMap<>();
+
+    public BackupContext(BackupRequest request, ReleaseStore store, ProgressListener listener, Map<String, String> env) {
+        this.request = request;
+        this.store = store;
+        this.listener = listener;
+        this.env = env;
+    }
+
+    public BackupRequest request() {
+        return request;
+    }
+
+    public ReleaseStore store() {
+        return store;
+    }
+
+    public ProgressListener listener() {
+        return listener;
+    }
+
+    /** The process environment (or a test's stand-in): CI variables, key variables. */
+    public Map<String, String> env() {
+        return env;
+    }
+
+    public BuildInfo build() {
+        return build;
+    }
+
+    public void build(BuildInfo build) {
+        this.build = build;
+    }
+
+    public String release() {
+        return release;
+    }
+
+    public void release(String release) {
+        this.release = release;
+    }
+
+    public SourceSection source() {
+        return source;
+    }
+
+    public void source(SourceSection source) {
+        this.source = source;
+    }
+
+    public KubernetesSection kubernetes() {
+        return kubernetes;
+    }
+
+    public void kubernetes(KubernetesSection kubernetes) {
+        this.kubernetes = kubernetes;
+    }
+
+    public List<ImageEntry> images() {
+        return images;
+    }
+
+    public void images(List<ImageEntry> images) {
+        this.images = List.copyOf(images);
+    }
+
+    /** Adds an image to pin, with where it was found ("option", "Dockerfile:3", "Deployment ns/web"). */
+    public void addImageCandidate(String ref, String foundIn) {
+        imageCandidates.computeIfAbsent(ref, r -> new ArrayList<>()).add(foundIn);
+    }
+
+    /** Image references to resolve, in the order found, each with where it was found. */
+    public Map<String, List<String>> imageCandidates() {
+        return imageCandidates;
+    }
+}

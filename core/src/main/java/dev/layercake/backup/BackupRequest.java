@@ -1,0 +1,23 @@
+package dev.layercake.backup;
+
+import dev.layercake.model.BuildInfo;
+import dev.layercake.store.StoreLocation;
+
+import java.util.Objects;
+
+/**
+ * Everything one backup needs. Immutable. {@code release} may be null (derived from the build);
+ * {@code build} holds explicit overrides of what the CI environment says (null fields: detect).
+ */
+public record BackupRequest(StoreLocation store, String app, String release, SourceOptions source, BuildInfo build,
+                            ImageOptions images, KubernetesOptions kubernetes, FreezeOptions freeze) {
+
+    public BackupRequest {
+        Objects.requireNonNull(store, "store");
+        source = source == null ? SourceOptions.defaults() : source;
+        build = build == null ? new BuildInfo(null, null, null, null, null, null) : build;
+        images = images == null ? ImageOptions.defaults() : images;
+        kubernetes = kubernetes == null ? KubernetesOptions.disabled() : kubernetes;
+        freeze = freeze == null ? FreezeOptions.none() : freeze;
+    }
+}

@@ -1,0 +1,14 @@
+package dev.layercake.backup;
+
+import java.util.List;
+
+/** The steps after source capture, in order: Kubernetes first (it finds workload images), images last. */
+public final class BackupSteps {
+
+    private BackupSteps() {
+    }
+
+    public static List<BackupStep> defaults() {
+        return List.of();
+    }
+}

@@ -1,0 +1,36 @@
+package dev.layercake.backup;
+
+import dev.layercake.LayercakeException;
+
+import java.util.List;
+
+/**
+ * Where the application lives in the cluster. Capture runs when at least one namespace is given.
+ * {@code secrets}: encrypt (needs a key), plain (explicit opt-in) or skip.
+ */
+public record KubernetesOptions(String kubeconfig, String context, List<String> namespaces, List<String> selectors,
+                                String secrets, String encryptionKeyFile, String encryptionKeyEnv) {
+
+    public static final String ENCRYPT = "encrypt";
+    public static final String PLAIN = "plain";
+    public static final String SKIP = "skip";
+    public static final String DEFAULT_KEY_ENV = "LAYERCAKE_ENCRYPTION_KEY";
+
+    public KubernetesOptions {
+        namespaces = namespaces == null ? List.of() : List.copyOf(namespaces);
+        selectors = selectors == null ? List.of() : List.copyOf(selectors);
+        secrets = secrets == null || secrets.isBlank() ? ENCRYPT : secrets;
+        if (!List.of(ENCRYPT, PLAIN, SKIP).contains(secrets)) {
+            throw LayercakeException.usage("--secrets '" + secrets + "' is not one of encrypt, plain, skip");
+        }
+        encryptionKeyEnv = encryptionKeyEnv == null || encryptionKeyEnv.isBlank() ? DEFAULT_KEY_ENV : encryptionKeyEnv;
+    }
+
+    public boolean enabled() {
+        return !namespaces.isEmpty();
+    }
+
+    public static KubernetesOptions disabled() {
+        return new KubernetesOptions(null, null, List.of(), List.of(), ENCRYPT, null, null);
+    }
+}

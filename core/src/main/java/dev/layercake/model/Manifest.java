@@ -1,0 +1,66 @@
+package dev.layercake.model;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The release manifest: the artifact set tied to its build. Written last, once, never rewritten; its
+ * sha256 is the release's identity ({@code manifestDigest}). The JSON Schema is
+ * {@code core/src/main/resources/schema/manifest-v1.schema.json}.
+ */
+@JsonPropertyOrder({"schemaVersion", "app", "release", "createdAt", "tool", "build", "source", "images", "kubernetes"})
+public record Manifest(
+        int schemaVersion,
+        String app,
+        String release,
+        String createdAt,
+        ToolInfo tool,
+        BuildInfo build,
+        SourceSection source,
+        List<ImageEntry> images,
+        KubernetesSection kubernetes) {
+
+    public static final int SCHEMA_VERSION = 1;
+
+    public Manifest {
+        images = images == null ? List.of() : List.copyOf(images);
+        kubernetes = kubernetes == null ? KubernetesSection.empty() : kubernetes;
+    }
+
+    /**
+     * Every blob this release names, by digest, each once: source files, the git bundle, image content
+     * and Kubernetes objects. Verify re-hashes these; garbage collection keeps them.
+     */
+    public Map<Digest, String> referencedBlobs() {
+        Map<Digest, String> blobs = new LinkedHashMap<>();
+        if (source != null) {
+            for (SourceFile f : source.files()) {
+                blobs.putIfAbsent(f.digest(), "source file " + f.path());
+            }
+            if (source.bundle() != null) {
+                blobs.putIfAbsent(source.bundle().digest(), "git bundle of " + source.commit());
+            }
+        }
+        for (ImageEntry image : images) {
+            addImageBlobs(image, blobs);
+        }
+        for (KubernetesResource r : kubernetes.resources()) {
+            blobs.putIfAbsent(r.digest(), "kubernetes " + r.kind() + " "
+                    + (r.namespace() == null ? "" : r.namespace() + "/") + r.name());
+        }
+        return blobs;
+    }
+
+    private static void addImageBlobs(ImageEntry image, Map<Digest, String> blobs) {
+        for (BlobRef b : image.blobs()) {
+            blobs.putIfAbsent(b.digest(), "image " + image.ref() + " blob " + b.digest().shortHex()
+                    + (b.mediaType() == null ? "" : " (" + b.mediaType() + ")"));
+        }
+        for (ImageEntry referrer : image.referrers()) {
+            addImageBlobs(referrer, blobs);
+        }
+    }
+}

@@ -1,0 +1,6 @@
+package dev.layercake.options;
+
+/** The shape of an option's value, so every front door parses it the same way. */
+public enum OptionType {
+    STRING, BOOLEAN, LIST, INTEGER, DATE
+}

@@ -1,0 +1,126 @@
+package dev.layercake.options;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The one vocabulary of options, shared by the CLI ({@code --kebab-case}), the Jenkins steps
+ * (camelCase parameters) and the Tekton Tasks (kebab-case params). Front doors are tested against
+ * this list, so a name cannot drift in one of them.
+ *
+ * <p>Repeatable CLI flags take the singular ({@code --image a --image b}); Jenkins and Tekton take a list
+ * under the canonical name ({@code images: ['a', 'b']}).
+ */
+public enum Vocabulary {
+
+    APP("app", null, OptionType.STRING, "Application name; releases are grouped by it.", null, "backup", "restore", "freeze", "list", "show", "verify", "diff", "prune"),
+    RELEASE("release", null, OptionType.STRING, "Release id. Default: from the build (job + number), else time + short commit.", null, "backup", "restore", "freeze", "show", "verify", "diff"),
+    STORE("store", null, OptionType.STRING, "Release store: a folder, file:///folder or s3://bucket/prefix.", null, "backup", "restore", "freeze", "list", "show", "verify", "diff", "prune", "gc"),
+    S3_ENDPOINT("s3Endpoint", null, OptionType.STRING, "S3 endpoint URL for S3-compatible stores.", null, "backup", "restore", "freeze", "list", "show", "verify", "diff", "prune", "gc"),
+    S3_REGION("s3Region", null, OptionType.STRING, "S3 region (default: the AWS chain's, else us-east-1).", null, "backup", "restore", "freeze", "list", "show", "verify", "diff", "prune", "gc"),
+    S3_PATH_STYLE("s3PathStyle", null, OptionType.BOOLEAN, "Use path-style S3 requests (most S3-compatible stores).", "false", "backup", "restore", "freeze", "list", "show", "verify", "diff", "prune", "gc"),
+
+    SOURCE("source", null, OptionType.STRING, "Git checkout folder or remote URL to capture.", ".", "backup"),
+    REF("ref", null, OptionType.STRING, "Commit, branch or tag to capture (default HEAD).", "HEAD", "backup"),
+    INCLUDE("include", "--include", OptionType.LIST, "Extra glob of files to capture (repeatable).", null, "backup"),
+    EXCLUDE("exclude", "--exclude", OptionType.LIST, "Glob of files not to capture (repeatable).", null, "backup"),
+    GIT_BUNDLE("gitBundle", null, OptionType.BOOLEAN, "Also store the whole commit as a git bundle.", "false", "backup"),
+
+    BUILD_SYSTEM("buildSystem", null, OptionType.STRING, "CI system: jenkins, tekton or cli (default: detected).", null, "backup"),
+    BUILD_JOB("buildJob", null, OptionType.STRING, "Build job name (default: from the CI environment).", null, "backup"),
+    BUILD_NUMBER("buildNumber", null, OptionType.STRING, "Build number (default: from the CI environment).", null, "backup"),
+    BUILD_URL("buildUrl", null, OptionType.STRING, "Build URL (default: from the CI environment).", null, "backup"),
+    TRIGGERED_BY("triggeredBy", null, OptionType.STRING, "Who or what started the build.", null, "backup"),
+
+    IMAGES("images", "--image", OptionType.LIST, "Image reference to pin and copy (repeatable).", null, "backup"),
+    IMAGE_MODE("imageMode", null, OptionType.STRING, "copy (default), digest-only or none.", "copy", "backup"),
+    IMAGE_TARGET("imageTarget", null, OptionType.STRING, "Backup registry/prefix to copy images to, besides the store.", null, "backup"),
+    INSECURE_REGISTRY("insecureRegistry", "--insecure-registry", OptionType.LIST, "Registry host:port reached over plain HTTP (repeatable).", null, "backup", "restore", "verify"),
+
+    NAMESPACE("namespace", "--namespace", OptionType.LIST, "Namespace of the application (repeatable).", null, "backup"),
+    SELECTOR("selector", "--selector", OptionType.LIST, "Label selector of the application (repeatable, OR-ed). Default app.kubernetes.io/part-of=<app>.", null, "backup"),
+    KUBECONFIG("kubeconfig", null, OptionType.STRING, "Kubeconfig file (default: KUBECONFIG, ~/.kube/config or in-cluster).", null, "backup", "restore", "diff"),
+    CONTEXT("context", null, OptionType.STRING, "Kubeconfig context (default: current).", null, "backup", "restore", "diff"),
+    SECRETS("secrets", null, OptionType.STRING, "Secrets: encrypt (default, needs a key), plain or skip.", "encrypt", "backup"),
+    ENCRYPTION_KEY_FILE("encryptionKeyFile", null, OptionType.STRING, "File with the 32-byte AES-256 key (raw or base64).", null, "backup", "restore"),
+    ENCRYPTION_KEY_ENV("encryptionKeyEnv", null, OptionType.STRING, "Environment variable holding the base64 AES-256 key.", "LAYERCAKE_ENCRYPTION_KEY", "backup", "restore"),
+
+    FREEZE("freeze", null, OptionType.BOOLEAN, "Freeze the release as the last step of the backup.", "false", "backup"),
+    RETAIN_UNTIL("retainUntil", null, OptionType.DATE, "Freeze: keep until this date (YYYY-MM-DD or ISO instant).", null, "backup", "freeze"),
+    LEGAL_HOLD("legalHold", null, OptionType.BOOLEAN, "Freeze: apply a legal hold instead of a retention date.", "false", "backup", "freeze"),
+    SIGNING_KEY("signingKey", null, OptionType.STRING, "PEM private key (ECDSA P-256 or Ed25519) to sign the manifest.", null, "backup"),
+    PUBLIC_KEY("publicKey", null, OptionType.STRING, "PEM public key to check the manifest signature.", null, "verify"),
+
+    SOURCES_TO("sourcesTo", null, OptionType.STRING, "Restore the captured files into this folder.", null, "restore"),
+    IMAGES_TO("imagesTo", null, OptionType.STRING, "Push the release's images to this registry/prefix.", null, "restore"),
+    IMAGES_FROM("imagesFrom", null, OptionType.STRING, "Point restored workloads at images in this registry/prefix.", null, "restore"),
+    PIN_IMAGES("pinImages", null, OptionType.BOOLEAN, "Rewrite workload images to the release's digests.", "false", "restore"),
+    NAMESPACE_MAPPING("namespaceMapping", "--namespace-mapping", OptionType.LIST, "old=new namespace mapping (repeatable).", null, "restore"),
+    EXISTING("existing", null, OptionType.STRING, "Objects that exist: skip (default), update or fail.", "skip", "restore"),
+    DRY_RUN("dryRun", null, OptionType.BOOLEAN, "Print the plan without changing anything.", "false", "restore", "prune", "gc"),
+
+    KEEP("keep", null, OptionType.INTEGER, "Prune: keep the newest N releases.", null, "prune"),
+    OLDER_THAN("olderThan", null, OptionType.STRING, "Prune: only releases older than this (e.g. 30d, 12h).", null, "prune"),
+    GRACE("grace", null, OptionType.STRING, "GC: never collect blobs younger than this (default 24h).", "24h", "gc"),
+
+    JSON("json", null, OptionType.BOOLEAN, "Print machine-readable JSON on stdout.", "false",
+            "backup", "restore", "freeze", "list", "show", "verify", "diff", "prune", "gc");
+
+    private final String name;
+    private final String cliFlag;
+    private final OptionType type;
+    private final String description;
+    private final String defaultValue;
+    private final Set<String> commands;
+
+    Vocabulary(String name, String cliFlag, OptionType type, String description, String defaultValue, String... commands) {
+        this.name = name;
+        this.cliFlag = cliFlag == null ? "--" + kebab(name) : cliFlag;
+        this.type = type;
+        this.description = description;
+        this.defaultValue = defaultValue;
+        this.commands = Set.of(commands);
+    }
+
+    /** The canonical name: the Jenkins step parameter. */
+    public String jenkinsName() {
+        return name;
+    }
+
+    /** The Tekton Task param name. */
+    public String tektonName() {
+        return kebab(name);
+    }
+
+    /** The CLI flag, with its dashes. */
+    public String cliFlag() {
+        return cliFlag;
+    }
+
+    public OptionType type() {
+        return type;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** The default as text, or null when there is none. */
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public boolean appliesTo(String command) {
+        return commands.contains(command);
+    }
+
+    public static List<Vocabulary> forCommand(String command) {
+        return Arrays.stream(values()).filter(v -> v.appliesTo(command)).toList();
+    }
+
+    static String kebab(String camel) {
+        return camel.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,434 @@
+package dev.layercake.source;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.layercake.LayercakeException;
+import dev.layercake.backup.SourceOptions;
+import dev.layercake.model.BlobRef;
+import dev.layercake.model.ImageReference;
+import dev.layercake.model.SourceFile;
+import dev.layercake.model.SourceSection;
+import dev.layercake.progress.ProgressListener;
+import dev.layercake.store.ReleaseStore;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.api.errors.InvalidRemoteException;
+import org.eclipse.jgit.api.errors.TransportException;
+import org.eclipse.jgit.errors.RepositoryNotFoundException;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.NullProgressMonitor;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectLoader;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.transport.BundleWriter;
+import org.eclipse.jgit.treewalk.TreeWalk;
+import org.eclipse.jgit.treewalk.filter.PathFilter;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+
+/**
+ * A git repository at one commit: a local checkout (any folder inside it; only that folder is captured)
+ * or a remote URL cloned bare into a temporary folder. Files are read from the commit's tree, never from
+ * the working tree, so what is stored is exactly what was committed.
+ */
+public final class GitSource implements AutoCloseable {
+
+    /** YAML and other files are read into memory for classification only up to this size. */
+    private static final long MAX_CLASSIFY_BYTES = 1 << 20;
+
+    private final Repository repository;
+    private final String repoDescription;
+    private final String ref;
+    private final RevCommit commit;
+    private final String subPath;
+    private final boolean dirty;
+    private final Path tempClone;
+    private final ProgressListener listener;
+
+    private GitSource(Repository repository, String repoDescription, String ref, RevCommit commit, String subPath,
+                      boolean dirty, Path tempClone, ProgressListener listener) {
+        this.repository = repository;
+        this.repoDescription = repoDescription;
+        this.ref = ref;
+        this.commit = commit;
+        this.subPath = subPath;
+        this.dirty = dirty;
+        this.tempClone = tempClone;
+        this.listener = listener;
+    }
+
+    public static GitSource open(SourceOptions options, ProgressListener listener) {
+        String source = options.source();
+        String ref = options.ref() == null ? Constants.HEAD : options.ref();
+        if (isRemote(source)) {
+            return openRemote(source, ref, listener);
+        }
+        Path dir = Path.of(source).toAbsolutePath().normalize();
+        if (!Files.isDirectory(dir)) {
+            throw LayercakeException.usage("--source '" + source + "' is not a folder or a git URL");
+        }
+        FileRepositoryBuilder builder = new FileRepositoryBuilder().readEnvironment().findGitDir(dir.toFile()).setMustExist(true);
+        if (builder.getGitDir() == null) {
+            throw LayercakeException.usage("--source '" + source + "' is not inside a git repository (no .git found in it or above it)");
+        }
+        Repository repo;
+        try {
+            repo = builder.build();
+        } catch (RepositoryNotFoundException e) {
+            throw LayercakeException.usage("--source '" + source + "' is not inside a git repository");
+        } catch (IOException e) {
+            throw new LayercakeException(LayercakeException.Kind.FAILED, "cannot open the git repository at " + source + ": " + e.getMessage(), e);
+        }
+        try {
+            Path top = repo.isBare() ? dir : repo.getWorkTree().toPath().toAbsolutePath().normalize();
+            String sub = top.equals(dir) ? null : top.relativize(dir).toString().replace('\\', '/');
+            RevCommit commit = resolve(repo, ref, source);
+            boolean dirty = false;
+            if (!repo.isBare() && options.ref() == null) {
+                // The working tree only matters when capturing what is checked out.
+                try (Git git = new Git(repo)) {
+                    var status = git.status();
+                    if (sub != null) {
+                        status.addPath(sub);
+                    }
+                    dirty = !status.call().isClean();
+                }
+                if (dirty) {
+                    listener.warn("the working tree at " + dir + " has uncommitted changes; they are NOT captured (files come from commit "
+                            + commit.getName().substring(0, 12) + "); the manifest records dirty: true");
+                }
+            }
+            return new GitSource(repo, top.toString(), ref, commit, sub, dirty, null, listener);
+        } catch (GitAPIException e) {
+            repo.close();
+            throw new LayercakeException(LayercakeException.Kind.FAILED, "cannot read the status of " + source + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            repo.close();
+            throw e;
+        }
+    }
+
+    private static GitSource openRemote(String url, String ref, ProgressListener listener) {
+        Path tmp;
+        try {
+            tmp = Files.createTempDirectory("layercake-clone-");
+        } catch (IOException e) {
+            throw new LayercakeException(LayercakeException.Kind.FAILED, "cannot create a temporary folder: " + e.getMessage(), e);
+        }
+        listener.info("cloning " + redact(url));
+        try {
+            Git git = Git.cloneRepository().setURI(url).setBare(true).setDirectory(tmp.toFile())
+                    .setCloneAllBranches(true).setProgressMonitor(NullProgressMonitor.INSTANCE).call();
+            Repository repo = git.getRepository();
+            RevCommit commit = resolve(repo, ref, redact(url));
+            return new GitSource(repo, redact(url), ref, commit, null, false, tmp, listener);
+        } catch (InvalidRemoteException | TransportException e) {
+            deleteTree(tmp);
+            throw new LayercakeException(LayercakeException.Kind.UNAVAILABLE, "cannot clone " + redact(url) + ": "
+                    + redact(String.valueOf(e.getMessage())), e);
+        } catch (GitAPIException e) {
+            deleteTree(tmp);
+            throw new LayercakeException(LayercakeException.Kind.FAILED, "cannot clone " + redact(url) + ": " + redact(String.valueOf(e.getMessage())), e);
+        } catch (RuntimeException e) {
+            deleteTree(tmp);
+            throw e;
+        }
+    }
+
+    private static RevCommit resolve(Repository repo, String ref, String where) {
+        try {
+            ObjectId id = repo.resolve(ref + "^{commit}");
+            if (id == null && !ref.startsWith("refs/")) {
+                id = repo.resolve("refs/remotes/origin/" + ref + "^{commit}");
+            }
+            if (id == null) {
+                throw LayercakeException.notFound("unknown ref '" + ref + "' in " + where
+                        + (Constants.HEAD.equals(ref) ? " (the repository has no commits yet)" : ""));
+            }
+            try (RevWalk walk = new RevWalk(repo)) {
+                return walk.parseCommit(id);
+            }
+        } catch (IOException | org.eclipse.jgit.errors.RevisionSyntaxException e) {
+            throw LayercakeException.notFound("unknown ref '" + ref + "' in " + where + ": " + e.getMessage());
+        }
+    }
+
+    static boolean isRemote(String source) {
+        return source.contains("://") || source.matches("^[\\w.-]+@[\\w.-]+:.*");
+    }
+
+    /** URLs may carry a user:token; it never reaches a message or the manifest. */
+    public static String redact(String url) {
+        return url.replaceAll("(://)[^/@\\s]+@", "$1***@");
+    }
+
+    public String commit() {
+        return commit.getName();
+    }
+
+    public boolean dirty() {
+        return dirty;
+    }
+
+    /** One file of the commit's tree, before selection. */
+    private record Entry(String path, FileMode mode, ObjectId id) {
+    }
+
+    /** Selects, classifies and stores the commit's files, and scans them for image references. */
+    public SourceSection capture(ReleaseStore store, SourceOptions options) {
+        List<Entry> entries = listTree();
+        Map<String, Entry> byPath = new LinkedHashMap<>();
+        entries.forEach(e -> byPath.put(e.path(), e));
+        Map<String, String> kinds = classify(byPath);
+
+        List<PathMatcher> includes = globs(options.include());
+        List<PathMatcher> excludes = globs(options.exclude());
+        List<Entry> selected = new ArrayList<>();
+        for (Entry e : entries) {
+            Path p = Path.of(e.path());
+            boolean wanted = kinds.containsKey(e.path()) || includes.stream().anyMatch(m -> m.matches(p));
+            if (wanted && excludes.stream().noneMatch(m -> m.matches(p))) {
+                selected.add(e);
+            }
+        }
+
+        List<SourceFile> files = new ArrayList<>();
+        List<ImageReference> images = new ArrayList<>();
+        long done = 0;
+        for (Entry e : selected) {
+            String kind = kinds.getOrDefault(e.path(), FileKinds.OTHER);
+            try {
+                ObjectLoader loader = repository.open(e.id());
+                BlobRef blob;
+                if (loader.getSize() <= MAX_CLASSIFY_BYTES) {
+                    byte[] bytes = loader.getBytes();
+                    blob = store.putBytes(bytes, null);
+                    if (!e.mode().equals(FileMode.SYMLINK)) {
+                        images.addAll(scanImages(e.path(), kind, new String(bytes, StandardCharsets.UTF_8), byPath));
+                    }
+                } else {
+                    blob = store.putStream(loader.openStream(), null);
+                }
+                files.add(new SourceFile(e.path(), kind, blob.digest(), blob.size(), modeOf(e.mode())));
+            } catch (IOException ex) {
+                throw new LayercakeException(LayercakeException.Kind.FAILED, "cannot read " + e.path() + " from commit " + commit() + ": " + ex.getMessage(), ex);
+            }
+            listener.progress("sources", ++done, selected.size(), "files");
+        }
+        BlobRef bundle = options.gitBundle() ? storeBundle(store) : null;
+        listener.info("captured " + files.size() + " file(s) of " + entries.size() + " at " + commit().substring(0, 12)
+                + ", " + images.size() + " image reference(s)");
+        return new SourceSection(repoDescription, commit(), ref, subPath, dirty, files, images, bundle);
+    }
+
+    private List<Entry> listTree() {
+        List<Entry> out = new ArrayList<>();
+        try (TreeWalk walk = new TreeWalk(repository)) {
+            walk.addTree(commit.getTree());
+            walk.setRecursive(true);
+            if (subPath != null) {
+                walk.setFilter(PathFilter.create(subPath));
+            }
+            while (walk.next()) {
+                FileMode mode = walk.getFileMode(0);
+                if (mode.equals(FileMode.GITLINK)) {
+                    listener.warn("submodule " + walk.getPathString() + " is not captured (only its commit id is in git)");
+                    continue;
+                }
+                out.add(new Entry(walk.getPathString(), mode, walk.getObjectId(0)));
+            }
+        } catch (IOException e) {
+            throw new LayercakeException(LayercakeException.Kind.FAILED, "cannot walk the tree of commit " + commit() + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /** path -> kind for every file captured by default. */
+    private Map<String, String> classify(Map<String, Entry> byPath) {
+        Map<String, String> kinds = new LinkedHashMap<>();
+        // Helm: everything inside a chart folder (a folder with Chart.yaml), templates included.
+        List<String> chartRoots = byPath.keySet().stream()
+                .filter(p -> p.equals("Chart.yaml") || p.endsWith("/Chart.yaml"))
+                .map(p -> p.substring(0, p.length() - "Chart.yaml".length()))
+                .toList();
+        for (String path : byPath.keySet()) {
+            if (chartRoots.stream().anyMatch(path::startsWith)) {
+                kinds.put(path, FileKinds.HELM);
+            }
+        }
+        // By name: Dockerfiles, Terraform, kustomizations, pipelines.
+        for (String path : byPath.keySet()) {
+            if (!kinds.containsKey(path)) {
+                FileKinds.byName(path).ifPresent(k -> kinds.put(path, k));
+            }
+        }
+        // Kustomize: what each kustomization references.
+        for (String path : List.copyOf(kinds.keySet())) {
+            if (!FileKinds.KUSTOMIZE.equals(kinds.get(path))) {
+                continue;
+            }
+            String dir = path.contains("/") ? path.substring(0, path.lastIndexOf('/') + 1) : "";
+            for (JsonNode doc : YamlDocuments.parse(text(byPath.get(path)))) {
+                for (String ref : YamlDocuments.kustomizationReferences(doc)) {
+                    String target = normalize(dir + ref);
+                    if (target != null && byPath.containsKey(target) && !FileKinds.HELM.equals(kinds.get(target))) {
+                        kinds.put(target, FileKinds.KUSTOMIZE);
+                    }
+                }
+            }
+        }
+        // Kubernetes YAML and Tekton resources, by content.
+        for (Entry e : byPath.values()) {
+            if (kinds.containsKey(e.path()) || !FileKinds.isYaml(e.path()) || e.mode().equals(FileMode.SYMLINK)) {
+                continue;
+            }
+            List<JsonNode> docs = YamlDocuments.parse(text(e));
+            if (docs.stream().anyMatch(YamlDocuments::isTekton)) {
+                kinds.put(e.path(), FileKinds.PIPELINE);
+            } else if (!docs.isEmpty() && docs.stream().anyMatch(YamlDocuments::isKubernetesObject)) {
+                kinds.put(e.path(), FileKinds.KUBERNETES);
+            }
+        }
+        return kinds;
+    }
+
+    private List<ImageReference> scanImages(String path, String kind, String text, Map<String, Entry> byPath) {
+        return switch (kind) {
+            case FileKinds.DOCKERFILE -> DockerfileScanner.scan(path, text);
+            case FileKinds.KUBERNETES, FileKinds.KUSTOMIZE, FileKinds.PIPELINE ->
+                    FileKinds.isYaml(path) || path.endsWith("Kustomization")
+                            ? YamlDocuments.images(path, text, YamlDocuments.parse(text), kind, null) : List.of();
+            case FileKinds.HELM -> helmImages(path, text, byPath);
+            default -> List.of();
+        };
+    }
+
+    /** Helm values files name images as repository + tag; an empty tag defaults to the chart's appVersion. */
+    private List<ImageReference> helmImages(String path, String text, Map<String, Entry> byPath) {
+        String name = path.substring(path.lastIndexOf('/') + 1);
+        if (!(name.startsWith("values") && FileKinds.isYaml(name))) {
+            return List.of();
+        }
+        String dir = path.contains("/") ? path.substring(0, path.lastIndexOf('/') + 1) : "";
+        String appVersion = null;
+        Entry chart = byPath.get(dir + "Chart.yaml");
+        if (chart != null) {
+            for (JsonNode doc : YamlDocuments.parse(text(chart))) {
+                if (doc.path("appVersion").isValueNode()) {
+                    appVersion = doc.path("appVersion").asText();
+                }
+            }
+        }
+        return YamlDocuments.images(path, text, YamlDocuments.parse(text), "helm-values", appVersion);
+    }
+
+    private String text(Entry e) {
+        try {
+            ObjectLoader loader = repository.open(e.id());
+            if (loader.getSize() > MAX_CLASSIFY_BYTES) {
+                return "";
+            }
+            return new String(loader.getBytes(), StandardCharsets.UTF_8);
+        } catch (IOException ex) {
+            throw new LayercakeException(LayercakeException.Kind.FAILED, "cannot read " + e.path() + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    private BlobRef storeBundle(ReleaseStore store) {
+        listener.info("writing a git bundle of " + commit().substring(0, 12));
+        try (PipedInputStream in = new PipedInputStream(1 << 16); PipedOutputStream out = new PipedOutputStream(in)) {
+            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+                try (OutputStream o = out) {
+                    BundleWriter bundle = new BundleWriter(repository);
+                    bundle.include("refs/heads/layercake-release", commit);
+                    bundle.writeBundle(NullProgressMonitor.INSTANCE, o);
+                } catch (IOException e) {
+                    throw new LayercakeException(LayercakeException.Kind.FAILED, "cannot write the git bundle: " + e.getMessage(), e);
+                }
+            });
+            BlobRef ref = store.putStream(in, "application/x-git-bundle");
+            writer.join();
+            return ref;
+        } catch (IOException e) {
+            throw new LayercakeException(LayercakeException.Kind.FAILED, "cannot write the git bundle: " + e.getMessage(), e);
+        }
+    }
+
+    private static String modeOf(FileMode mode) {
+        if (mode.equals(FileMode.SYMLINK)) {
+            return SourceFile.MODE_SYMLINK;
+        }
+        if (mode.equals(FileMode.EXECUTABLE_FILE)) {
+            return SourceFile.MODE_EXECUTABLE;
+        }
+        return SourceFile.MODE_FILE;
+    }
+
+    private static List<PathMatcher> globs(List<String> globs) {
+        List<PathMatcher> out = new ArrayList<>();
+        for (String g : globs) {
+            out.add(FileSystems.getDefault().getPathMatcher("glob:" + g));
+            if (g.startsWith("**/")) {
+                out.add(FileSystems.getDefault().getPathMatcher("glob:" + g.substring(3)));
+            }
+        }
+        return out;
+    }
+
+    /** Resolves '.' and '..' in a repository path; null when it leaves the repository. */
+    static String normalize(String path) {
+        Deque parts = new Deque();
+        for (String s : path.split("/")) {
+            if (s.isEmpty() || s.equals(".")) {
+                continue;
+            }
+            if (s.equals("..")) {
+                if (parts.items.isEmpty()) {
+                    return null;
+                }
+                parts.items.remove(parts.items.size() - 1);
+            } else {
+                parts.items.add(s);
+            }
+        }
+        return String.join("/", parts.items);
+    }
+
+    private static final class Deque {
+        final List<String> items = new ArrayList<>();
+    }
+
+    @Override
+    public void close() {
+        repository.close();
+        if (tempClone != null) {
+            deleteTree(tempClone);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // temporary clone clean-up is best effort
+        }
+    }
+}

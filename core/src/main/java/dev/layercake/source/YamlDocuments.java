@@ -1,0 +1,169 @@
+package dev.layercake.source;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.layercake.model.ImageReference;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads YAML files of a commit: whether they are Kubernetes documents, what a kustomization references,
+ * and the images they name ({@code image:} fields, Helm {@code repository/tag} values, Kustomize
+ * {@code images:} overrides). Unparseable YAML (Helm templates) yields nothing rather than failing.
+ */
+public final class YamlDocuments {
+
+    private static final YAMLMapper YAML = new YAMLMapper();
+
+    private YamlDocuments() {
+    }
+
+    public static List<JsonNode> parse(String text) {
+        List<JsonNode> docs = new ArrayList<>();
+        try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(text)) {
+            while (it.hasNextValue()) {
+                JsonNode n = it.nextValue();
+                if (n != null && !n.isNull() && !n.isMissingNode()) {
+                    docs.add(n);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return List.of();
+        }
+        return docs;
+    }
+
+    /** A document with apiVersion and kind. */
+    public static boolean isKubernetesObject(JsonNode doc) {
+        return doc.isObject() && doc.path("apiVersion").isTextual() && doc.path("kind").isTextual();
+    }
+
+    public static boolean isTekton(JsonNode doc) {
+        return doc.path("apiVersion").asText("").startsWith("tekton.dev/")
+                || doc.path("apiVersion").asText("").startsWith("triggers.tekton.dev/");
+    }
+
+    /** Paths (relative to the kustomization's folder) that a kustomization names. */
+    public static List<String> kustomizationReferences(JsonNode k) {
+        List<String> refs = new ArrayList<>();
+        for (String field : List.of("resources", "bases", "components", "crds", "patchesStrategicMerge", "generators",
+                "transformers", "validators", "configurations", "openapi")) {
+            for (JsonNode n : k.path(field)) {
+                if (n.isTextual()) {
+                    refs.add(n.asText());
+                }
+            }
+        }
+        if (k.path("openapi").path("path").isTextual()) {
+            refs.add(k.path("openapi").path("path").asText());
+        }
+        for (String field : List.of("patches", "patchesJson6902", "replacements")) {
+            for (JsonNode n : k.path(field)) {
+                if (n.path("path").isTextual()) {
+                    refs.add(n.path("path").asText());
+                }
+            }
+        }
+        for (String field : List.of("configMapGenerator", "secretGenerator")) {
+            for (JsonNode gen : k.path(field)) {
+                for (String list : List.of("files", "envs")) {
+                    for (JsonNode f : gen.path(list)) {
+                        String v = f.asText();
+                        int eq = v.indexOf('=');
+                        refs.add(eq >= 0 ? v.substring(eq + 1) : v);
+                    }
+                }
+                if (gen.path("env").isTextual()) {
+                    refs.add(gen.path("env").asText());
+                }
+            }
+        }
+        for (JsonNode chart : k.path("helmCharts")) {
+            if (chart.path("valuesFile").isTextual()) {
+                refs.add(chart.path("valuesFile").asText());
+            }
+        }
+        refs.removeIf(r -> r.contains("://") || r.startsWith("github.com/") || r.startsWith("git@"));
+        return refs;
+    }
+
+    /**
+     * Images named in YAML: any {@code image:} string, Helm-style {@code image: {registry, repository, tag}}
+     * maps ({@code defaultTag} fills an empty tag, as charts default it to appVersion), and kustomization
+     * {@code images:} overrides.
+     */
+    public static List<ImageReference> images(String path, String text, List<JsonNode> docs, String foundAs, String defaultTag) {
+        List<ImageReference> out = new ArrayList<>();
+        for (JsonNode doc : docs) {
+            if (doc.path("kind").asText("").equals("Kustomization") || path.endsWith("kustomization.yaml") || path.endsWith("kustomization.yml")) {
+                for (JsonNode img : doc.path("images")) {
+                    String name = img.path("newName").asText(img.path("name").asText(""));
+                    if (name.isEmpty()) {
+                        continue;
+                    }
+                    String ref = img.path("digest").isTextual() ? name + "@" + img.path("digest").asText()
+                            : img.path("newTag").isTextual() || img.path("newTag").isNumber() ? name + ":" + img.path("newTag").asText() : name;
+                    out.add(new ImageReference(ref, path, lineOf(text, name), "kustomize-images", null, null));
+                }
+                continue;
+            }
+            walk(doc, path, text, foundAs, defaultTag, out);
+        }
+        return out;
+    }
+
+    private static void walk(JsonNode node, String path, String text, String foundAs, String defaultTag, List<ImageReference> out) {
+        if (node.isObject()) {
+            for (Map.Entry<String, JsonNode> e : (Iterable<Map.Entry<String, JsonNode>>) node::fields) {
+                JsonNode v = e.getValue();
+                if (e.getKey().equals("image") && v.isTextual()) {
+                    String ref = v.asText().trim();
+                    if (looksLikeImage(ref)) {
+                        out.add(new ImageReference(ref, path, lineOf(text, ref), foundAs, null, null));
+                    }
+                } else if (e.getKey().equals("image") && v.isObject() && v.path("repository").isTextual()) {
+                    String repo = v.path("repository").asText();
+                    String registry = v.path("registry").asText("");
+                    String tag = v.path("tag").asText("");
+                    if (tag.isEmpty()) {
+                        tag = defaultTag == null ? "latest" : defaultTag;
+                    }
+                    String ref = (registry.isEmpty() ? "" : registry + "/") + repo
+                            + (v.path("digest").isTextual() && !v.path("digest").asText().isEmpty() ? "@" + v.path("digest").asText() : ":" + tag);
+                    if (looksLikeImage(ref)) {
+                        out.add(new ImageReference(ref, path, lineOf(text, repo), foundAs, null, null));
+                    }
+                } else {
+                    walk(v, path, text, foundAs, defaultTag, out);
+                }
+            }
+        } else if (node.isArray()) {
+            for (JsonNode n : node) {
+                walk(n, path, text, foundAs, defaultTag, out);
+            }
+        }
+    }
+
+    private static boolean looksLikeImage(String ref) {
+        return !ref.isEmpty() && !ref.contains("{{") && !ref.contains("$(") && !ref.contains(" ") && !ref.startsWith("$");
+    }
+
+    /** The 1-based line of the first occurrence of {@code needle}, or 0. */
+    static int lineOf(String text, String needle) {
+        int idx = text.indexOf(needle);
+        if (idx < 0) {
+            return 0;
+        }
+        int line = 1;
+        for (int i = 0; i < idx; i++) {
+            if (text.charAt(i) == '\n') {
+                line++;
+            }
+        }
+        return line;
+    }
+}

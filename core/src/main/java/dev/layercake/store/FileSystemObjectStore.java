@@ -1,0 +1,170 @@
+package dev.layercake.store;
+
+import dev.layercake.LayercakeException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * A store in a local folder. Each write goes to a temporary file under {@code .tmp/}, is flushed to disk,
+ * then hard-linked to its key: the link fails if the key exists, so creation is atomic and exclusive.
+ * A process killed mid-write leaves only a temporary file, which no reader ever sees.
+ */
+public final class FileSystemObjectStore implements ObjectStore {
+
+    static final String TMP = ".tmp";
+    private final Path root;
+
+    public FileSystemObjectStore(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(this.root.resolve(TMP));
+        } catch (IOException e) {
+            throw new LayercakeException(LayercakeException.Kind.UNAVAILABLE,
+                    "cannot create the store folder " + this.root + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** The file behind a key, for tools that work on files directly (freeze). */
+    public Path path(String key) {
+        return root.resolve(StoreKeys.check(key));
+    }
+
+    @Override
+    public String describe() {
+        return root.toUri().toString();
+    }
+
+    @Override
+    public Optional<ObjectInfo> stat(String key) {
+        Path p = path(key);
+        try {
+            BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+            if (!a.isRegularFile()) {
+                return Optional.empty();
+            }
+            return Optional.of(new ObjectInfo(key, a.size(), a.lastModifiedTime().toInstant()));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw unavailable("read " + key, e);
+        }
+    }
+
+    @Override
+    public InputStream open(String key) {
+        try {
+            return Files.newInputStream(path(key));
+        } catch (NoSuchFileException e) {
+            throw LayercakeException.notFound(key + " does not exist in " + describe());
+        } catch (IOException e) {
+            throw unavailable("open " + key, e);
+        }
+    }
+
+    @Override
+    public boolean create(String key, InputStream content, long length, Runnable beforeCommit) {
+        Path target = path(key);
+        if (Files.exists(target)) {
+            return false;
+        }
+        Path tmp = root.resolve(TMP).resolve(UUID.randomUUID() + ".part");
+        try {
+            try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                content.transferTo(out);
+            }
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            beforeCommit.run();
+            Files.createDirectories(target.getParent());
+            try {
+                Files.createLink(target, tmp);
+                return true;
+            } catch (FileAlreadyExistsException e) {
+                return false;
+            } catch (UnsupportedOperationException e) {
+                // No hard links here (some network filesystems): fall back to a non-replacing move.
+                try {
+                    Files.move(tmp, target);
+                    return true;
+                } catch (FileAlreadyExistsException e2) {
+                    return false;
+                }
+            }
+        } catch (IOException e) {
+            throw unavailable("write " + key, e);
+        } finally {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // A leftover .part file is invisible to readers and removed by garbage collection.
+            }
+        }
+    }
+
+    @Override
+    public List<ObjectInfo> list(String prefix) {
+        String p = prefix == null ? "" : prefix;
+        Path start = p.isEmpty() ? root : root.resolve(StoreKeys.check(p.endsWith("/") ? p.substring(0, p.length() - 1) : p));
+        if (!Files.isDirectory(start)) {
+            return List.of();
+        }
+        List<ObjectInfo> out = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(start)) {
+            walk.filter(Files::isRegularFile).forEach(f -> {
+                String key = root.relativize(f).toString().replace(f.getFileSystem().getSeparator(), "/");
+                if (key.startsWith(TMP + "/")) {
+                    return;
+                }
+                try {
+                    BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class);
+                    out.add(new ObjectInfo(key, a.size(), a.lastModifiedTime().toInstant()));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            throw new LayercakeException(LayercakeException.Kind.UNAVAILABLE, "cannot list " + describe() + p + ": " + e.getMessage(), e);
+        }
+        out.sort(Comparator.comparing(ObjectInfo::key));
+        return out;
+    }
+
+    @Override
+    public void delete(String key) {
+        try {
+            Path p = path(key);
+            if (Files.exists(p) && !Files.isWritable(p)) {
+                p.toFile().setWritable(true, true);
+            }
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            throw unavailable("delete " + key, e);
+        }
+    }
+
+    private LayercakeException unavailable(String what, IOException e) {
+        return new LayercakeException(LayercakeException.Kind.UNAVAILABLE,
+                "cannot " + what + " in " + describe() + ": " + e.getMessage(), e);
+    }
+}

@@ -1,0 +1,43 @@
+package dev.layercake.store;
+
+import java.io.Closeable;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The backend under a release store: keys to bytes. Keys are relative '/'-separated paths checked by
+ * {@link StoreKeys#check}. Implementations: {@link FileSystemObjectStore}, {@link S3ObjectStore}.
+ *
+ * <p>Writes are create-only: an existing key is never rewritten, so a store's own immutability
+ * (S3 Object Lock, read-only files) never fights Layercake.
+ */
+public interface ObjectStore extends Closeable {
+
+    /** Where this store is, for messages; never includes credentials. */
+    String describe();
+
+    Optional<ObjectInfo> stat(String key);
+
+    /** Opens a key for streaming; fails with NOT_FOUND when it does not exist. */
+    InputStream open(String key);
+
+    /**
+     * Creates {@code key} from {@code content} ({@code length} bytes, or -1 when unknown), atomically:
+     * readers see nothing or all of it. {@code beforeCommit} runs after the bytes are sent and before they
+     * become visible; if it throws, nothing becomes visible and the exception propagates.
+     *
+     * @return true when created, false when the key already existed (nothing was changed)
+     */
+    boolean create(String key, InputStream content, long length, Runnable beforeCommit);
+
+    /** Every key under {@code prefix} (recursive), sorted. */
+    List<ObjectInfo> list(String prefix);
+
+    /** Removes a key; no-op when absent. Only prune and garbage collection call this. */
+    void delete(String key);
+
+    @Override
+    default void close() {
+    }
+}

@@ -1,0 +1,41 @@
+package dev.layercake.store;
+
+import dev.layercake.LayercakeException;
+import dev.layercake.model.Digest;
+import dev.layercake.model.Names;
+
+/** The store's key layout, in one place. */
+public final class StoreKeys {
+
+    public static final String BLOBS = "blobs/sha256/";
+    public static final String RELEASES = "releases/";
+    public static final String MANIFEST = "manifest.json";
+
+    private StoreKeys() {
+    }
+
+    public static String blob(Digest digest) {
+        return BLOBS + digest.hex();
+    }
+
+    public static String releaseDir(String app, String release) {
+        return RELEASES + Names.checkSegment("app", app) + "/" + Names.checkSegment("release id", release) + "/";
+    }
+
+    public static String manifest(String app, String release) {
+        return releaseDir(app, release) + MANIFEST;
+    }
+
+    /** Rejects keys that could leave the store's root: absolute, empty segments, '.' or '..'. */
+    public static String check(String key) {
+        if (key == null || key.isEmpty() || key.startsWith("/") || key.contains("\\") || key.contains("\0")) {
+            throw LayercakeException.usage("invalid store key '" + key + "'");
+        }
+        for (String segment : key.split("/", -1)) {
+            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+                throw LayercakeException.usage("invalid store key '" + key + "': empty, '.' or '..' segment");
+            }
+        }
+        return key;
+    }
+}

@@ -1,0 +1,69 @@
+package dev.layercake.store;
+
+import dev.layercake.LayercakeException;
+
+import java.net.URI;
+import java.nio.file.Path;
+
+/**
+ * Where a release store is: a local folder ({@code DIR} or {@code file:///DIR}) or S3
+ * ({@code s3://bucket/prefix}) with optional endpoint, region and path-style access for
+ * S3-compatible stores. Credentials are never part of a location: S3 uses the standard AWS chain.
+ */
+public record StoreLocation(String scheme, Path directory, String bucket, String prefix,
+                            String endpoint, String region, boolean pathStyle) {
+
+    public static final String FILE = "file";
+    public static final String S3 = "s3";
+
+    public static StoreLocation parse(String value) {
+        return parse(value, null, null, false);
+    }
+
+    public static StoreLocation parse(String value, String endpoint, String region, boolean pathStyle) {
+        if (value == null || value.isBlank()) {
+            throw LayercakeException.usage("--store is required: a folder, file:///folder or s3://bucket/prefix");
+        }
+        if (value.startsWith("s3://")) {
+            String rest = value.substring("s3://".length());
+            int slash = rest.indexOf('/');
+            String bucket = slash < 0 ? rest : rest.substring(0, slash);
+            String prefix = slash < 0 ? "" : rest.substring(slash + 1);
+            if (!bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")) {
+                throw LayercakeException.usage("store '" + value + "': '" + bucket + "' is not a valid S3 bucket name");
+            }
+            while (prefix.endsWith("/")) {
+                prefix = prefix.substring(0, prefix.length() - 1);
+            }
+            if (!prefix.isEmpty()) {
+                StoreKeys.check(prefix);
+            }
+            if (endpoint != null && !endpoint.isBlank()) {
+                URI e = URI.create(endpoint);
+                if (e.getUserInfo() != null) {
+                    throw LayercakeException.usage("--s3-endpoint must not carry credentials; use the AWS credential chain");
+                }
+            }
+            return new StoreLocation(S3, null, bucket, prefix, blankToNull(endpoint), blankToNull(region), pathStyle);
+        }
+        if (value.startsWith("file:")) {
+            return new StoreLocation(FILE, Path.of(URI.create(value)), null, null, null, null, false);
+        }
+        if (value.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
+            throw LayercakeException.usage("store '" + value + "': unknown scheme; use a folder, file:///folder or s3://bucket/prefix");
+        }
+        return new StoreLocation(FILE, Path.of(value), null, null, null, null, false);
+    }
+
+    /** The location as a user would write it; no credentials. */
+    public String uri() {
+        if (S3.equals(scheme)) {
+            return "s3://" + bucket + (prefix.isEmpty() ? "" : "/" + prefix);
+        }
+        return directory.toAbsolutePath().normalize().toUri().toString();
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+}
