@@ -1,0 +1,65 @@
+package dev.layercake.restore;
+
+import dev.layercake.LayercakeException;
+import dev.layercake.store.StoreLocation;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One restore of a release, to any of three targets: sources to a folder, images to a registry,
+ * Kubernetes objects to a cluster. Each target is optional; at least one must be given.
+ */
+public record RestoreRequest(StoreLocation store, String app, String release,
+                             String sourcesTo,
+                             String imagesTo, List<String> insecureRegistries,
+                             KubernetesTarget kubernetes,
+                             boolean dryRun) {
+
+    /**
+     * Where and how to apply the release's Kubernetes objects. {@code existing}: skip, update or fail.
+     * {@code namespaceMapping}: old namespace to new.
+     */
+    public record KubernetesTarget(boolean enabled, String kubeconfig, String context, Map<String, String> namespaceMapping,
+                                   String existing, boolean pinImages, String imagesFrom,
+                                   String encryptionKeyFile, String encryptionKeyEnv) {
+
+        public static final String SKIP = "skip";
+        public static final String UPDATE = "update";
+        public static final String FAIL = "fail";
+
+        public KubernetesTarget {
+            namespaceMapping = namespaceMapping == null ? Map.of() : Map.copyOf(namespaceMapping);
+            existing = existing == null || existing.isBlank() ? SKIP : existing;
+            if (!List.of(SKIP, UPDATE, FAIL).contains(existing)) {
+                throw LayercakeException.usage("--existing '" + existing + "' is not one of skip, update, fail");
+            }
+            encryptionKeyEnv = encryptionKeyEnv == null || encryptionKeyEnv.isBlank() ? "LAYERCAKE_ENCRYPTION_KEY" : encryptionKeyEnv;
+        }
+
+        public static KubernetesTarget disabled() {
+            return new KubernetesTarget(false, null, null, Map.of(), SKIP, false, null, null, null);
+        }
+
+        /** Parses repeated {@code old=new} values. */
+        public static Map<String, String> parseMapping(List<String> values) {
+            Map<String, String> out = new LinkedHashMap<>();
+            for (String v : values == null ? List.<String>of() : values) {
+                int eq = v.indexOf('=');
+                if (eq <= 0 || eq == v.length() - 1) {
+                    throw LayercakeException.usage("--namespace-mapping '" + v + "' is not old=new");
+                }
+                out.put(v.substring(0, eq), v.substring(eq + 1));
+            }
+            return out;
+        }
+    }
+
+    public RestoreRequest {
+        Objects.requireNonNull(store, "store");
+        insecureRegistries = insecureRegistries == null ? List.of() : List.copyOf(insecureRegistries);
+        kubernetes = kubernetes == null ? KubernetesTarget.disabled() : kubernetes;
+    }
+}
