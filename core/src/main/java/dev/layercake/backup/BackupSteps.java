@@ -9,6 +9,6 @@ public final class BackupSteps {
     }
 
     public static List<BackupStep> defaults() {
-        return List.of();
+        return List.of(new dev.layercake.kube.KubernetesCaptureStep());
     }
 }

@@ -1,0 +1,74 @@
+package dev.layercake.kube;
+
+import io.fabric8.kubernetes.api.model.APIGroup;
+import io.fabric8.kubernetes.api.model.APIResource;
+import io.fabric8.kubernetes.api.model.APIResourceList;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The resource types a cluster serves, found by discovery: each group at its preferred version, only
+ * types that support list, get, create and delete, no subresources. Custom resources are found the same
+ * way as built-in ones, so they need no code of their own.
+ */
+public final class Discovery {
+
+    private static final List<String> REQUIRED_VERBS = List.of("list", "get", "create", "delete");
+
+    private final List<ResourceType> types;
+
+    private Discovery(List<ResourceType> types) {
+        this.types = List.copyOf(types);
+    }
+
+    public static Discovery of(List<ResourceType> types) {
+        return new Discovery(types);
+    }
+
+    public static Discovery discover(KubeConnection connection) {
+        List<ResourceType> types = new ArrayList<>();
+        try {
+            addTypes(types, "", "v1", connection.client().getApiResources("v1"));
+            if (connection.client().getApiGroups() != null) {
+                for (APIGroup group : connection.client().getApiGroups().getGroups()) {
+                    String version = group.getPreferredVersion() != null ? group.getPreferredVersion().getVersion()
+                            : group.getVersions().get(0).getVersion();
+                    addTypes(types, group.getName(), version,
+                            connection.client().getApiResources(group.getName() + "/" + version));
+                }
+            }
+        } catch (KubernetesClientException e) {
+            throw connection.failure("discovering the resource types the cluster serves", e);
+        }
+        if (types.isEmpty()) {
+            throw new dev.layercake.LayercakeException(dev.layercake.LayercakeException.Kind.UNAVAILABLE,
+                    "the cluster at " + connection.server() + " (context " + connection.context()
+                            + ") serves no discovery documents (/api, /apis); it is not a Kubernetes API server");
+        }
+        return new Discovery(types);
+    }
+
+    private static void addTypes(List<ResourceType> out, String group, String version, APIResourceList list) {
+        if (list == null || list.getResources() == null) {
+            return;
+        }
+        for (APIResource r : list.getResources()) {
+            if (r.getName().contains("/") || r.getVerbs() == null || !r.getVerbs().containsAll(REQUIRED_VERBS)) {
+                continue;
+            }
+            out.add(new ResourceType(group, version, r.getKind(), r.getName(), Boolean.TRUE.equals(r.getNamespaced())));
+        }
+    }
+
+    public List<ResourceType> types() {
+        return types;
+    }
+
+    /** The served type of a kind in a group, at the version this cluster prefers. */
+    public Optional<ResourceType> find(String group, String kind) {
+        return types.stream().filter(t -> t.is(group, kind)).findFirst();
+    }
+}

@@ -1,0 +1,168 @@
+package dev.layercake.kube;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.layercake.LayercakeException;
+import dev.layercake.backup.BackupContext;
+import dev.layercake.backup.BackupStep;
+import dev.layercake.backup.KubernetesOptions;
+import dev.layercake.model.BlobRef;
+import dev.layercake.model.DriftEntry;
+import dev.layercake.model.Json;
+import dev.layercake.model.KubernetesResource;
+import dev.layercake.model.KubernetesSection;
+import dev.layercake.progress.ProgressListener;
+import dev.layercake.store.ReleaseStore;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The backup step that captures the application's live objects: selection ({@link AppGraph}), one blob per
+ * object (as captured, less managedFields; Secrets encrypted), workload images handed to the image step,
+ * and drift against the YAML captured from git. Does nothing unless namespaces are given.
+ */
+public final class KubernetesCaptureStep implements BackupStep {
+
+    public static final String MEDIA_TYPE = "application/vnd.kubernetes.object+json";
+    private static final int STORE_THREADS = 8;
+
+    @Override
+    public String name() {
+        return "kubernetes";
+    }
+
+    @Override
+    public void run(BackupContext context) {
+        KubernetesOptions options = context.request().kubernetes();
+        if (!options.enabled()) {
+            return;
+        }
+        context.kubernetes(capture(options, context.request().app(), context.store(), context.env(), context.listener(),
+                context.source(), context::addImageCandidate));
+    }
+
+    /** Where workload images go: the backup's image candidates. */
+    public interface ImageSink {
+        void add(String ref, String foundIn);
+    }
+
+    /** Captures without the rest of a backup (used by the step and the benchmark). */
+    public static KubernetesSection capture(KubernetesOptions options, String app, ReleaseStore store, Map<String, String> env,
+                                            ProgressListener listener, dev.layercake.model.SourceSection source, ImageSink images) {
+        List<String> selectorTexts = options.selectors().isEmpty()
+                ? List.of(KubeRules.DEFAULT_SELECTOR_LABEL + "=" + app) : options.selectors();
+        List<LabelSelector> selectors = selectorTexts.stream().map(LabelSelector::parse).toList();
+        SecretCipher cipher = null;
+        if (options.secrets().equals(KubernetesOptions.ENCRYPT)) {
+            cipher = SecretCipher.load(options.encryptionKeyFile(), options.encryptionKeyEnv(), env);
+        }
+        try (KubeConnection connection = KubeConnection.open(options.kubeconfig(), options.context(), env)) {
+            checkNamespaces(connection, options.namespaces());
+            Discovery discovery = Discovery.discover(connection);
+            AppGraph.Selection selection = new AppGraph(connection, discovery, options.namespaces(), selectors, listener).select();
+
+            List<AppGraph.Member> toStore = new ArrayList<>();
+            int secretsSkipped = 0;
+            for (AppGraph.Member m : selection.members()) {
+                boolean secret = m.id().group().isEmpty() && m.id().kind().equals("Secret");
+                if (secret && (options.secrets().equals(KubernetesOptions.SKIP)
+                        || (options.secrets().equals(KubernetesOptions.ENCRYPT) && cipher == null))) {
+                    secretsSkipped++;
+                    continue;
+                }
+                toStore.add(m);
+            }
+            if (secretsSkipped > 0 && options.secrets().equals(KubernetesOptions.ENCRYPT)) {
+                listener.warn(secretsSkipped + " Secret(s) of the app NOT captured: no encryption key (give --encryption-key-file,"
+                        + " or set " + options.encryptionKeyEnv() + " to a base64 32-byte key; --secrets plain stores them"
+                        + " unencrypted, --secrets skip silences this)");
+            } else if (secretsSkipped > 0) {
+                listener.info(secretsSkipped + " Secret(s) skipped (--secrets skip)");
+            }
+            if (options.secrets().equals(KubernetesOptions.PLAIN) && toStore.stream().anyMatch(m -> m.id().kind().equals("Secret"))) {
+                listener.warn("Secrets are stored UNENCRYPTED (--secrets plain): anyone who can read the store can read them");
+            }
+
+            List<KubernetesResource> resources = store(toStore, cipher, store, listener);
+            for (Map.Entry<String, List<String>> e : selection.images().entrySet()) {
+                for (String foundIn : e.getValue()) {
+                    images.add(e.getKey(), foundIn);
+                }
+            }
+            Map<ObjectId, JsonNode> live = new LinkedHashMap<>();
+            selection.members().forEach(m -> live.put(m.id(), m.object()));
+            List<DriftEntry> drift = DriftDetector.detect(store, source, live, options.namespaces());
+            DriftDetector.describe(drift).forEach(listener::warn);
+            listener.info("kubernetes: " + resources.size() + " object(s) captured from " + String.join(", ", options.namespaces())
+                    + " (context " + connection.context() + "), " + drift.size() + " drift entr" + (drift.size() == 1 ? "y" : "ies"));
+            return new KubernetesSection(connection.context(), options.namespaces(), selectorTexts,
+                    cipher == null ? null : cipher.keyId(), resources, drift);
+        }
+    }
+
+    private static void checkNamespaces(KubeConnection connection, List<String> namespaces) {
+        for (String ns : namespaces) {
+            try {
+                if (connection.client().namespaces().withName(ns).get() == null) {
+                    throw LayercakeException.notFound("namespace " + ns + " does not exist in context " + connection.context()
+                            + " (" + connection.server() + ")");
+                }
+            } catch (KubernetesClientException e) {
+                if (e.getCode() == 403) {
+                    continue; // reading Namespace objects is often not granted; listing inside it decides
+                }
+                throw connection.failure("reading namespace " + ns, e);
+            }
+        }
+    }
+
+    private static List<KubernetesResource> store(List<AppGraph.Member> members, SecretCipher cipher, ReleaseStore store,
+                                                  ProgressListener listener) {
+        ExecutorService pool = Executors.newFixedThreadPool(STORE_THREADS, r -> {
+            Thread t = new Thread(r, "layercake-kube-store");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<KubernetesResource>> futures = new ArrayList<>();
+            for (AppGraph.Member m : members) {
+                futures.add(pool.submit(() -> {
+                    ObjectNode o = m.object().deepCopy();
+                    Objects2.metadata(o).remove("managedFields");
+                    boolean encrypted = false;
+                    if (cipher != null && m.id().group().isEmpty() && m.id().kind().equals("Secret")) {
+                        o = cipher.encrypt(o);
+                        encrypted = true;
+                    }
+                    BlobRef ref = store.putBytes(Json.write(o), MEDIA_TYPE);
+                    return new KubernetesResource(o.path("apiVersion").asText(), m.id().kind(), m.id().namespace(),
+                            m.id().name(), ref.digest(), encrypted);
+                }));
+            }
+            List<KubernetesResource> out = new ArrayList<>();
+            for (int i = 0; i < futures.size(); i++) {
+                out.add(futures.get(i).get());
+                listener.progress("kubernetes", i + 1, futures.size(), "objects");
+            }
+            return out;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LayercakeException(LayercakeException.Kind.FAILED, "interrupted while storing Kubernetes objects");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}

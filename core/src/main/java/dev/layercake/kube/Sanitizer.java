@@ -1,0 +1,162 @@
+package dev.layercake.kube;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.function.BiPredicate;
+
+/**
+ * Cleans a captured object so it can be applied to another cluster, by the rules in {@link #RULES}: a
+ * table of (kinds, field path, condition, reason). Paths are JSON pointers where {@code *} matches every
+ * array element or map entry and {@code ~1} is a '/'. Velero's restore cleaning is the baseline:
+ *
+ * <table>
+ *   <tr><th>kinds</th><th>field</th><th>removed</th></tr>
+ *   <tr><td>all</td><td>metadata uid, resourceVersion, generation, creationTimestamp, deletionTimestamp,
+ *       deletionGracePeriodSeconds, selfLink, managedFields, ownerReferences, finalizers; status</td><td>always</td></tr>
+ *   <tr><td>Service</td><td>spec.clusterIP, spec.clusterIPs</td><td>unless headless (None)</td></tr>
+ *   <tr><td>Service</td><td>spec.ports[].nodePort, spec.healthCheckNodePort</td><td>unless the Service is annotated
+ *       {@code layercake.dev/keep-node-ports: "true"}</td></tr>
+ *   <tr><td>Pod</td><td>spec.nodeName</td><td>always</td></tr>
+ *   <tr><td>PersistentVolume</td><td>spec.claimRef.uid, spec.claimRef.resourceVersion</td><td>always</td></tr>
+ *   <tr><td>PersistentVolumeClaim</td><td>spec.volumeName and the binding annotations</td><td>always (the claim binds anew)</td></tr>
+ *   <tr><td>Job</td><td>spec.selector, the controller-uid labels of its template</td><td>always</td></tr>
+ *   <tr><td>ServiceAccount</td><td>secrets[] naming a generated token Secret</td><td>always</td></tr>
+ * </table>
+ */
+public final class Sanitizer {
+
+    /** When a matched field is kept after all. */
+    public enum Condition {
+        ALWAYS((root, value) -> false),
+        UNLESS_HEADLESS((root, value) -> "None".equals(value.asText())
+                || (value.isArray() && value.size() == 1 && "None".equals(value.get(0).asText()))),
+        UNLESS_NODE_PORTS_KEPT((root, value) -> "true".equals(
+                root.path("metadata").path("annotations").path(KEEP_NODE_PORTS).asText())),
+        ONLY_TOKEN_SECRET_REFS((root, value) -> !value.path("name").asText("")
+                .startsWith(root.path("metadata").path("name").asText() + "-token-"));
+
+        private final BiPredicate<JsonNode, JsonNode> keep;
+
+        Condition(BiPredicate<JsonNode, JsonNode> keep) {
+            this.keep = keep;
+        }
+    }
+
+    /** One cleaning rule: kind "*" for every kind, else group/Kind ("/Service" is the core group). */
+    public record Rule(String kind, String path, Condition condition, String why) {
+    }
+
+    public static final String KEEP_NODE_PORTS = "layercake.dev/keep-node-ports";
+
+    public static final List<Rule> RULES = List.of(
+            new Rule("*", "/metadata/uid", Condition.ALWAYS, "assigned by the cluster"),
+            new Rule("*", "/metadata/resourceVersion", Condition.ALWAYS, "assigned by the cluster"),
+            new Rule("*", "/metadata/generation", Condition.ALWAYS, "assigned by the cluster"),
+            new Rule("*", "/metadata/creationTimestamp", Condition.ALWAYS, "assigned by the cluster"),
+            new Rule("*", "/metadata/deletionTimestamp", Condition.ALWAYS, "assigned by the cluster"),
+            new Rule("*", "/metadata/deletionGracePeriodSeconds", Condition.ALWAYS, "assigned by the cluster"),
+            new Rule("*", "/metadata/selfLink", Condition.ALWAYS, "assigned by the cluster"),
+            new Rule("*", "/metadata/managedFields", Condition.ALWAYS, "server-side apply bookkeeping"),
+            new Rule("*", "/metadata/ownerReferences", Condition.ALWAYS, "owners' uids differ on the target"),
+            new Rule("*", "/metadata/finalizers", Condition.ALWAYS, "controllers add their own"),
+            new Rule("*", "/status", Condition.ALWAYS, "observed state, written by controllers"),
+            new Rule("/Service", "/spec/clusterIP", Condition.UNLESS_HEADLESS, "allocated from the target's range"),
+            new Rule("/Service", "/spec/clusterIPs", Condition.UNLESS_HEADLESS, "allocated from the target's range"),
+            new Rule("/Service", "/spec/ports/*/nodePort", Condition.UNLESS_NODE_PORTS_KEPT, "may collide on the target"),
+            new Rule("/Service", "/spec/healthCheckNodePort", Condition.UNLESS_NODE_PORTS_KEPT, "may collide on the target"),
+            new Rule("/Pod", "/spec/nodeName", Condition.ALWAYS, "the target's nodes differ"),
+            new Rule("/PersistentVolume", "/spec/claimRef/uid", Condition.ALWAYS, "the claim's uid differs"),
+            new Rule("/PersistentVolume", "/spec/claimRef/resourceVersion", Condition.ALWAYS, "assigned by the cluster"),
+            new Rule("/PersistentVolumeClaim", "/spec/volumeName", Condition.ALWAYS, "the volume is provisioned anew"),
+            new Rule("/PersistentVolumeClaim", "/metadata/annotations/pv.kubernetes.io~1bind-completed", Condition.ALWAYS, "binding state"),
+            new Rule("/PersistentVolumeClaim", "/metadata/annotations/pv.kubernetes.io~1bound-by-controller", Condition.ALWAYS, "binding state"),
+            new Rule("/PersistentVolumeClaim", "/metadata/annotations/volume.kubernetes.io~1selected-node", Condition.ALWAYS, "the target's nodes differ"),
+            new Rule("batch/Job", "/spec/selector", Condition.ALWAYS, "generated from the job's uid"),
+            new Rule("batch/Job", "/spec/template/metadata/labels/controller-uid", Condition.ALWAYS, "the job's old uid"),
+            new Rule("batch/Job", "/spec/template/metadata/labels/batch.kubernetes.io~1controller-uid", Condition.ALWAYS, "the job's old uid"),
+            new Rule("/ServiceAccount", "/secrets/*", Condition.ONLY_TOKEN_SECRET_REFS, "generated token Secrets are not restored"));
+
+    /** Removed as well when comparing (diff, round trip): marks a restore or a tool leaves. */
+    public static final List<Rule> COMPARE_RULES = List.of(
+            new Rule("*", "/metadata/annotations/" + KubeRules.ANNOTATION_APP.replace("/", "~1"), Condition.ALWAYS, "written by restore"),
+            new Rule("*", "/metadata/annotations/" + KubeRules.ANNOTATION_RELEASE.replace("/", "~1"), Condition.ALWAYS, "written by restore"),
+            new Rule("*", "/metadata/annotations/" + KubeRules.ANNOTATION_MANIFEST.replace("/", "~1"), Condition.ALWAYS, "written by restore"),
+            new Rule("*", "/metadata/annotations/kubectl.kubernetes.io~1last-applied-configuration", Condition.ALWAYS, "kubectl's copy"),
+            new Rule("*", "/metadata/annotations/deployment.kubernetes.io~1revision", Condition.ALWAYS, "controller counter"));
+
+    private Sanitizer() {
+    }
+
+    /** A cleaned copy for applying. */
+    public static ObjectNode sanitize(JsonNode object) {
+        ObjectNode out = object.deepCopy();
+        apply(out, RULES);
+        return out;
+    }
+
+    /** A cleaned copy for comparing two states of one object. */
+    public static ObjectNode forComparison(JsonNode object) {
+        ObjectNode out = sanitize(object);
+        apply(out, COMPARE_RULES);
+        if (out.path("metadata").path("annotations").isObject() && out.path("metadata").path("annotations").isEmpty()) {
+            ((ObjectNode) out.get("metadata")).remove("annotations");
+        }
+        return out;
+    }
+
+    private static void apply(ObjectNode root, List<Rule> rules) {
+        ObjectId id = ObjectId.of(root);
+        String gk = id.group() + "/" + id.kind();
+        for (Rule r : rules) {
+            if (r.kind().equals("*") || r.kind().equals(gk)) {
+                List<String> segments = new ArrayList<>();
+                for (String s : r.path().substring(1).split("/")) {
+                    segments.add(s.replace("~1", "/").replace("~0", "~"));
+                }
+                remove(root, root, segments, 0, r.condition());
+            }
+        }
+    }
+
+    private static void remove(ObjectNode root, JsonNode node, List<String> path, int i, Condition condition) {
+        String seg = path.get(i);
+        boolean last = i == path.size() - 1;
+        if (node instanceof ObjectNode obj) {
+            if (seg.equals("*")) {
+                for (Iterator<String> it = obj.fieldNames(); it.hasNext(); ) {
+                    String k = it.next();
+                    if (last) {
+                        if (!condition.keep.test(root, obj.get(k))) {
+                            it.remove();
+                        }
+                    } else {
+                        remove(root, obj.get(k), path, i + 1, condition);
+                    }
+                }
+            } else if (obj.has(seg)) {
+                if (last) {
+                    if (!condition.keep.test(root, obj.get(seg))) {
+                        obj.remove(seg);
+                    }
+                } else {
+                    remove(root, obj.get(seg), path, i + 1, condition);
+                }
+            }
+        } else if (node instanceof ArrayNode arr && seg.equals("*")) {
+            for (int k = arr.size() - 1; k >= 0; k--) {
+                if (last) {
+                    if (!condition.keep.test(root, arr.get(k))) {
+                        arr.remove(k);
+                    }
+                } else {
+                    remove(root, arr.get(k), path, i + 1, condition);
+                }
+            }
+        }
+    }
+}
