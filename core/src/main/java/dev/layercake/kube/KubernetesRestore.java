@@ -1,0 +1,385 @@
+package dev.layercake.kube;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.layercake.LayercakeException;
+import dev.layercake.model.Digest;
+import dev.layercake.model.Json;
+import dev.layercake.model.KubernetesResource;
+import dev.layercake.model.Manifest;
+import dev.layercake.progress.ProgressListener;
+import dev.layercake.restore.RestoreRequest;
+import dev.layercake.store.ReleaseStore;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Applies a release's Kubernetes objects to a cluster. Everything that can be checked is checked before
+ * the first write: blobs match their digests, encrypted Secrets can be decrypted, every kind is served by
+ * the target or defined by a CRD of the release, and (with {@code --existing fail}) nothing exists yet.
+ * Objects are then cleaned ({@link Sanitizer}), mapped to their new namespaces, images rewritten,
+ * annotated with app, release and manifest digest, and applied in {@link KubeRules#RESTORE_ORDER}; CRDs
+ * are waited on until established. A failure midway stops the restore with a
+ * {@link KubernetesRestoreException} whose message and report say exactly what was applied.
+ */
+public final class KubernetesRestore {
+
+    private final ReleaseStore store;
+    private final Manifest manifest;
+    private final Digest manifestDigest;
+    private final RestoreRequest.KubernetesTarget target;
+    private final boolean dryRun;
+    private final ProgressListener listener;
+    private final Map<String, String> env;
+    private Duration establishTimeout = Duration.ofSeconds(60);
+
+    public KubernetesRestore(ReleaseStore store, Manifest manifest, Digest manifestDigest, RestoreRequest.KubernetesTarget target,
+                             boolean dryRun, ProgressListener listener) {
+        this(store, manifest, manifestDigest, target, dryRun, listener, System.getenv());
+    }
+
+    public KubernetesRestore(ReleaseStore store, Manifest manifest, Digest manifestDigest, RestoreRequest.KubernetesTarget target,
+                             boolean dryRun, ProgressListener listener, Map<String, String> env) {
+        this.store = store;
+        this.manifest = manifest;
+        this.manifestDigest = manifestDigest;
+        this.target = target;
+        this.dryRun = dryRun;
+        this.listener = listener;
+        this.env = env;
+    }
+
+    public KubernetesRestore establishTimeout(Duration timeout) {
+        this.establishTimeout = timeout;
+        return this;
+    }
+
+    private record Planned(KubernetesResource source, ObjectNode object, ObjectId id, int rank, int index) {
+    }
+
+    public KubernetesRestoreReport run() {
+        List<KubernetesResource> resources = manifest.kubernetes().resources();
+        List<Planned> plan = prepare(resources);
+        try (KubeConnection connection = KubeConnection.open(target.kubeconfig(), target.context(), env)) {
+            Discovery discovery = Discovery.discover(connection);
+            plan = addMissingNamespaces(connection, plan);
+            checkKinds(connection, discovery, plan);
+            Map<ObjectId, GenericKubernetesResource> existing = findExisting(connection, discovery, plan);
+            if (target.existing().equals(RestoreRequest.KubernetesTarget.FAIL) && !existing.isEmpty()) {
+                throw LayercakeException.conflict("--existing fail: " + existing.size() + " object(s) already exist in context "
+                        + connection.context() + ": " + String.join(", ", existing.keySet().stream().map(ObjectId::toString).toList())
+                        + "; nothing was applied");
+            }
+            if (dryRun) {
+                List<KubernetesRestoreReport.Entry> entries = new ArrayList<>();
+                for (Planned p : plan) {
+                    boolean exists = existing.containsKey(p.id());
+                    String action = !exists ? KubernetesRestoreReport.WOULD_CREATE
+                            : target.existing().equals(RestoreRequest.KubernetesTarget.UPDATE) ? KubernetesRestoreReport.WOULD_UPDATE
+                            : KubernetesRestoreReport.WOULD_SKIP;
+                    entries.add(entry(p, action, exists ? "exists" : null));
+                }
+                KubernetesRestoreReport report = new KubernetesRestoreReport(connection.context(), true, entries);
+                report.lines().forEach(l -> listener.info("plan: " + l));
+                return report;
+            }
+            return apply(connection, discovery, plan, existing);
+        }
+    }
+
+    // ---------------------------------------------------------------- preparation (no cluster access)
+
+    private List<Planned> prepare(List<KubernetesResource> resources) {
+        SecretCipher cipher = null;
+        long encrypted = resources.stream().filter(KubernetesResource::encrypted).count();
+        if (encrypted > 0) {
+            cipher = SecretCipher.load(target.encryptionKeyFile(), target.encryptionKeyEnv(), env);
+            if (cipher == null) {
+                throw LayercakeException.usage("release " + manifest.app() + "/" + manifest.release() + " holds " + encrypted
+                        + " encrypted Secret(s) (key id " + manifest.kubernetes().encryptionKeyId() + ") and no key was given;"
+                        + " give --encryption-key-file or set " + target.encryptionKeyEnv() + "; nothing was applied");
+            }
+            String expected = manifest.kubernetes().encryptionKeyId();
+            if (expected != null && !expected.equals(cipher.keyId())) {
+                throw new LayercakeException(LayercakeException.Kind.AUTH, "the encryption key given has id " + cipher.keyId()
+                        + " but release " + manifest.app() + "/" + manifest.release() + " was encrypted with key " + expected
+                        + "; give the key used at backup time; nothing was applied");
+            }
+        }
+        ImageRewriter images = new ImageRewriter(manifest.images(), target.pinImages(), target.imagesFrom());
+        List<Planned> plan = new ArrayList<>();
+        int index = 0;
+        for (KubernetesResource r : resources) {
+            ObjectNode object = load(store, r);
+            if (r.encrypted()) {
+                object = cipher.decrypt(object);
+            }
+            object = Sanitizer.sanitize(object);
+            mapNamespaces(object, target.namespaceMapping());
+            for (String change : images.rewrite(object)) {
+                listener.info("image of " + ObjectId.of(object) + ": " + change);
+            }
+            ObjectNode annotations = Objects2.metadata(object).withObjectProperty("annotations");
+            annotations.put(KubeRules.ANNOTATION_APP, manifest.app());
+            annotations.put(KubeRules.ANNOTATION_RELEASE, manifest.release());
+            if (manifestDigest != null) {
+                annotations.put(KubeRules.ANNOTATION_MANIFEST, manifestDigest.toString());
+            }
+            ObjectId id = ObjectId.of(object);
+            plan.add(new Planned(r, object, id, KubeRules.restoreRank(id.group(), id.kind()), index++));
+        }
+        plan.sort(Comparator.comparingInt(Planned::rank).thenComparingInt(Planned::index));
+        return plan;
+    }
+
+    /** Reads one stored object and checks it against its digest. */
+    static ObjectNode load(ReleaseStore store, KubernetesResource r) {
+        byte[] bytes = store.readBlob(r.digest());
+        if (!Digest.of(bytes).equals(r.digest())) {
+            throw LayercakeException.corrupt("stored " + r.kind() + " " + (r.namespace() == null ? "" : r.namespace() + "/")
+                    + r.name() + " does not match its digest " + r.digest() + "; run verify; nothing was applied");
+        }
+        JsonNode node = Json.read(bytes, JsonNode.class, r.kind() + " " + r.name());
+        if (!(node instanceof ObjectNode object)) {
+            throw LayercakeException.corrupt("stored " + r.kind() + " " + r.name() + " is not a JSON object");
+        }
+        return object;
+    }
+
+    static void mapNamespaces(ObjectNode object, Map<String, String> mapping) {
+        if (mapping.isEmpty()) {
+            return;
+        }
+        ObjectNode meta = Objects2.metadata(object);
+        String ns = meta.path("namespace").asText("");
+        if (!ns.isEmpty() && mapping.containsKey(ns)) {
+            meta.put("namespace", mapping.get(ns));
+        }
+        ObjectId id = ObjectId.of(object);
+        if (id.group().isEmpty() && id.kind().equals("Namespace") && mapping.containsKey(id.name())) {
+            meta.put("name", mapping.get(id.name()));
+        }
+        if (id.group().equals("rbac.authorization.k8s.io") && id.kind().endsWith("Binding")) {
+            for (JsonNode subject : object.path("subjects")) {
+                String sns = subject.path("namespace").asText("");
+                if (!sns.isEmpty() && mapping.containsKey(sns)) {
+                    ((ObjectNode) subject).put("namespace", mapping.get(sns));
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- checks against the target (read-only)
+
+    private List<Planned> addMissingNamespaces(KubeConnection connection, List<Planned> plan) {
+        Set<String> planned = new LinkedHashSet<>();
+        Set<String> needed = new LinkedHashSet<>();
+        for (Planned p : plan) {
+            if (p.id().group().isEmpty() && p.id().kind().equals("Namespace")) {
+                planned.add(p.id().name());
+            } else if (p.id().namespace() != null) {
+                needed.add(p.id().namespace());
+            }
+        }
+        needed.removeAll(planned);
+        List<Planned> out = new ArrayList<>(plan);
+        for (String ns : needed) {
+            try {
+                if (connection.client().namespaces().withName(ns).get() != null) {
+                    continue;
+                }
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 403) {
+                    throw connection.failure("reading namespace " + ns, e);
+                }
+            }
+            ObjectNode nsObject = Json.mapper().createObjectNode().put("apiVersion", "v1").put("kind", "Namespace");
+            nsObject.putObject("metadata").put("name", ns).putObject("annotations")
+                    .put(KubeRules.ANNOTATION_APP, manifest.app()).put(KubeRules.ANNOTATION_RELEASE, manifest.release());
+            out.add(new Planned(null, nsObject, ObjectId.of(nsObject), KubeRules.restoreRank("", "Namespace"), -1));
+        }
+        out.sort(Comparator.comparingInt(Planned::rank).thenComparingInt(Planned::index));
+        return out;
+    }
+
+    /** Every kind must be served by the target, or defined by a CRD the restore creates first. */
+    private void checkKinds(KubeConnection connection, Discovery discovery, List<Planned> plan) {
+        Set<String> definedByPlan = new LinkedHashSet<>();
+        for (Planned p : plan) {
+            if (p.id().group().equals("apiextensions.k8s.io") && p.id().kind().equals("CustomResourceDefinition")) {
+                JsonNode spec = p.object().path("spec");
+                definedByPlan.add(spec.path("group").asText() + "/" + spec.path("names").path("kind").asText());
+            }
+        }
+        Map<String, List<String>> missing = new LinkedHashMap<>();
+        for (Planned p : plan) {
+            String gk = p.id().group() + "/" + p.id().kind();
+            if (discovery.find(p.id().group(), p.id().kind()).isEmpty() && !definedByPlan.contains(gk)) {
+                missing.computeIfAbsent(p.object().path("apiVersion").asText() + " " + p.id().kind(), k -> new ArrayList<>())
+                        .add(p.id().toString());
+            }
+        }
+        if (!missing.isEmpty()) {
+            StringBuilder sb = new StringBuilder("the target cluster (context " + connection.context() + ") does not serve ");
+            missing.forEach((kind, objects) -> sb.append(kind).append(" (needed by ").append(String.join(", ", objects)).append("); "));
+            sb.append("the release holds no CRD for ").append(missing.size() == 1 ? "it" : "them")
+                    .append(": install the CRD (or the operator that owns it) on the target first; nothing was applied");
+            throw new LayercakeException(LayercakeException.Kind.UNSUPPORTED, sb.toString());
+        }
+    }
+
+    private Map<ObjectId, GenericKubernetesResource> findExisting(KubeConnection connection, Discovery discovery, List<Planned> plan) {
+        Map<ObjectId, GenericKubernetesResource> existing = new LinkedHashMap<>();
+        for (Planned p : plan) {
+            ResourceType type = discovery.find(p.id().group(), p.id().kind()).orElse(null);
+            if (type == null) {
+                continue; // defined by a CRD of the plan: cannot exist yet
+            }
+            try {
+                var op = connection.client().genericKubernetesResources(type.context());
+                GenericKubernetesResource live = p.id().namespace() == null ? op.withName(p.id().name()).get()
+                        : op.inNamespace(p.id().namespace()).withName(p.id().name()).get();
+                if (live != null) {
+                    existing.put(p.id(), live);
+                }
+            } catch (KubernetesClientException e) {
+                throw connection.failure("checking whether " + p.id() + " exists; nothing was applied", e);
+            }
+        }
+        return existing;
+    }
+
+    // ---------------------------------------------------------------- apply
+
+    private KubernetesRestoreReport apply(KubeConnection connection, Discovery discovery, List<Planned> plan,
+                                          Map<ObjectId, GenericKubernetesResource> existing) {
+        List<KubernetesRestoreReport.Entry> done = new ArrayList<>();
+        Map<String, ResourceType> crdTypes = new LinkedHashMap<>();
+        for (int i = 0; i < plan.size(); i++) {
+            Planned p = plan.get(i);
+            listener.progress("kubernetes", i, plan.size(), "objects");
+            ResourceType type = discovery.find(p.id().group(), p.id().kind())
+                    .orElseGet(() -> crdTypes.get(p.id().group() + "/" + p.id().kind()));
+            try {
+                GenericKubernetesResource live = existing.get(p.id());
+                String action;
+                if (live == null) {
+                    create(connection, type, p);
+                    action = KubernetesRestoreReport.CREATED;
+                } else if (target.existing().equals(RestoreRequest.KubernetesTarget.UPDATE)) {
+                    update(connection, type, p, live);
+                    action = KubernetesRestoreReport.UPDATED;
+                } else {
+                    action = KubernetesRestoreReport.SKIPPED;
+                }
+                done.add(entry(p, action, live != null && action.equals(KubernetesRestoreReport.SKIPPED) ? "exists" : null));
+                if (p.id().kind().equals("CustomResourceDefinition") && p.id().group().equals("apiextensions.k8s.io")) {
+                    waitEstablished(connection, p.id().name());
+                    crdTypes.putAll(typesOf(p.object()));
+                }
+            } catch (KubernetesClientException | LayercakeException e) {
+                LayercakeException cause = e instanceof KubernetesClientException kce
+                        ? connection.failure("applying " + p.id(), kce) : (LayercakeException) e;
+                List<KubernetesRestoreReport.Entry> entries = new ArrayList<>(done);
+                entries.add(entry(p, KubernetesRestoreReport.FAILED, cause.getMessage()));
+                for (int k = i + 1; k < plan.size(); k++) {
+                    entries.add(entry(plan.get(k), KubernetesRestoreReport.NOT_APPLIED, null));
+                }
+                KubernetesRestoreReport report = new KubernetesRestoreReport(connection.context(), false, entries);
+                List<String> applied = report.applied().stream().map(KubernetesRestoreReport.Entry::object).toList();
+                String message = "Kubernetes restore stopped at " + p.id() + ": " + cause.getMessage()
+                        + ". Applied before the failure (" + applied.size() + "): "
+                        + (applied.isEmpty() ? "nothing" : String.join(", ", applied))
+                        + ". Not applied: " + (plan.size() - i) + " object(s) from " + p.id() + " on."
+                        + " Re-run with --existing skip to continue once the cause is fixed.";
+                throw new KubernetesRestoreException(cause.kind(), message, report, e);
+            }
+        }
+        listener.progress("kubernetes", plan.size(), plan.size(), "objects");
+        KubernetesRestoreReport report = new KubernetesRestoreReport(connection.context(), false, done);
+        listener.info("kubernetes: " + report.applied().size() + " object(s) applied, " + report.skipped().size()
+                + " skipped (existing) in context " + connection.context());
+        return report;
+    }
+
+    private static void create(KubeConnection connection, ResourceType type, Planned p) {
+        var op = connection.client().genericKubernetesResources(type.context());
+        GenericKubernetesResource r = Objects2.generic(p.object());
+        if (p.id().namespace() == null) {
+            op.resource(r).create();
+        } else {
+            op.inNamespace(p.id().namespace()).resource(r).create();
+        }
+    }
+
+    private static void update(KubeConnection connection, ResourceType type, Planned p, GenericKubernetesResource live) {
+        ObjectNode object = p.object().deepCopy();
+        Objects2.metadata(object).put("resourceVersion", live.getMetadata().getResourceVersion());
+        JsonNode liveTree = Json.mapper().valueToTree(live);
+        if (p.id().group().isEmpty() && p.id().kind().equals("Service")) {
+            // a Service's cluster IP cannot change on update; keep the one the target allocated
+            for (String f : List.of("clusterIP", "clusterIPs")) {
+                if (!object.path("spec").has(f) && liveTree.path("spec").has(f)) {
+                    ((ObjectNode) object.path("spec")).set(f, liveTree.path("spec").get(f));
+                }
+            }
+        }
+        var op = connection.client().genericKubernetesResources(type.context());
+        GenericKubernetesResource r = Objects2.generic(object);
+        if (p.id().namespace() == null) {
+            op.resource(r).update();
+        } else {
+            op.inNamespace(p.id().namespace()).resource(r).update();
+        }
+    }
+
+    private void waitEstablished(KubeConnection connection, String name) {
+        long deadline = System.nanoTime() + establishTimeout.toNanos();
+        while (true) {
+            var crd = connection.client().apiextensions().v1().customResourceDefinitions().withName(name).get();
+            if (crd != null && crd.getStatus() != null && crd.getStatus().getConditions() != null
+                    && crd.getStatus().getConditions().stream().anyMatch(c -> c.getType().equals("Established") && c.getStatus().equals("True"))) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new LayercakeException(LayercakeException.Kind.UNAVAILABLE, "CRD " + name + " was created but not established within "
+                        + establishTimeout.toSeconds() + "s");
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LayercakeException(LayercakeException.Kind.FAILED, "interrupted while waiting for CRD " + name);
+            }
+        }
+    }
+
+    /** The types a CRD defines, at its storage version (the version its custom resources were captured at). */
+    private static Map<String, ResourceType> typesOf(JsonNode crd) {
+        JsonNode spec = crd.path("spec");
+        String group = spec.path("group").asText();
+        String kind = spec.path("names").path("kind").asText();
+        String version = null;
+        for (JsonNode v : spec.path("versions")) {
+            if (version == null || v.path("storage").asBoolean(false)) {
+                version = v.path("name").asText();
+            }
+        }
+        boolean namespaced = spec.path("scope").asText("Namespaced").equals("Namespaced");
+        return Map.of(group + "/" + kind, new ResourceType(group, version, kind, spec.path("names").path("plural").asText(), namespaced));
+    }
+
+    private static KubernetesRestoreReport.Entry entry(Planned p, String action, String detail) {
+        return new KubernetesRestoreReport.Entry(p.object().path("apiVersion").asText(), p.id().kind(), p.id().namespace(),
+                p.id().name(), p.source() == null ? null : p.source().namespace(), action, detail);
+    }
+}

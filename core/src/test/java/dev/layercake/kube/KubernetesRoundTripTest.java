@@ -1,0 +1,139 @@
+package dev.layercake.kube;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.layercake.backup.KubernetesOptions;
+import dev.layercake.model.Json;
+import dev.layercake.model.KubernetesResource;
+import dev.layercake.restore.RestoreRequest;
+import dev.layercake.store.ReleaseStore;
+import dev.layercake.store.StoreLocation;
+import dev.layercake.testing.KubernetesMockServerFixture;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class KubernetesRoundTripTest {
+
+    static final byte[] KEY = new byte[32];
+
+    static {
+        for (int i = 0; i < KEY.length; i++) {
+            KEY[i] = (byte) (i * 7 + 3);
+        }
+    }
+
+    @TempDir
+    Path tmp;
+
+    KubernetesMockServerFixture source;
+    KubernetesMockServerFixture target;
+
+    @BeforeEach
+    void start() {
+        source = KubernetesMockServerFixture.start();
+        target = KubernetesMockServerFixture.start();
+        ShopApp.install(source.client());
+    }
+
+    @AfterEach
+    void stop() {
+        source.close();
+        target.close();
+    }
+
+    Map<String, String> env() {
+        return Map.of("LAYERCAKE_ENCRYPTION_KEY", Base64.getEncoder().encodeToString(KEY));
+    }
+
+    @Test
+    void capturesTheAppAndRestoresItIntoNewNamespacesOnAnotherCluster() throws IOException {
+        Path kubeconfig = source.writeKubeconfig(tmp.resolve("source.yaml"), "prod");
+        Path targetConfig = target.writeKubeconfig(tmp.resolve("target.yaml"), "dr");
+        KubeTestSupport.Recorder recorder = new KubeTestSupport.Recorder();
+        ReleaseStore store = ReleaseStore.open(StoreLocation.parse(tmp.resolve("store").toString()));
+        KubernetesOptions options = new KubernetesOptions(kubeconfig.toString(), null, List.of("shop-front", "shop-data"),
+                List.of(), KubernetesOptions.ENCRYPT, null, null);
+
+        KubeTestSupport.Captured captured = KubeTestSupport.backup(store, "shop", "r1", options, env(), null, recorder);
+
+        List<String> ids = captured.manifest().kubernetes().resources().stream()
+                .map(r -> new ObjectId(ObjectId.groupOf(r.apiVersion()), r.kind(), r.namespace(), r.name()).toString()).toList();
+        assertThat(ids).containsExactlyInAnyOrderElementsOf(ShopApp.EXPECTED);
+        assertThat(captured.manifest().kubernetes().context()).isEqualTo("prod");
+        assertThat(captured.manifest().kubernetes().encryptionKeyId()).isEqualTo(SecretCipher.ofKey(KEY).keyId());
+        assertThat(captured.images()).containsOnlyKeys("registry.example.com/shop/web:1.4.2", "registry.example.com/shop/db:16.2");
+        assertThat(captured.images().get("registry.example.com/shop/web:1.4.2")).containsExactly("Deployment shop-front/web");
+
+        // each object one blob, managedFields gone; the Secret's values unreadable in the store
+        for (KubernetesResource r : captured.manifest().kubernetes().resources()) {
+            JsonNode stored = Json.mapper().readTree(store.readBlob(r.digest()));
+            assertThat(stored.path("metadata").has("managedFields")).isFalse();
+            assertThat(r.encrypted()).isEqualTo(r.kind().equals("Secret"));
+        }
+        try (Stream<Path> files = Files.walk(tmp.resolve("store"))) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                String text = Files.readString(f, StandardCharsets.ISO_8859_1);
+                assertThat(text).doesNotContain(ShopApp.SECRET_PASSWORD, ShopApp.SECRET_TOKEN, "czNjcjN0LXBhNTV3MHJk");
+            }
+        }
+
+        RestoreRequest.KubernetesTarget restoreTarget = new RestoreRequest.KubernetesTarget(true, targetConfig.toString(), "dr",
+                Map.of("shop-front", "front-restored", "shop-data", "data-restored"), "skip", false, null, null, null);
+        KubernetesRestoreReport report = new KubernetesRestore(store, captured.manifest(), captured.digest(), restoreTarget, false,
+                recorder, env()).run();
+
+        assertThat(report.failed()).isEmpty();
+        assertThat(report.applied()).hasSize(ShopApp.EXPECTED.size());
+        assertThat(report.entries().get(0).kind()).isEqualTo("CustomResourceDefinition");
+        Map<String, String> mapping = restoreTarget.namespaceMapping();
+        for (KubernetesResource r : captured.manifest().kubernetes().resources()) {
+            ObjectNode original = (ObjectNode) Json.mapper().valueToTree(get(source, r.apiVersion(), r.kind(), r.namespace(), r.name()));
+            String newNs = r.namespace() == null ? null : mapping.get(r.namespace());
+            String newName = r.kind().equals("Namespace") ? mapping.get(r.name()) : r.name();
+            GenericKubernetesResource restored = get(target, r.apiVersion(), r.kind(), newNs, newName);
+            assertThat(restored).as("restored " + r.kind() + " " + newName).isNotNull();
+            assertThat(restored.getMetadata().getAnnotations()).containsEntry(KubeRules.ANNOTATION_RELEASE, "r1")
+                    .containsEntry(KubeRules.ANNOTATION_APP, "shop")
+                    .containsEntry(KubeRules.ANNOTATION_MANIFEST, captured.digest().toString());
+            KubernetesRestore.mapNamespaces(original, mapping);
+            JsonNode expected = Sanitizer.forComparison(original);
+            JsonNode actual = Sanitizer.forComparison(Json.mapper().valueToTree(restored));
+            assertThat(ObjectDiff.full(expected, actual, false)).as(r.kind() + " " + r.name()).isEmpty();
+        }
+        GenericKubernetesResource secret = get(target, "v1", "Secret", "front-restored", "db-credentials");
+        assertThat(((Map<?, ?>) secret.getAdditionalProperties().get("data")).get("password")).isEqualTo("czNjcjN0LXBhNTV3MHJk");
+        assertThat(((Map<?, ?>) secret.getAdditionalProperties().get("stringData")).get("token")).isEqualTo(ShopApp.SECRET_TOKEN);
+        // sanitized on the way: cluster IPs re-allocated except headless, node ports dropped, PVC binding dropped
+        JsonNode web = Json.mapper().valueToTree(get(target, "v1", "Service", "front-restored", "web"));
+        assertThat(web.path("spec").has("clusterIP")).isFalse();
+        JsonNode db = Json.mapper().valueToTree(get(target, "v1", "Service", "data-restored", "db"));
+        assertThat(db.path("spec").path("clusterIP").asText()).isEqualTo("None");
+        JsonNode publicSvc = Json.mapper().valueToTree(get(target, "v1", "Service", "front-restored", "web-public"));
+        assertThat(publicSvc.path("spec").path("ports").get(0).has("nodePort")).isFalse();
+        JsonNode pvc = Json.mapper().valueToTree(get(target, "v1", "PersistentVolumeClaim", "data-restored", "data-db-0"));
+        assertThat(pvc.path("spec").has("volumeName")).isFalse();
+        JsonNode binding = Json.mapper().valueToTree(get(target, "rbac.authorization.k8s.io/v1", "RoleBinding", "front-restored", "web-reader"));
+        assertThat(binding.path("subjects").get(0).path("namespace").asText()).isEqualTo("front-restored");
+        // the other app stayed home
+        assertThat(get(target, "apps/v1", "Deployment", "front-restored", "other-web")).isNull();
+    }
+
+    static GenericKubernetesResource get(KubernetesMockServerFixture server, String apiVersion, String kind, String ns, String name) {
+        var op = server.client().genericKubernetesResources(apiVersion, kind);
+        return ns == null ? op.withName(name).get() : op.inNamespace(ns).withName(name).get();
+    }
+}
