@@ -267,8 +267,14 @@ public final class KubernetesRestore {
         for (int i = 0; i < plan.size(); i++) {
             Planned p = plan.get(i);
             listener.progress("kubernetes", i, plan.size(), "objects");
-            ResourceType type = discovery.find(p.id().group(), p.id().kind())
-                    .orElseGet(() -> crdTypes.get(p.id().group() + "/" + p.id().kind()));
+            ResourceType type = discovery.find(p.id().group(), p.id().kind()).orElse(null);
+            if (type == null) {
+                // defined by a CRD of this release: address it at the version it was captured at
+                ResourceType fromCrd = crdTypes.get(p.id().group() + "/" + p.id().kind());
+                String apiVersion = p.object().path("apiVersion").asText();
+                type = new ResourceType(fromCrd.group(), apiVersion.substring(apiVersion.indexOf('/') + 1), fromCrd.kind(),
+                        fromCrd.plural(), fromCrd.namespaced());
+            }
             try {
                 GenericKubernetesResource live = existing.get(p.id());
                 String action;
