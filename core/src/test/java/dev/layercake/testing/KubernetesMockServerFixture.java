@@ -163,7 +163,8 @@ public final class KubernetesMockServerFixture implements AutoCloseable {
                     return discovery;
                 }
             }
-            if (method.equals("POST") && bare.equals(CRD_PATH)) {
+            if ((method.equals("POST") && bare.equals(CRD_PATH)) || (method.equals("PUT") && bare.startsWith(CRD_PATH + "/"))) {
+                // a real API server keeps a CRD's status (a subresource) on update, and establishes it on create
                 request = registerCrd(request);
             }
             return crud.dispatch(request);
