@@ -44,8 +44,8 @@ public enum Vocabulary {
     KUBECONFIG("kubeconfig", null, OptionType.STRING, "Kubeconfig file (default: KUBECONFIG, ~/.kube/config or in-cluster).", null, "backup", "restore", "diff"),
     CONTEXT("context", null, OptionType.STRING, "Kubeconfig context (default: current).", null, "backup", "restore", "diff"),
     SECRETS("secrets", null, OptionType.STRING, "Secrets: encrypt (default, needs a key), plain or skip.", "encrypt", "backup"),
-    ENCRYPTION_KEY_FILE("encryptionKeyFile", null, OptionType.STRING, "File with the 32-byte AES-256 key (raw or base64).", null, "backup", "restore"),
-    ENCRYPTION_KEY_ENV("encryptionKeyEnv", null, OptionType.STRING, "Environment variable holding the base64 AES-256 key.", "LAYERCAKE_ENCRYPTION_KEY", "backup", "restore"),
+    ENCRYPTION_KEY_FILE("encryptionKeyFile", null, OptionType.STRING, "File with the 32-byte AES-256 key (raw or base64).", null, "backup", "restore", "diff"),
+    ENCRYPTION_KEY_ENV("encryptionKeyEnv", null, OptionType.STRING, "Environment variable holding the base64 AES-256 key.", "LAYERCAKE_ENCRYPTION_KEY", "backup", "restore", "diff"),
 
     FREEZE("freeze", null, OptionType.BOOLEAN, "Freeze the release as the last step of the backup.", "false", "backup"),
     RETAIN_UNTIL("retainUntil", null, OptionType.DATE, "Freeze: keep until this date (YYYY-MM-DD or ISO instant).", null, "backup", "freeze"),
@@ -58,7 +58,7 @@ public enum Vocabulary {
     IMAGES_FROM("imagesFrom", null, OptionType.STRING, "Point restored workloads at images in this registry/prefix.", null, "restore"),
     PIN_IMAGES("pinImages", null, OptionType.BOOLEAN, "Rewrite workload images to the release's digests.", "false", "restore"),
     KUBERNETES("kubernetes", null, OptionType.BOOLEAN, "Restore the release's Kubernetes objects (implied by --namespace-mapping, --context, --kubeconfig).", "false", "restore"),
-    NAMESPACE_MAPPING("namespaceMapping", "--namespace-mapping", OptionType.LIST, "old=new namespace mapping (repeatable).", null, "restore"),
+    NAMESPACE_MAPPING("namespaceMapping", "--namespace-mapping", OptionType.LIST, "old=new namespace mapping (repeatable).", null, "restore", "diff"),
     EXISTING("existing", null, OptionType.STRING, "Objects that exist: skip (default), update or fail.", "skip", "restore"),
     DRY_RUN("dryRun", null, OptionType.BOOLEAN, "Print the plan without changing anything.", "false", "restore", "prune", "gc"),
 
@@ -67,7 +67,9 @@ public enum Vocabulary {
     GRACE("grace", null, OptionType.STRING, "GC: never collect blobs younger than this (default 24h).", "24h", "gc"),
 
     JSON("json", null, OptionType.BOOLEAN, "Print machine-readable JSON on stdout.", "false",
-            "backup", "restore", "freeze", "list", "show", "verify", "diff", "prune", "gc");
+            "backup", "restore", "freeze", "list", "show", "verify", "diff", "prune", "gc"),
+
+    AGAINST("against", null, OptionType.STRING, "Diff: the release to compare with; without it, the live namespaces.", null, "diff");
 
     private final String name;
     private final String cliFlag;
