@@ -19,7 +19,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.Predicate;
 
 /**
  * Finds the application in the cluster: lists every served type in the app's namespaces (and the
@@ -176,6 +175,7 @@ public final class AppGraph {
                 futures.add(pool.submit(() -> list(job.type(), job.namespace())));
             }
             List<String> forbidden = new ArrayList<>();
+            List<String> forbiddenClusterScoped = new ArrayList<>();
             LayercakeException firstFailure = null;
             for (int i = 0; i < jobs.size(); i++) {
                 Job job = jobs.get(i);
@@ -193,8 +193,7 @@ public final class AppGraph {
                     Throwable cause = ex.getCause();
                     if (cause instanceof KubernetesClientException kce && kce.getCode() == 403) {
                         if (job.namespace() == null) {
-                            warn("cannot list " + job.type().resourceName() + " (cluster-scoped): forbidden by RBAC;"
-                                    + " such objects are not captured");
+                            forbiddenClusterScoped.add(job.type().resourceName());
                         } else {
                             forbidden.add(job.type().resourceName() + " in " + job.namespace());
                         }
@@ -209,6 +208,11 @@ public final class AppGraph {
                         throw new IllegalStateException(cause);
                     }
                 }
+            }
+            if (!forbiddenClusterScoped.isEmpty()) {
+                // CI identities are seldom granted cluster-wide reads; the app's namespaces are what must be readable
+                warn("RBAC forbids listing these cluster-scoped types, so none of them is captured (nor the CRDs of"
+                        + " custom resources, if customresourcedefinitions is among them): " + String.join(", ", forbiddenClusterScoped));
             }
             if (!forbidden.isEmpty()) {
                 throw new LayercakeException(LayercakeException.Kind.AUTH, "cannot capture the app: RBAC forbids listing "
@@ -445,9 +449,5 @@ public final class AppGraph {
     private void warn(String message) {
         warnings.add(message);
         listener.warn(message);
-    }
-
-    static Predicate<ObjectId> any() {
-        return id -> true;
     }
 }

@@ -1,7 +1,6 @@
 package dev.layercake.kube;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -122,7 +121,4 @@ public final class KubeRules {
     public static final String ANNOTATION_APP = "layercake.dev/app";
     public static final String ANNOTATION_RELEASE = "layercake.dev/release";
     public static final String ANNOTATION_MANIFEST = "layercake.dev/manifest-digest";
-
-    /** Kinds an HPA can scale that we capture; any kind with a pod template qualifies. */
-    public static final Map<String, String> CRD_GROUP = Map.of("apiextensions.k8s.io", "CustomResourceDefinition");
 }

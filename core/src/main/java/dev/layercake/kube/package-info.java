@@ -1,0 +1,38 @@
+/**
+ * Kubernetes application capture, restore, drift and diff, over fabric8's generic resources: no code per
+ * kind, so custom resources work like built-in ones.
+ *
+ * <h2>Capture ({@link dev.layercake.kube.KubernetesCaptureStep})</h2>
+ * <ol>
+ *   <li>Discovery ({@link dev.layercake.kube.Discovery}): every served type at its group's preferred version that
+ *       supports list, get, create and delete; no subresources.</li>
+ *   <li>Listing: every namespaced type in each app namespace, every cluster-scoped type; types in
+ *       {@link dev.layercake.kube.KubeRules#NEVER_CAPTURED} (Nodes, Events, Leases, ...) are not even listed.
+ *       RBAC refusing a list in an app namespace fails the capture (AUTH, naming every refused type); refused
+ *       cluster-scoped lists are one warning.</li>
+ *   <li>Selection ({@link dev.layercake.kube.AppGraph}): objects matching any selector (OR; default
+ *       {@code app.kubernetes.io/part-of=<app>}); an object with a controller owner is replaced by its top-level
+ *       owner; Endpoints of a Service with a selector are generated and skipped; then the graph: what pod
+ *       templates reference (ConfigMaps, Secrets, ServiceAccounts, PVCs, imagePullSecrets, StatefulSet claims),
+ *       the ServiceAccounts' RoleBindings and Roles, Services / NetworkPolicies / PDBs whose selectors match the
+ *       app's pod labels, HPAs scaling a captured workload, Ingresses routing to a captured Service (and their
+ *       TLS Secrets), the CRDs of captured custom resources, and the app's Namespace objects. The label
+ *       {@code layercake.dev/exclude=true} and service-account token Secrets exclude an object however it was reached.</li>
+ *   <li>Storage: one blob per object (as captured, less managedFields), Secrets sealed by
+ *       {@link dev.layercake.kube.SecretCipher} (AES-256-GCM; without a key they are skipped with a warning,
+ *       unless {@code --secrets plain}).</li>
+ *   <li>Drift ({@link dev.layercake.kube.DriftDetector}): the git YAML of kind {@code kubernetes} against the live
+ *       objects, recorded in the manifest and printed as warnings.</li>
+ * </ol>
+ *
+ * <h2>Restore ({@link dev.layercake.kube.KubernetesRestore})</h2>
+ * Checks first (blob digests, decryption key, kinds served or defined by a CRD of the release, existing
+ * objects with {@code --existing fail}), then cleans each object by the {@link dev.layercake.kube.Sanitizer#RULES}
+ * table, maps namespaces, rewrites images, annotates, and applies in {@link dev.layercake.kube.KubeRules#RESTORE_ORDER},
+ * waiting for CRDs to be established. A failure midway throws {@link dev.layercake.kube.KubernetesRestoreException}
+ * naming exactly what was applied.
+ *
+ * <h2>Diff ({@link dev.layercake.kube.ReleaseDiff})</h2>
+ * Release against release or against the live namespaces, by field, Secret values never shown.
+ */
+package dev.layercake.kube;
