@@ -127,7 +127,7 @@ public final class KubeConnection implements AutoCloseable {
             return new LayercakeException(LayercakeException.Kind.AUTH, doing + ": forbidden by RBAC" + where
                     + "; grant the needed verbs to the identity of this kubeconfig", e);
         }
-        if (code == 0 || code >= 500) {
+        if (code <= 0 || code >= 500) {
             return new LayercakeException(LayercakeException.Kind.UNAVAILABLE, doing + ": the cluster cannot be reached"
                     + where + ": " + rootMessage(e), e);
         }

@@ -21,6 +21,7 @@ import java.util.function.BiPredicate;
  *   <tr><td>Service</td><td>spec.clusterIP, spec.clusterIPs</td><td>unless headless (None)</td></tr>
  *   <tr><td>Service</td><td>spec.ports[].nodePort, spec.healthCheckNodePort</td><td>unless the Service is annotated
  *       {@code layercake.dev/keep-node-ports: "true"}</td></tr>
+ *   <tr><td>Namespace</td><td>the kubernetes.io/metadata.name label, spec.finalizers</td><td>always (set by the API server)</td></tr>
  *   <tr><td>Pod</td><td>spec.nodeName</td><td>always</td></tr>
  *   <tr><td>PersistentVolume</td><td>spec.claimRef.uid, spec.claimRef.resourceVersion</td><td>always</td></tr>
  *   <tr><td>PersistentVolumeClaim</td><td>spec.volumeName and the binding annotations</td><td>always (the claim binds anew)</td></tr>
@@ -69,6 +70,8 @@ public final class Sanitizer {
             new Rule("/Service", "/spec/clusterIPs", Condition.UNLESS_HEADLESS, "allocated from the target's range"),
             new Rule("/Service", "/spec/ports/*/nodePort", Condition.UNLESS_NODE_PORTS_KEPT, "may collide on the target"),
             new Rule("/Service", "/spec/healthCheckNodePort", Condition.UNLESS_NODE_PORTS_KEPT, "may collide on the target"),
+            new Rule("/Namespace", "/metadata/labels/kubernetes.io~1metadata.name", Condition.ALWAYS, "set by the API server from the (mapped) name"),
+            new Rule("/Namespace", "/spec/finalizers", Condition.ALWAYS, "set by the API server"),
             new Rule("/Pod", "/spec/nodeName", Condition.ALWAYS, "the target's nodes differ"),
             new Rule("/PersistentVolume", "/spec/claimRef/uid", Condition.ALWAYS, "the claim's uid differs"),
             new Rule("/PersistentVolume", "/spec/claimRef/resourceVersion", Condition.ALWAYS, "assigned by the cluster"),

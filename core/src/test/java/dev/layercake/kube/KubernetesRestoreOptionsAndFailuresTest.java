@@ -100,6 +100,23 @@ class KubernetesRestoreOptionsAndFailuresTest {
     }
 
     @Test
+    void anUnreachableClusterIsUnavailableNamingTheServer() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            port = free.getLocalPort();
+        }
+        Path gone = tmp.resolve("gone");
+        java.nio.file.Files.writeString(gone, "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: 'http://127.0.0.1:"
+                + port + "'}\nusers:\n- name: u\n  user: {}\ncontexts:\n- name: gone\n  context: {cluster: c, user: u}\ncurrent-context: gone\n");
+        KubernetesOptions bad = new KubernetesOptions(gone.toString(), null, List.of("shop-front"), List.of(),
+                KubernetesOptions.SKIP, null, null);
+        assertThatThrownBy(() -> KubeTestSupport.backup(store, "shop", "r1", bad, env, null, new KubeTestSupport.Recorder()))
+                .isInstanceOfSatisfying(LayercakeException.class, e -> assertThat(e.kind()).isEqualTo(LayercakeException.Kind.UNAVAILABLE))
+                .hasMessageContaining("cannot be reached").hasMessageContaining("127.0.0.1:" + port);
+        assertThat(store.listApps()).isEmpty();
+    }
+
+    @Test
     void malformedSelectorIsAUsageError() {
         assertThatThrownBy(() -> KubeTestSupport.backup(store, "shop", "r1", options(List.of("tier in (web,db")), env, null,
                 new KubeTestSupport.Recorder()))
