@@ -35,6 +35,9 @@ public final class KubeRules {
             new Rule(new GroupKind("events.k8s.io", "Event"), "history, re-created by the cluster"),
             new Rule(new GroupKind("coordination.k8s.io", "Lease"), "leader-election state of running processes"),
             new Rule(new GroupKind("", "ComponentStatus"), "cluster health, not the application"),
+            new Rule(new GroupKind("storage.k8s.io", "CSINode"), "node state, not the application"),
+            new Rule(new GroupKind("storage.k8s.io", "VolumeAttachment"), "node state, re-created by the attach controller"),
+            new Rule(new GroupKind("velero.io", "*"), "another backup tool's bookkeeping"),
             new Rule(new GroupKind("metrics.k8s.io", "*"), "measurements, not state"),
             new Rule(new GroupKind("authorization.k8s.io", "*"), "requests, not objects"),
             new Rule(new GroupKind("authentication.k8s.io", "*"), "requests, not objects"));

@@ -22,9 +22,9 @@ import java.util.function.BiPredicate;
  *   <tr><td>Service</td><td>spec.ports[].nodePort, spec.healthCheckNodePort</td><td>unless the Service is annotated
  *       {@code layercake.dev/keep-node-ports: "true"}</td></tr>
  *   <tr><td>Namespace</td><td>the kubernetes.io/metadata.name label, spec.finalizers</td><td>always (set by the API server)</td></tr>
- *   <tr><td>Pod</td><td>spec.nodeName</td><td>always</td></tr>
+ *   <tr><td>Pod</td><td>spec.nodeName, spec.priority, injected service-account token volumes and their mounts</td><td>always</td></tr>
  *   <tr><td>PersistentVolume</td><td>spec.claimRef.uid, spec.claimRef.resourceVersion</td><td>always</td></tr>
- *   <tr><td>PersistentVolumeClaim</td><td>spec.volumeName and the binding annotations</td><td>always (the claim binds anew)</td></tr>
+ *   <tr><td>PersistentVolumeClaim</td><td>spec.volumeName, the binding and provisioner annotations</td><td>always (the claim binds anew)</td></tr>
  *   <tr><td>Job</td><td>spec.selector, the controller-uid labels of its template</td><td>always</td></tr>
  *   <tr><td>ServiceAccount</td><td>secrets[] naming a generated token Secret</td><td>always</td></tr>
  * </table>
@@ -39,7 +39,9 @@ public final class Sanitizer {
         UNLESS_NODE_PORTS_KEPT((root, value) -> "true".equals(
                 root.path("metadata").path("annotations").path(KEEP_NODE_PORTS).asText())),
         ONLY_TOKEN_SECRET_REFS((root, value) -> !value.path("name").asText("")
-                .startsWith(root.path("metadata").path("name").asText() + "-token-"));
+                .startsWith(root.path("metadata").path("name").asText() + "-token-")),
+        ONLY_TOKEN_VOLUMES((root, value) -> !(value.path("name").asText("").startsWith("kube-api-access-")
+                || value.path("name").asText("").startsWith("default-token-")));
 
         private final BiPredicate<JsonNode, JsonNode> keep;
 
@@ -73,12 +75,18 @@ public final class Sanitizer {
             new Rule("/Namespace", "/metadata/labels/kubernetes.io~1metadata.name", Condition.ALWAYS, "set by the API server from the (mapped) name"),
             new Rule("/Namespace", "/spec/finalizers", Condition.ALWAYS, "set by the API server"),
             new Rule("/Pod", "/spec/nodeName", Condition.ALWAYS, "the target's nodes differ"),
+            new Rule("/Pod", "/spec/priority", Condition.ALWAYS, "set by admission from priorityClassName"),
+            new Rule("/Pod", "/spec/volumes/*", Condition.ONLY_TOKEN_VOLUMES, "service-account token volumes are injected anew"),
+            new Rule("/Pod", "/spec/containers/*/volumeMounts/*", Condition.ONLY_TOKEN_VOLUMES, "mounts of injected token volumes"),
+            new Rule("/Pod", "/spec/initContainers/*/volumeMounts/*", Condition.ONLY_TOKEN_VOLUMES, "mounts of injected token volumes"),
             new Rule("/PersistentVolume", "/spec/claimRef/uid", Condition.ALWAYS, "the claim's uid differs"),
             new Rule("/PersistentVolume", "/spec/claimRef/resourceVersion", Condition.ALWAYS, "assigned by the cluster"),
             new Rule("/PersistentVolumeClaim", "/spec/volumeName", Condition.ALWAYS, "the volume is provisioned anew"),
             new Rule("/PersistentVolumeClaim", "/metadata/annotations/pv.kubernetes.io~1bind-completed", Condition.ALWAYS, "binding state"),
             new Rule("/PersistentVolumeClaim", "/metadata/annotations/pv.kubernetes.io~1bound-by-controller", Condition.ALWAYS, "binding state"),
             new Rule("/PersistentVolumeClaim", "/metadata/annotations/volume.kubernetes.io~1selected-node", Condition.ALWAYS, "the target's nodes differ"),
+            new Rule("/PersistentVolumeClaim", "/metadata/annotations/volume.kubernetes.io~1storage-provisioner", Condition.ALWAYS, "set when provisioned"),
+            new Rule("/PersistentVolumeClaim", "/metadata/annotations/volume.beta.kubernetes.io~1storage-provisioner", Condition.ALWAYS, "set when provisioned"),
             new Rule("batch/Job", "/spec/selector", Condition.ALWAYS, "generated from the job's uid"),
             new Rule("batch/Job", "/spec/template/metadata/labels/controller-uid", Condition.ALWAYS, "the job's old uid"),
             new Rule("batch/Job", "/spec/template/metadata/labels/batch.kubernetes.io~1controller-uid", Condition.ALWAYS, "the job's old uid"),

@@ -23,7 +23,8 @@ import java.util.Map;
 
 /**
  * Client-side encryption of Secret values with AES-256-GCM. The stored Secret keeps its metadata in the
- * clear; {@code data} and {@code stringData} are replaced by one envelope under {@link #FIELD}: the key id,
+ * clear; {@code data}, {@code stringData} and kubectl's last-applied-configuration annotation (which repeats
+ * the values) are replaced by one envelope under {@link #FIELD}: the key id,
  * a random 96-bit nonce, the ciphertext (with its tag) and a keyed fingerprint that lets two releases be
  * compared without decrypting. The object's identity is authenticated data, so an envelope cannot be moved
  * to another Secret. The key itself is never stored or printed; its id is a hash of it.
@@ -33,6 +34,7 @@ public final class SecretCipher {
     public static final String FIELD = "layercake.dev/encrypted";
     public static final String ALGORITHM = "AES-256-GCM";
     private static final SecureRandom RANDOM = new SecureRandom();
+    static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 
     private final byte[] key;
     private final String keyId;
@@ -114,6 +116,11 @@ public final class SecretCipher {
                 plain.set(f, out.remove(f));
             }
         }
+        // kubectl apply keeps the whole Secret, values included, in this annotation: it is sealed too
+        JsonNode annotations = out.path("metadata").path("annotations");
+        if (annotations.has(LAST_APPLIED)) {
+            plain.set(LAST_APPLIED, ((ObjectNode) annotations).remove(LAST_APPLIED));
+        }
         byte[] plaintext = Json.write(plain);
         byte[] nonce = new byte[12];
         RANDOM.nextBytes(nonce);
@@ -151,7 +158,11 @@ public final class SecretCipher {
             out.remove(FIELD);
             cipher.updateAAD(aad(out));
             byte[] plain = cipher.doFinal(Base64.getDecoder().decode(env.path("ciphertext").asText()));
-            JsonNode fields = Json.mapper().readTree(plain);
+            ObjectNode fields = (ObjectNode) Json.mapper().readTree(plain);
+            JsonNode lastApplied = fields.remove(LAST_APPLIED);
+            if (lastApplied != null) {
+                Objects2.metadata(out).withObjectProperty("annotations").set(LAST_APPLIED, lastApplied);
+            }
             fields.fields().forEachRemaining(e -> out.set(e.getKey(), e.getValue()));
             return out;
         } catch (javax.crypto.AEADBadTagException e) {

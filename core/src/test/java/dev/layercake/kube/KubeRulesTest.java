@@ -63,8 +63,15 @@ class KubeRulesTest {
         assertThat(kept.path("spec").path("clusterIP").asText()).isEqualTo("None");
         assertThat(kept.path("spec").path("clusterIPs").get(0).asText()).isEqualTo("None");
 
-        JsonNode pod = Sanitizer.sanitize(Json.mapper().readTree("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"p\"},\"spec\":{\"nodeName\":\"n1\"}}"));
+        JsonNode pod = Sanitizer.sanitize(Json.mapper().readTree("""
+                {"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},"spec":{"nodeName":"n1","priority":0,
+                 "volumes":[{"name":"data"},{"name":"kube-api-access-x7k2p"}],
+                 "containers":[{"name":"c","volumeMounts":[{"name":"data"},{"name":"kube-api-access-x7k2p"}]}]}}"""));
         assertThat(pod.path("spec").has("nodeName")).isFalse();
+        assertThat(pod.path("spec").has("priority")).isFalse();
+        assertThat(pod.path("spec").path("volumes")).hasSize(1);
+        assertThat(pod.path("spec").path("containers").get(0).path("volumeMounts")).hasSize(1);
+        assertThat(pod.path("spec").path("containers").get(0).path("volumeMounts").get(0).path("name").asText()).isEqualTo("data");
         JsonNode pv = Sanitizer.sanitize(Json.mapper().readTree("{\"apiVersion\":\"v1\",\"kind\":\"PersistentVolume\",\"metadata\":{\"name\":\"pv\"},\"spec\":{\"claimRef\":{\"name\":\"c\",\"uid\":\"u\"}}}"));
         assertThat(pv.path("spec").path("claimRef").has("uid")).isFalse();
         assertThat(pv.path("spec").path("claimRef").path("name").asText()).isEqualTo("c");

@@ -117,6 +117,7 @@ class KubernetesRoundTripTest {
         GenericKubernetesResource secret = get(target, "v1", "Secret", "front-restored", "db-credentials");
         assertThat(((Map<?, ?>) secret.getAdditionalProperties().get("data")).get("password")).isEqualTo("czNjcjN0LXBhNTV3MHJk");
         assertThat(((Map<?, ?>) secret.getAdditionalProperties().get("stringData")).get("token")).isEqualTo(ShopApp.SECRET_TOKEN);
+        assertThat(secret.getMetadata().getAnnotations().get(SecretCipher.LAST_APPLIED)).contains(ShopApp.SECRET_TOKEN);
         // sanitized on the way: cluster IPs re-allocated except headless, node ports dropped, PVC binding dropped
         JsonNode web = Json.mapper().valueToTree(get(target, "v1", "Service", "front-restored", "web"));
         assertThat(web.path("spec").has("clusterIP")).isFalse();

@@ -70,7 +70,11 @@ final class ShopApp {
             ---
             apiVersion: v1
             kind: Secret
-            metadata: {name: db-credentials, namespace: shop-front}
+            metadata:
+              name: db-credentials
+              namespace: shop-front
+              annotations:
+                kubectl.kubernetes.io/last-applied-configuration: '{"apiVersion":"v1","data":{"password":"czNjcjN0LXBhNTV3MHJk"},"kind":"Secret","metadata":{"name":"db-credentials"},"stringData":{"token":"api-token-0f9e8d"}}'
             type: Opaque
             data: {password: czNjcjN0LXBhNTV3MHJk}
             stringData: {token: api-token-0f9e8d}
