@@ -237,22 +237,47 @@ public final class KubernetesRestore {
         }
     }
 
+    /** One list per type and namespace (a GET per object where listing is refused). */
     private Map<ObjectId, GenericKubernetesResource> findExisting(KubeConnection connection, Discovery discovery, List<Planned> plan) {
-        Map<ObjectId, GenericKubernetesResource> existing = new LinkedHashMap<>();
+        record Scope(ResourceType type, String namespace) {
+        }
+        Map<Scope, List<Planned>> byScope = new LinkedHashMap<>();
         for (Planned p : plan) {
             ResourceType type = discovery.find(p.id().group(), p.id().kind()).orElse(null);
-            if (type == null) {
-                continue; // defined by a CRD of the plan: cannot exist yet
+            if (type != null) { // else defined by a CRD of the plan: cannot exist yet
+                byScope.computeIfAbsent(new Scope(type, p.id().namespace()), k -> new ArrayList<>()).add(p);
             }
+        }
+        Map<ObjectId, GenericKubernetesResource> existing = new LinkedHashMap<>();
+        for (Map.Entry<Scope, List<Planned>> e : byScope.entrySet()) {
+            var op = connection.client().genericKubernetesResources(e.getKey().type().context());
+            String ns = e.getKey().namespace();
             try {
-                var op = connection.client().genericKubernetesResources(type.context());
-                GenericKubernetesResource live = p.id().namespace() == null ? op.withName(p.id().name()).get()
-                        : op.inNamespace(p.id().namespace()).withName(p.id().name()).get();
-                if (live != null) {
-                    existing.put(p.id(), live);
+                Map<String, GenericKubernetesResource> live = new java.util.HashMap<>();
+                for (GenericKubernetesResource r : (ns == null ? op.list() : op.inNamespace(ns).list()).getItems()) {
+                    live.put(r.getMetadata().getName(), r);
                 }
-            } catch (KubernetesClientException e) {
-                throw connection.failure("checking whether " + p.id() + " exists; nothing was applied", e);
+                for (Planned p : e.getValue()) {
+                    if (live.containsKey(p.id().name())) {
+                        existing.put(p.id(), live.get(p.id().name()));
+                    }
+                }
+                continue;
+            } catch (KubernetesClientException ex) {
+                if (ex.getCode() != 403) {
+                    throw connection.failure("listing " + e.getKey().type().resourceName() + (ns == null ? "" : " in " + ns)
+                            + " on the target; nothing was applied", ex);
+                }
+            }
+            for (Planned p : e.getValue()) {
+                try {
+                    GenericKubernetesResource live = ns == null ? op.withName(p.id().name()).get() : op.inNamespace(ns).withName(p.id().name()).get();
+                    if (live != null) {
+                        existing.put(p.id(), live);
+                    }
+                } catch (KubernetesClientException ex) {
+                    throw connection.failure("checking whether " + p.id() + " exists; nothing was applied", ex);
+                }
             }
         }
         return existing;
