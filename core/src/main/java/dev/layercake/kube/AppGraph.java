@@ -67,7 +67,8 @@ public final class AppGraph {
         // 1. label selection (OR), generated objects replaced by their top-level owner
         for (Map.Entry<ObjectId, ObjectNode> e : all.entrySet()) {
             ObjectNode o = e.getValue();
-            if (!inAppNamespaces(e.getKey()) || !matchesAnySelector(o)) {
+            boolean inScope = e.getKey().namespace() == null ? !e.getKey().kind().equals("Namespace") : inAppNamespaces(e.getKey());
+            if (!inScope || !matchesAnySelector(o)) {
                 continue;
             }
             ObjectNode top = topOwner(o);
@@ -401,22 +402,28 @@ public final class AppGraph {
         }
         for (Map.Entry<ObjectId, ObjectNode> e : all.entrySet()) {
             ObjectId id = e.getKey();
-            if (!id.group().equals("rbac.authorization.k8s.io") || !id.kind().equals("RoleBinding") || !ns.equals(id.namespace())) {
+            boolean roleBinding = id.kind().equals("RoleBinding") && ns.equals(id.namespace());
+            boolean clusterRoleBinding = id.kind().equals("ClusterRoleBinding");
+            if (!id.group().equals("rbac.authorization.k8s.io") || !(roleBinding || clusterRoleBinding)) {
                 continue;
             }
             ObjectNode binding = e.getValue();
             boolean bindsSa = false;
             for (JsonNode subject : binding.path("subjects")) {
+                String subjectNs = subject.path("namespace").asText(roleBinding ? ns : "");
                 if (subject.path("kind").asText().equals("ServiceAccount") && subject.path("name").asText().equals(sa.id().name())
-                        && subject.path("namespace").asText(ns).equals(ns)) {
+                        && subjectNs.equals(ns)) {
                     bindsSa = true;
                 }
             }
             if (bindsSa) {
                 add(binding, "binds " + by);
                 JsonNode roleRef = binding.path("roleRef");
-                if (roleRef.path("kind").asText().equals("Role")) {
-                    addRef("rbac.authorization.k8s.io", "Role", ns, roleRef.path("name").asText(), "bound to " + by);
+                String role = roleRef.path("name").asText();
+                if (roleRef.path("kind").asText().equals("Role") && roleBinding) {
+                    addRef("rbac.authorization.k8s.io", "Role", ns, role, "bound to " + by);
+                } else if (roleRef.path("kind").asText().equals("ClusterRole") && !KubeRules.builtInClusterRole(role)) {
+                    addRef("rbac.authorization.k8s.io", "ClusterRole", null, role, "bound to " + by);
                 }
             }
         }

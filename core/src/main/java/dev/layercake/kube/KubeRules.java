@@ -45,6 +45,13 @@ public final class KubeRules {
     /** Secret types never captured: tokens the cluster mints for service accounts. */
     public static final Set<String> NEVER_CAPTURED_SECRET_TYPES = Set.of("kubernetes.io/service-account-token");
 
+    /** ClusterRoles every cluster has: bindings to them are captured, the roles themselves never. */
+    public static final Set<String> BUILT_IN_CLUSTER_ROLES = Set.of("cluster-admin", "admin", "edit", "view");
+
+    public static boolean builtInClusterRole(String name) {
+        return BUILT_IN_CLUSTER_ROLES.contains(name) || name.startsWith("system:");
+    }
+
     /** The label that keeps an object (and what only it references) out of every capture. */
     public static final String EXCLUDE_LABEL = "layercake.dev/exclude";
 

@@ -10,11 +10,12 @@
  *       {@link dev.layercake.kube.KubeRules#NEVER_CAPTURED} (Nodes, Events, Leases, ...) are not even listed.
  *       RBAC refusing a list in an app namespace fails the capture (AUTH, naming every refused type); refused
  *       cluster-scoped lists are one warning.</li>
- *   <li>Selection ({@link dev.layercake.kube.AppGraph}): objects matching any selector (OR; default
- *       {@code app.kubernetes.io/part-of=<app>}); an object with a controller owner is replaced by its top-level
+ *   <li>Selection ({@link dev.layercake.kube.AppGraph}): objects in the app's namespaces, and cluster-scoped
+ *       objects other than Namespaces, matching any selector (OR; default {@code app.kubernetes.io/part-of=<app>}); an object with a controller owner is replaced by its top-level
  *       owner; Endpoints of a Service with a selector are generated and skipped; then the graph: what pod
  *       templates reference (ConfigMaps, Secrets, ServiceAccounts, PVCs, imagePullSecrets, StatefulSet claims),
- *       the ServiceAccounts' RoleBindings and Roles, Services / NetworkPolicies / PDBs whose selectors match the
+ *       the ServiceAccounts' RoleBindings and ClusterRoleBindings with their Roles and ClusterRoles
+ *       (never the built-in ones: cluster-admin, admin, edit, view, system:*), Services / NetworkPolicies / PDBs whose selectors match the
  *       app's pod labels, HPAs scaling a captured workload, Ingresses routing to a captured Service (and their
  *       TLS Secrets), the CRDs of captured custom resources, and the app's Namespace objects. The label
  *       {@code layercake.dev/exclude=true} and service-account token Secrets exclude an object however it was reached.</li>

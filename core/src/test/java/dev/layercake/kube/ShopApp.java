@@ -63,6 +63,33 @@ final class ShopApp {
             - {kind: ServiceAccount, name: web, namespace: shop-front}
             roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: web-reader}
             ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRole
+            metadata: {name: shop-node-reader}
+            rules: [{apiGroups: [""], resources: [nodes], verbs: [get]}]
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRoleBinding
+            metadata: {name: shop-web-node-reader}
+            subjects: [{kind: ServiceAccount, name: web, namespace: shop-front}]
+            roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: shop-node-reader}
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRoleBinding
+            metadata: {name: shop-web-view}
+            subjects: [{kind: ServiceAccount, name: web, namespace: shop-front}]
+            roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRole
+            metadata: {name: shop-metrics, labels: {app.kubernetes.io/part-of: shop}}
+            rules: [{apiGroups: [metrics.k8s.io], resources: [pods], verbs: [get]}]
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRole
+            metadata: {name: other-metrics, labels: {app.kubernetes.io/part-of: other}}
+            rules: [{apiGroups: [metrics.k8s.io], resources: [pods], verbs: [get]}]
+            ---
             apiVersion: v1
             kind: ConfigMap
             metadata: {name: web-config, namespace: shop-front}
@@ -261,6 +288,8 @@ final class ShopApp {
     static final List<String> EXPECTED = List.of(
             "Namespace shop-front", "Namespace shop-data",
             "ServiceAccount shop-front/web", "Role shop-front/web-reader", "RoleBinding shop-front/web-reader",
+            "ClusterRole shop-node-reader", "ClusterRoleBinding shop-web-node-reader", "ClusterRoleBinding shop-web-view",
+            "ClusterRole shop-metrics",
             "ConfigMap shop-front/web-config", "Secret shop-front/db-credentials", "Deployment shop-front/web",
             "Service shop-front/web", "Service shop-front/web-public", "Ingress shop-front/web",
             "HorizontalPodAutoscaler shop-front/web", "ConfigMap shop-front/web-flags", "Widget.example.com shop-front/shop-widget",
