@@ -100,7 +100,7 @@ public final class AppGraph {
         for (Member m : selected.values()) {
             KubeRules.PodTemplate t = KubeRules.podTemplate(m.id().group(), m.id().kind());
             if (t != null) {
-                podLabels.add(Objects2.stringMap(m.object().at(t.labelsPointer())));
+                podLabels.add(Trees.stringMap(m.object().at(t.labelsPointer())));
             }
         }
         for (Map.Entry<ObjectId, ObjectNode> e : all.entrySet()) {
@@ -243,7 +243,7 @@ public final class AppGraph {
             GenericKubernetesResourceList page = namespace == null ? op.list(options.build())
                     : op.inNamespace(namespace).list(options.build());
             for (GenericKubernetesResource r : page.getItems()) {
-                out.add(Objects2.tree(r, type));
+                out.add(Trees.tree(r, type));
             }
             cont = page.getMetadata() == null ? null : page.getMetadata().getContinue();
         } while (cont != null && !cont.isEmpty());
@@ -257,7 +257,7 @@ public final class AppGraph {
     }
 
     private boolean matchesAnySelector(ObjectNode o) {
-        Map<String, String> labels = Objects2.labels(o);
+        Map<String, String> labels = Trees.labels(o);
         for (LabelSelector s : selectors) {
             if (s.matches(labels)) {
                 return true;
@@ -282,7 +282,7 @@ public final class AppGraph {
             ObjectId ownerId = byUid.get(controller.path("uid").asText());
             if (ownerId == null) {
                 ownerId = new ObjectId(ObjectId.groupOf(controller.path("apiVersion").asText()), controller.path("kind").asText(),
-                        Objects2.namespace(current), controller.path("name").asText());
+                        Trees.namespace(current), controller.path("name").asText());
             }
             ObjectNode owner = all.get(ownerId);
             if (owner == null) {
@@ -305,7 +305,7 @@ public final class AppGraph {
         if (KubeRules.neverCaptured(id.group(), id.kind())) {
             return true;
         }
-        if ("true".equals(Objects2.labels(o).get(KubeRules.EXCLUDE_LABEL))) {
+        if ("true".equals(Trees.labels(o).get(KubeRules.EXCLUDE_LABEL))) {
             return true;
         }
         return id.group().isEmpty() && id.kind().equals("Secret")

@@ -136,7 +136,7 @@ public final class KubernetesCaptureStep implements BackupStep {
             for (AppGraph.Member m : members) {
                 futures.add(pool.submit(() -> {
                     ObjectNode o = m.object().deepCopy();
-                    Objects2.metadata(o).remove("managedFields");
+                    Trees.metadata(o).remove("managedFields");
                     boolean encrypted = false;
                     if (cipher != null && m.id().group().isEmpty() && m.id().kind().equals("Secret")) {
                         o = cipher.encrypt(o);

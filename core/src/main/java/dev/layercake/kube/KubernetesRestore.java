@@ -128,7 +128,7 @@ public final class KubernetesRestore {
             for (String change : images.rewrite(object)) {
                 listener.info("image of " + ObjectId.of(object) + ": " + change);
             }
-            ObjectNode annotations = Objects2.metadata(object).withObjectProperty("annotations");
+            ObjectNode annotations = Trees.metadata(object).withObjectProperty("annotations");
             annotations.put(KubeRules.ANNOTATION_APP, manifest.app());
             annotations.put(KubeRules.ANNOTATION_RELEASE, manifest.release());
             if (manifestDigest != null) {
@@ -159,7 +159,7 @@ public final class KubernetesRestore {
         if (mapping.isEmpty()) {
             return;
         }
-        ObjectNode meta = Objects2.metadata(object);
+        ObjectNode meta = Trees.metadata(object);
         String ns = meta.path("namespace").asText("");
         if (!ns.isEmpty() && mapping.containsKey(ns)) {
             meta.put("namespace", mapping.get(ns));
@@ -344,7 +344,7 @@ public final class KubernetesRestore {
 
     private static void create(KubeConnection connection, ResourceType type, Planned p) {
         var op = connection.client().genericKubernetesResources(type.context());
-        GenericKubernetesResource r = Objects2.generic(p.object());
+        GenericKubernetesResource r = Trees.generic(p.object());
         if (p.id().namespace() == null) {
             op.resource(r).create();
         } else {
@@ -354,7 +354,7 @@ public final class KubernetesRestore {
 
     private static void update(KubeConnection connection, ResourceType type, Planned p, GenericKubernetesResource live) {
         ObjectNode object = p.object().deepCopy();
-        Objects2.metadata(object).put("resourceVersion", live.getMetadata().getResourceVersion());
+        Trees.metadata(object).put("resourceVersion", live.getMetadata().getResourceVersion());
         JsonNode liveTree = Json.mapper().valueToTree(live);
         if (p.id().group().isEmpty() && p.id().kind().equals("Service")) {
             // a Service's cluster IP cannot change on update; keep the one the target allocated
@@ -365,7 +365,7 @@ public final class KubernetesRestore {
             }
         }
         var op = connection.client().genericKubernetesResources(type.context());
-        GenericKubernetesResource r = Objects2.generic(object);
+        GenericKubernetesResource r = Trees.generic(object);
         if (p.id().namespace() == null) {
             op.resource(r).update();
         } else {

@@ -161,7 +161,7 @@ public final class SecretCipher {
             ObjectNode fields = (ObjectNode) Json.mapper().readTree(plain);
             JsonNode lastApplied = fields.remove(LAST_APPLIED);
             if (lastApplied != null) {
-                Objects2.metadata(out).withObjectProperty("annotations").set(LAST_APPLIED, lastApplied);
+                Trees.metadata(out).withObjectProperty("annotations").set(LAST_APPLIED, lastApplied);
             }
             fields.fields().forEachRemaining(e -> out.set(e.getKey(), e.getValue()));
             return out;

@@ -9,9 +9,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** Conversions between fabric8's generic objects and Jackson trees, and small field readers. */
-final class Objects2 {
+final class Trees {
 
-    private Objects2() {
+    private Trees() {
     }
 
     static ObjectNode tree(GenericKubernetesResource r, ResourceType type) {
