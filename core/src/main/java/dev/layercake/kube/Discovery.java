@@ -29,15 +29,31 @@ public final class Discovery {
     }
 
     public static Discovery discover(KubeConnection connection) {
+        return discover(connection, dev.layercake.progress.ProgressListener.NONE);
+    }
+
+    /**
+     * Like kubectl, a group whose discovery fails (an aggregated API whose server is down, typically
+     * metrics.k8s.io) is skipped with a warning; the core group and the group list must answer.
+     */
+    public static Discovery discover(KubeConnection connection, dev.layercake.progress.ProgressListener listener) {
         List<ResourceType> types = new ArrayList<>();
+        List<String> unavailable = new ArrayList<>();
         try {
             addTypes(types, "", "v1", connection.client().getApiResources("v1"));
             if (connection.client().getApiGroups() != null) {
                 for (APIGroup group : connection.client().getApiGroups().getGroups()) {
                     String version = group.getPreferredVersion() != null ? group.getPreferredVersion().getVersion()
                             : group.getVersions().get(0).getVersion();
-                    addTypes(types, group.getName(), version,
-                            connection.client().getApiResources(group.getName() + "/" + version));
+                    try {
+                        addTypes(types, group.getName(), version,
+                                connection.client().getApiResources(group.getName() + "/" + version));
+                    } catch (KubernetesClientException e) {
+                        if (e.getCode() == 401 || e.getCode() == 403) {
+                            throw e;
+                        }
+                        unavailable.add(group.getName() + "/" + version + " (HTTP " + e.getCode() + ")");
+                    }
                 }
             }
         } catch (KubernetesClientException e) {
@@ -47,6 +63,9 @@ public final class Discovery {
             throw new dev.layercake.LayercakeException(dev.layercake.LayercakeException.Kind.UNAVAILABLE,
                     "the cluster at " + connection.server() + " (context " + connection.context()
                             + ") serves no discovery documents (/api, /apis); it is not a Kubernetes API server");
+        }
+        if (!unavailable.isEmpty()) {
+            listener.warn("API groups not answering discovery, their types are skipped: " + String.join(", ", unavailable));
         }
         return new Discovery(types);
     }

@@ -66,7 +66,7 @@ public final class KubernetesCaptureStep implements BackupStep {
         }
         try (KubeConnection connection = KubeConnection.open(options.kubeconfig(), options.context(), env)) {
             checkNamespaces(connection, options.namespaces());
-            Discovery discovery = Discovery.discover(connection);
+            Discovery discovery = Discovery.discover(connection, listener);
             AppGraph.Selection selection = new AppGraph(connection, discovery, options.namespaces(), selectors, listener).select();
 
             List<AppGraph.Member> toStore = new ArrayList<>();

@@ -70,7 +70,7 @@ public final class KubernetesRestore {
         List<KubernetesResource> resources = manifest.kubernetes().resources();
         List<Planned> plan = prepare(resources);
         try (KubeConnection connection = KubeConnection.open(target.kubeconfig(), target.context(), env)) {
-            Discovery discovery = Discovery.discover(connection);
+            Discovery discovery = Discovery.discover(connection, listener);
             plan = addMissingNamespaces(connection, plan);
             checkKinds(connection, discovery, plan);
             Map<ObjectId, GenericKubernetesResource> existing = findExisting(connection, discovery, plan);

@@ -110,7 +110,7 @@ public final class ReleaseDiff {
         String context;
         try (KubeConnection connection = KubeConnection.open(target.kubeconfig(), target.context(), env)) {
             context = connection.context();
-            Discovery discovery = Discovery.discover(connection);
+            Discovery discovery = Discovery.discover(connection, listener);
             for (AppGraph.Member m : new AppGraph(connection, discovery, namespaces, selectors, listener).select().members()) {
                 live.put(m.id(), m.object());
             }

@@ -117,6 +117,15 @@ class KubernetesRestoreOptionsAndFailuresTest {
     }
 
     @Test
+    void anApiGroupFailingDiscoveryIsSkippedWithAWarning() {
+        source.fail("GET", "/apis/policy/v1", 503);
+        KubeTestSupport.Recorder recorder = new KubeTestSupport.Recorder();
+        KubeTestSupport.Captured c = KubeTestSupport.backup(store, "shop", "r1", options(List.of()), env, null, recorder);
+        assertThat(c.manifest().kubernetes().resources()).hasSize(ShopApp.EXPECTED.size());
+        assertThat(recorder.warnings).anyMatch(w -> w.contains("API groups not answering discovery") && w.contains("policy/v1 (HTTP 503)"));
+    }
+
+    @Test
     void malformedSelectorIsAUsageError() {
         assertThatThrownBy(() -> KubeTestSupport.backup(store, "shop", "r1", options(List.of("tier in (web,db")), env, null,
                 new KubeTestSupport.Recorder()))

@@ -73,11 +73,11 @@ public final class KubernetesMockServerFixture implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String CRD_PATH = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
 
-    private record Forbidden(String method, String pathPrefix) {
+    private record Refusal(String method, String pathPrefix, int code) {
     }
 
     private final List<ServedType> types = new CopyOnWriteArrayList<>(BUILT_IN);
-    private final List<Forbidden> forbidden = new CopyOnWriteArrayList<>();
+    private final List<Refusal> refusals = new CopyOnWriteArrayList<>();
     private final KubernetesCrudDispatcher crud = new KubernetesCrudDispatcher(new ArrayList<>());
     private final KubernetesMockServer server;
     private NamespacedKubernetesClient client;
@@ -125,11 +125,16 @@ public final class KubernetesMockServerFixture implements AutoCloseable {
 
     /** Answers 403 Forbidden to requests of this method (GET, POST, PUT, ...; "*" for all) under the path prefix. */
     public void forbid(String method, String pathPrefix) {
-        forbidden.add(new Forbidden(method, pathPrefix));
+        refusals.add(new Refusal(method, pathPrefix, 403));
+    }
+
+    /** Answers this HTTP error (503: an aggregated API whose server is down) to requests under the path prefix. */
+    public void fail(String method, String pathPrefix, int code) {
+        refusals.add(new Refusal(method, pathPrefix, code));
     }
 
     public void allowAll() {
-        forbidden.clear();
+        refusals.clear();
     }
 
     public List<ServedType> servedTypes() {
@@ -152,9 +157,11 @@ public final class KubernetesMockServerFixture implements AutoCloseable {
             int q = path.indexOf('?');
             String bare = q < 0 ? path : path.substring(0, q);
             String method = request.getMethod();
-            for (Forbidden f : forbidden) {
+            for (Refusal f : refusals) {
                 if ((f.method().equals("*") || f.method().equalsIgnoreCase(method)) && bare.startsWith(f.pathPrefix())) {
-                    return status(403, "Forbidden", "forbidden: User \"tester\" cannot " + method.toLowerCase() + " " + bare);
+                    return f.code() == 403
+                            ? status(403, "Forbidden", "forbidden: User \"tester\" cannot " + method.toLowerCase() + " " + bare)
+                            : status(f.code(), "ServiceUnavailable", "the server is currently unable to handle the request");
                 }
             }
             if (method.equals("GET")) {
