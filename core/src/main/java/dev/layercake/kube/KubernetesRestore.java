@@ -243,7 +243,7 @@ public final class KubernetesRestore {
         }
         Map<Scope, List<Planned>> byScope = new LinkedHashMap<>();
         for (Planned p : plan) {
-            ResourceType type = discovery.find(p.id().group(), p.id().kind()).orElse(null);
+            ResourceType type = servedType(discovery, p);
             if (type != null) { // else defined by a CRD of the plan: cannot exist yet
                 byScope.computeIfAbsent(new Scope(type, p.id().namespace()), k -> new ArrayList<>()).add(p);
             }
@@ -292,7 +292,7 @@ public final class KubernetesRestore {
         for (int i = 0; i < plan.size(); i++) {
             Planned p = plan.get(i);
             listener.progress("kubernetes", i, plan.size(), "objects");
-            ResourceType type = discovery.find(p.id().group(), p.id().kind()).orElse(null);
+            ResourceType type = servedType(discovery, p);
             if (type == null) {
                 // defined by a CRD of this release: address it at the version it was captured at
                 ResourceType fromCrd = crdTypes.get(p.id().group() + "/" + p.id().kind());
@@ -340,6 +340,20 @@ public final class KubernetesRestore {
         listener.info("kubernetes: " + report.applied().size() + " object(s) applied, " + report.skipped().size()
                 + " skipped (existing) in context " + connection.context());
         return report;
+    }
+
+    /**
+     * The target's type for the object, addressed at the version the object was captured at: the API server
+     * refuses a body whose apiVersion differs from the URL's.
+     */
+    private static ResourceType servedType(Discovery discovery, Planned p) {
+        ResourceType t = discovery.find(p.id().group(), p.id().kind()).orElse(null);
+        if (t == null) {
+            return null;
+        }
+        String apiVersion = p.object().path("apiVersion").asText();
+        String version = apiVersion.substring(apiVersion.indexOf('/') + 1);
+        return version.equals(t.version()) ? t : new ResourceType(t.group(), version, t.kind(), t.plural(), t.namespaced());
     }
 
     private static void create(KubeConnection connection, ResourceType type, Planned p) {
