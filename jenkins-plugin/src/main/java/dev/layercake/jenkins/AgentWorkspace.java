@@ -112,7 +112,7 @@ final class AgentWorkspace implements AutoCloseable {
             json.append(sep).append('"').append(host.replace("\"", "")).append("\":{\"auth\":\"").append(auth).append("\"}");
             sep = ",";
         }
-        return json.append("}}").getBytes(StandardCharsets.UTF_8);
+        return json.append("}}").toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /**

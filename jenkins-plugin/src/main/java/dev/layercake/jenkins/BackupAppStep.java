@@ -347,7 +347,7 @@ public class BackupAppStep extends LayercakeStep {
         @Override
         protected Map<String, Object> run() throws Exception {
             required(step.getApp(), "app");
-            Run<?, ?> run = run();
+            Run<?, ?> run = currentRun();
             FilePath workspace = workspace();
             TaskListener listener = listener();
             StoreTarget store = step.storeTarget();

@@ -24,7 +24,7 @@ abstract class LayercakeExecution<T> extends SynchronousNonBlockingStepExecution
         super(context);
     }
 
-    Run<?, ?> run() throws IOException, InterruptedException {
+    Run<?, ?> currentRun() throws IOException, InterruptedException {
         return getContext().get(Run.class);
     }
 

@@ -234,7 +234,7 @@ public class RestoreAppStep extends LayercakeStep {
         protected Map<String, Object> run() throws Exception {
             required(step.getApp(), "app");
             required(step.release, "release");
-            Run<?, ?> run = run();
+            Run<?, ?> run = currentRun();
             FilePath workspace = workspace();
             TaskListener listener = listener();
             StoreTarget store = step.storeTarget();
