@@ -21,6 +21,7 @@ import org.kohsuke.stapler.StaplerRequest2;
 import org.kohsuke.stapler.verb.POST;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -55,6 +56,17 @@ public abstract class LayercakeStepDescriptor extends StepDescriptor {
             }
         }
         return super.newInstance(req, formData);
+    }
+
+    /** What the Pipeline views show for a call: the app and, when given, the release. Never a credential id. */
+    @Override
+    public String argumentsToString(Map<String, Object> namedArgs) {
+        Object app = namedArgs.get("app");
+        Object release = namedArgs.get("release");
+        if (app == null) {
+            return null;
+        }
+        return release == null ? app.toString() : app + "/" + release;
     }
 
     /** Shows a list parameter in the form, one value per line. */
