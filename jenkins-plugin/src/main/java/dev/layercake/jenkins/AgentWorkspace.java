@@ -1,5 +1,9 @@
 package dev.layercake.jenkins;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +23,7 @@ import java.util.stream.Stream;
 /**
  * On the agent, for one step: the engine's environment (the agent's, then the build's, then the secrets) and
  * the secrets that the engine reads from files (kubeconfig, encryption key, registry auth as a Docker
- * {@code config.json}), written owner-only under the workspace's {@code @tmp} folder and deleted on close.
+ * {@code config.json} that keeps the agent's other logins), written owner-only under the workspace's {@code @tmp} folder and deleted on close.
  */
 final class AgentWorkspace implements AutoCloseable {
 
@@ -61,7 +65,7 @@ final class AgentWorkspace implements AutoCloseable {
                 w.encryptionKeyFile = w.write("encryption.key", secrets.encryptionKey, tmpRoot).toString();
             }
             if (secrets.hasRegistry()) {
-                Path config = w.write("docker/config.json", dockerConfig(secrets, registryHosts), tmpRoot);
+                Path config = w.write("docker/config.json", dockerConfig(secrets, registryHosts, env), tmpRoot);
                 env.put("DOCKER_CONFIG", config.getParent().toString());
             }
             return w;
@@ -102,17 +106,39 @@ final class AgentWorkspace implements AutoCloseable {
         return file;
     }
 
-    /** A Docker config with the registry credentials for each host the step names. */
-    static byte[] dockerConfig(AgentSecrets secrets, Collection<String> hosts) {
+    /**
+     * The agent's Docker config ({@code DOCKER_CONFIG} or {@code ~/.docker/config.json}, when there is one) with
+     * the registry credentials set for each host the step names, so other registries keep their logins. A
+     * credential helper configured for one of those hosts is dropped: it would take precedence over the login.
+     */
+    static byte[] dockerConfig(AgentSecrets secrets, Collection<String> hosts, Map<String, String> env) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode config = json.createObjectNode();
+        Path existing = existingDockerConfig(env);
+        if (existing != null) {
+            JsonNode read = json.readTree(existing.toFile());
+            if (read instanceof ObjectNode o) {
+                config = o;
+            }
+        }
         String auth = Base64.getEncoder().encodeToString(
                 (secrets.registryUsername + ":" + secrets.registryPassword).getBytes(StandardCharsets.UTF_8));
-        StringBuilder json = new StringBuilder("{\"auths\":{");
-        String sep = "";
+        ObjectNode auths = config.get("auths") instanceof ObjectNode o ? o : config.putObject("auths");
+        JsonNode helpers = config.get("credHelpers");
         for (String host : hosts) {
-            json.append(sep).append('"').append(host.replace("\"", "")).append("\":{\"auth\":\"").append(auth).append("\"}");
-            sep = ",";
+            auths.putObject(host).put("auth", auth);
+            if (helpers instanceof ObjectNode h) {
+                h.remove(host);
+            }
         }
-        return json.append("}}").toString().getBytes(StandardCharsets.UTF_8);
+        return json.writeValueAsBytes(config);
+    }
+
+    private static Path existingDockerConfig(Map<String, String> env) {
+        String dir = env.get("DOCKER_CONFIG");
+        Path file = dir != null && !dir.isBlank() ? Path.of(dir, "config.json")
+                : Path.of(System.getProperty("user.home"), ".docker", "config.json");
+        return Files.isRegularFile(file) ? file : null;
     }
 
     /**

@@ -392,6 +392,12 @@ public class BackupAppStep extends LayercakeStep {
         protected List<String> listParameters() {
             return new ArrayList<>(List.of("include", "exclude", "images", "insecureRegistry", "namespace", "selector"));
         }
+
+        /** Without a release id, the engine derives one from the build (full job name and number). */
+        @Override
+        protected boolean releaseRequired() {
+            return false;
+        }
     }
 
     // Read by BackupCallable on the agent.

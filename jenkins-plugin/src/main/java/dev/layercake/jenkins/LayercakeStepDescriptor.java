@@ -3,12 +3,15 @@ package dev.layercake.jenkins;
 import com.cloudbees.plugins.credentials.CredentialsProvider;
 import com.cloudbees.plugins.credentials.common.StandardCredentials;
 import com.cloudbees.plugins.credentials.common.StandardListBoxModel;
+import dev.layercake.LayercakeException;
+import dev.layercake.model.Names;
 import hudson.EnvVars;
 import hudson.FilePath;
 import hudson.model.Item;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import hudson.security.ACL;
+import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
 import jenkins.model.Jenkins;
 import net.sf.json.JSONArray;
@@ -56,6 +59,35 @@ public abstract class LayercakeStepDescriptor extends StepDescriptor {
             }
         }
         return super.newInstance(req, formData);
+    }
+
+    /** Whether {@code release} must be given (restore, freeze) or may be derived from the build (backup). */
+    protected boolean releaseRequired() {
+        return true;
+    }
+
+    public FormValidation doCheckApp(@QueryParameter String value) {
+        return segment("app", value, true);
+    }
+
+    public FormValidation doCheckRelease(@QueryParameter String value) {
+        return segment("release id", value, releaseRequired());
+    }
+
+    /** The engine's own rule for names that become store paths, so the form says what the step would. */
+    private static FormValidation segment(String what, String value, boolean required) {
+        if (value == null || value.isBlank()) {
+            return required ? FormValidation.error(Messages.LayercakeStep_Required(what)) : FormValidation.ok();
+        }
+        if (value.contains("${")) {
+            return FormValidation.ok(); // an expression, known only when the Pipeline runs
+        }
+        try {
+            Names.checkSegment(what, value.trim());
+            return FormValidation.ok();
+        } catch (LayercakeException e) {
+            return FormValidation.error(e.getMessage());
+        }
     }
 
     /** What the Pipeline views show for a call: the app and, when given, the release. Never a credential id. */
