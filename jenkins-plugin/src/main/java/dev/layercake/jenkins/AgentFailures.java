@@ -18,7 +18,9 @@ final class AgentFailures {
 
     static IOException toTransferable(RuntimeException e) {
         if (e instanceof LayercakeException le) {
-            return new AbortException(le.getMessage());
+            // Engine messages speak of environment variables and CLI flags; say how Jenkins passes credentials.
+            return new AbortException(le.kind() == LayercakeException.Kind.AUTH
+                    ? le.getMessage() + " " + Messages.AgentFailures_AuthHint() : le.getMessage());
         }
         IOException io = new IOException(e.toString());
         io.setStackTrace(e.getStackTrace());
