@@ -352,13 +352,8 @@ public class BackupAppStep extends LayercakeStep {
             TaskListener listener = listener();
             StoreTarget store = step.storeTarget();
 
-            AgentSecrets secrets = storeSecrets(run, store);
-            LayercakeGlobalConfiguration global = LayercakeGlobalConfiguration.get();
-            CredentialLookup credentials = new CredentialLookup(run);
-            credentials.registry(step.registryCredentialsId, secrets);
-            credentials.kubeconfig(step.kubeconfigCredentialsId, global.getKubernetesServerUrl(),
-                    global.getKubernetesCaCertificate(), secrets);
-            credentials.encryptionKey(step.encryptionKeyCredentialsId, secrets);
+            AgentSecrets secrets = secrets(run, store, step.registryCredentialsId, step.kubeconfigCredentialsId,
+                    step.encryptionKeyCredentialsId);
 
             BuildMetadata build = BuildMetadata.of(run, env()).override(step.buildSystem, step.buildJob,
                     step.buildNumber, step.buildUrl, step.triggeredBy);

@@ -81,7 +81,7 @@ public class FreezeReleaseStep extends LayercakeStep {
             FilePath workspace = workspace();
             TaskListener listener = listener();
             StoreTarget store = step.storeTarget();
-            AgentSecrets secrets = storeSecrets(run, store);
+            AgentSecrets secrets = secrets(run, store, null, null, null);
             listener.getLogger().println(Messages.FreezeReleaseStep_Starting(step.getApp(), step.release, store.describe()));
             return workspace.act(new FreezeCallable(step, store, secrets, new LinkedHashMap<>(env()),
                     tempDir(workspace), listener));

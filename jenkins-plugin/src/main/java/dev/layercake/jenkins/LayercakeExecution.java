@@ -54,10 +54,16 @@ abstract class LayercakeExecution<T> extends SynchronousNonBlockingStepExecution
         return tmp == null ? workspace.getRemote() + "@tmp" : tmp.getRemote();
     }
 
-    /** Secrets for the store, resolved against the run. */
-    static AgentSecrets storeSecrets(Run<?, ?> run, StoreTarget store) throws IOException {
+    /** The secrets a step names (null ids: none), resolved against the run and tracked on it. */
+    static AgentSecrets secrets(Run<?, ?> run, StoreTarget store, String registryCredentialsId,
+                                String kubeconfigCredentialsId, String encryptionKeyCredentialsId) throws IOException {
         AgentSecrets secrets = new AgentSecrets();
-        new CredentialLookup(run).aws(store.credentialsId, secrets);
+        CredentialLookup lookup = new CredentialLookup(run);
+        lookup.aws(store.credentialsId, secrets);
+        lookup.registry(registryCredentialsId, secrets);
+        LayercakeGlobalConfiguration global = LayercakeGlobalConfiguration.get();
+        lookup.kubeconfig(kubeconfigCredentialsId, global.getKubernetesServerUrl(), global.getKubernetesCaCertificate(), secrets);
+        lookup.encryptionKey(encryptionKeyCredentialsId, secrets);
         return secrets;
     }
 }

@@ -239,13 +239,8 @@ public class RestoreAppStep extends LayercakeStep {
             TaskListener listener = listener();
             StoreTarget store = step.storeTarget();
 
-            AgentSecrets secrets = storeSecrets(run, store);
-            LayercakeGlobalConfiguration global = LayercakeGlobalConfiguration.get();
-            CredentialLookup credentials = new CredentialLookup(run);
-            credentials.registry(step.registryCredentialsId, secrets);
-            credentials.kubeconfig(step.kubeconfigCredentialsId, global.getKubernetesServerUrl(),
-                    global.getKubernetesCaCertificate(), secrets);
-            credentials.encryptionKey(step.encryptionKeyCredentialsId, secrets);
+            AgentSecrets secrets = secrets(run, store, step.registryCredentialsId, step.kubeconfigCredentialsId,
+                    step.encryptionKeyCredentialsId);
 
             listener.getLogger().println(Messages.RestoreAppStep_Starting(step.getApp(), step.release, store.describe()));
             return workspace.act(new RestoreCallable(step, store, secrets, new LinkedHashMap<>(env()),
