@@ -31,6 +31,11 @@ public class LayercakeGlobalConfiguration extends GlobalConfiguration {
         load();
     }
 
+    @Override
+    public String getDisplayName() {
+        return Messages.LayercakeGlobalConfiguration_DisplayName();
+    }
+
     public static LayercakeGlobalConfiguration get() {
         return ExtensionList.lookupSingleton(LayercakeGlobalConfiguration.class);
     }
