@@ -2,8 +2,12 @@ package dev.layercake.store;
 
 import dev.layercake.LayercakeException;
 import dev.layercake.LayercakeException.Kind;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -34,6 +38,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -76,6 +81,23 @@ public final class S3ObjectStore implements ObjectStore {
     /** Opens the bucket with the standard AWS credential chain (environment, profile, web identity, instance role). */
     public static S3ObjectStore open(StoreLocation location) {
         return open(location, DefaultCredentialsProvider.builder().build(), DEFAULT_PART_SIZE);
+    }
+
+    /**
+     * Opens the bucket with credentials from {@code env} when it holds AWS_ACCESS_KEY_ID and
+     * AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN, if any), else the standard chain. The engine passes its
+     * environment (the process's, or a test's stand-in) so the same rules hold in and out of process.
+     */
+    public static S3ObjectStore open(StoreLocation location, Map<String, String> env) {
+        String id = env.get("AWS_ACCESS_KEY_ID");
+        String secret = env.get("AWS_SECRET_ACCESS_KEY");
+        if (id == null || id.isBlank() || secret == null || secret.isBlank()) {
+            return open(location);
+        }
+        String token = env.get("AWS_SESSION_TOKEN");
+        AwsCredentials credentials = token == null || token.isBlank()
+                ? AwsBasicCredentials.create(id, secret) : AwsSessionCredentials.create(id, secret, token);
+        return open(location, StaticCredentialsProvider.create(credentials), DEFAULT_PART_SIZE);
     }
 
     /** Opens the bucket with the given credentials (tests, embedders that hold their own). */
