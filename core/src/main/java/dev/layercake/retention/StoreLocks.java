@@ -20,8 +20,8 @@ import java.util.UUID;
 
 /**
  * Keeps garbage collection and backups apart, with two kinds of small objects under {@code locks/}:
- * a lease per running backup ({@code locks/backup-<id>.json}) and a lock per running collection
- * ({@code locks/gc-<id>.json}). Each side first writes its own object, then looks for the other's:
+ * a lease per running backup ({@code locks/backups/<id>.json}) and a lock per running collection
+ * ({@code locks/gc/<id>.json}). Each side first writes its own object, then looks for the other's:
  * <ul>
  *   <li>a collection that sees a live backup lease collects nothing (it is deferred, and says so);</li>
  *   <li>a backup that sees a live collection lock waits for it to finish before it stores anything.</li>
@@ -39,8 +39,8 @@ public final class StoreLocks {
     /** A collection stops deleting before this; older locks are presumed dead. */
     public static final Duration GC_LOCK_TTL = Duration.ofHours(1);
 
-    static final String BACKUP_PREFIX = StoreKeys.LOCKS + "backup-";
-    static final String GC_PREFIX = StoreKeys.LOCKS + "gc-";
+    static final String BACKUP_PREFIX = StoreKeys.LOCKS + "backups/";
+    static final String GC_PREFIX = StoreKeys.LOCKS + "gc/";
 
     private StoreLocks() {
     }
