@@ -19,7 +19,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -89,6 +92,29 @@ abstract class RetentionContractTest {
             assertThatThrownBy(() -> Pruner.prune(store, "shop", -1, null, false, ProgressListener.NONE))
                     .isInstanceOf(LayercakeException.class);
         }
+    }
+
+    @Test
+    void pruneOlderThanUsesTheReleaseTimeAndCombinesWithKeep() throws Exception {
+        StoreLocation location = location("age");
+        ReleaseFixture r = releases(location);
+        String[][] made = {{"jan", "2026-01-01T00:00:00Z"}, {"jun", "2026-06-01T00:00:00Z"}, {"nov", "2026-11-20T00:00:00Z"}};
+        for (String[] m : made) {
+            r.clock(Clock.fixed(Instant.parse(m[1]), ZoneOffset.UTC)).backup("shop", m[0], Map.of("a.tf", m[0]));
+            settle();
+        }
+        try (ReleaseStore store = open(location)) {
+            Pruner pruner = new Pruner(Clock.fixed(Instant.parse("2026-11-25T00:00:00Z"), ZoneOffset.UTC));
+            Duration month = Durations.parse("--older-than", "30d");
+            assertThat(pruner.run(store, "shop", null, month, true, ProgressListener.NONE).pruned()).containsExactly("jan", "jun");
+            assertThat(pruner.run(store, "shop", 2, month, true, ProgressListener.NONE).pruned()).containsExactly("jan");
+            assertThat(pruner.run(store, "shop", null, Durations.parse("--older-than", "365d"), false, ProgressListener.NONE).pruned()).isEmpty();
+            assertThat(store.listReleases("shop")).containsExactly("jan", "jun", "nov");
+        }
+        assertThat(Durations.parse("--grace", "12h")).isEqualTo(Duration.ofHours(12));
+        assertThat(Durations.parse("--grace", "PT90M")).isEqualTo(Duration.ofMinutes(90));
+        assertThatThrownBy(() -> Durations.parse("--older-than", "soon")).isInstanceOf(LayercakeException.class)
+                .hasMessageContaining("--older-than 'soon'");
     }
 
     @Test
