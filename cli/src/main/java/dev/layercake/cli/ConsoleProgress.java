@@ -6,15 +6,16 @@ import java.io.PrintStream;
 
 /**
  * Progress on stderr, so stdout stays clean for --json. On a terminal the current phase is redrawn in
- * place; in a log (CI) a line is printed at most every 10% or every two seconds.
+ * place; in a log (CI) a line is printed every few seconds, so short phases add no noise.
  */
 final class ConsoleProgress implements ProgressListener {
 
     private final PrintStream err;
     private final boolean terminal;
     private final boolean quiet;
-    private long lastPrint;
-    private long lastPercent = -1;
+    private static final long LOG_INTERVAL_MS = 3000;
+    private long lastPrint = System.currentTimeMillis();
+    private boolean printedInPhase;
     private boolean midLine;
 
     ConsoleProgress(PrintStream err, boolean terminal, boolean quiet) {
@@ -26,7 +27,8 @@ final class ConsoleProgress implements ProgressListener {
     @Override
     public synchronized void phase(String name) {
         endLine();
-        lastPercent = -1;
+        lastPrint = System.currentTimeMillis();
+        printedInPhase = false;
         if (!quiet) {
             err.println("==> " + name);
         }
@@ -47,10 +49,10 @@ final class ConsoleProgress implements ProgressListener {
             if (total > 0 && done >= total) {
                 endLine();
             }
-        } else if (done == total || percent / 10 != lastPercent / 10 || now - lastPrint > 2000) {
+        } else if (now - lastPrint >= LOG_INTERVAL_MS || (done == total && printedInPhase)) {
             err.println(text);
             lastPrint = now;
-            lastPercent = percent;
+            printedInPhase = true;
         }
     }
 
