@@ -62,7 +62,16 @@ public final class GarbageCollector {
             int releases = 0;
             for (String app : store.listApps()) {
                 for (String release : store.listReleases(app)) {
-                    Manifest m = Json.read(store.readManifestBytes(app, release), Manifest.class, "manifest of " + app + "/" + release);
+                    byte[] bytes;
+                    try {
+                        bytes = store.readManifestBytes(app, release);
+                    } catch (LayercakeException e) {
+                        if (e.kind() == LayercakeException.Kind.NOT_FOUND) {
+                            continue; // pruned since the listing: it names nothing any more
+                        }
+                        throw e;
+                    }
+                    Manifest m = Json.read(bytes, Manifest.class, "manifest of " + app + "/" + release);
                     for (Digest d : m.referencedBlobs().keySet()) {
                         marked.add(StoreKeys.blob(d));
                     }
