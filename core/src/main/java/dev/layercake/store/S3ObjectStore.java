@@ -130,6 +130,16 @@ public final class S3ObjectStore implements ObjectStore {
         return store;
     }
 
+    /**
+     * Wraps a client the caller built (own HTTP proxy, retry or credential settings). The bucket is checked
+     * as by {@link #open(StoreLocation)}; closing the store closes the client.
+     */
+    public static S3ObjectStore of(S3Client client, StoreLocation location) {
+        S3ObjectStore store = new S3ObjectStore(client, location, DEFAULT_PART_SIZE);
+        store.checkBucket();
+        return store;
+    }
+
     /** Region: the location's, else the AWS environment's or profile's, else us-east-1 (never the instance metadata service). */
     private static Region region(StoreLocation location) {
         if (location.region() != null) {
