@@ -37,6 +37,17 @@ public final class GarbageCollector {
     private GarbageCollector() {
     }
 
+    /** Leases and locks of killed processes (older than their lifetime) are removed, and said so. */
+    private static void removeStale(ReleaseStore store, Instant now, ProgressListener listener) {
+        for (ObjectInfo o : store.objects().list(StoreKeys.LOCKS)) {
+            Duration ttl = o.key().startsWith(StoreLocks.GC_PREFIX) ? StoreLocks.GC_LOCK_TTL : StoreLocks.BACKUP_LEASE_TTL;
+            if (o.lastModified().isBefore(now.minus(ttl))) {
+                listener.warn("removing " + o.key() + " from " + o.lastModified() + ": its process is presumed dead");
+                store.objects().delete(o.key());
+            }
+        }
+    }
+
     public static GcResult collect(ReleaseStore store, Duration grace, boolean dryRun, ProgressListener listener) {
         Duration g = grace == null ? DEFAULT_GRACE : grace;
         if (g.isNegative()) {
@@ -57,6 +68,9 @@ public final class GarbageCollector {
                 return new GcResult(where, g.toString(), dryRun, true, inFlight, 0, 0, 0, 0, 0, 0, List.of());
             }
 
+            if (!dryRun) {
+                removeStale(store, now, listener);
+            }
             List<ObjectInfo> blobs = store.objects().list(StoreKeys.BLOBS);
             Set<String> marked = new HashSet<>();
             int releases = 0;

@@ -65,6 +65,20 @@ class S3ObjectStoreTest extends ObjectStoreContractTest {
     }
 
     @Test
+    void aFailedMultipartUploadIsAbortedAndLeavesNoPendingUpload() {
+        byte[] large = random(largeSize(), 4);
+        assertThatThrownBy(() -> store.create("aborted/x", new ByteArrayInputStream(large), -1, () -> {
+            throw LayercakeException.corrupt("digest mismatch");
+        })).isInstanceOf(LayercakeException.class);
+        String bucket = ((S3ObjectStore) store).bucket();
+        try (var raw = software.amazon.awssdk.services.s3.S3Client.builder().credentialsProvider(s3.credentials())
+                .region(software.amazon.awssdk.regions.Region.US_EAST_1).forcePathStyle(true)
+                .endpointOverride(java.net.URI.create(s3.endpoint())).build()) {
+            assertThat(raw.listMultipartUploads(b -> b.bucket(bucket)).uploads()).isEmpty();
+        }
+    }
+
+    @Test
     void unreachableEndpointIsUnavailableAndNamesIt() throws Exception {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
