@@ -405,6 +405,12 @@ public final class S3ObjectStore implements ObjectStore {
                 return new LayercakeException(Kind.NOT_FOUND, "S3 bucket '" + bucket + "' does not exist"
                         + (where.contains(" at ") ? where.substring(where.indexOf(" at ")) : "") + "; create it or fix --store", e);
             }
+            if (status == 301 || "PermanentRedirect".equals(code) || "AuthorizationHeaderMalformed".equals(code)) {
+                String region = s.awsErrorDetails() == null || s.awsErrorDetails().sdkHttpResponse() == null ? null
+                        : s.awsErrorDetails().sdkHttpResponse().firstMatchingHeader("x-amz-bucket-region").orElse(null);
+                return new LayercakeException(Kind.USAGE, "bucket '" + bucket + "' is in another region"
+                        + (region == null ? "" : " (" + region + ")") + ": give --s3-region" + (region == null ? "" : " " + region), e);
+            }
             if (status == 501) {
                 return new LayercakeException(Kind.UNSUPPORTED, "the S3 server of " + where + " cannot " + what
                         + " (501 " + code + ")", e);
