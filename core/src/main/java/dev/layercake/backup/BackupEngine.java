@@ -69,7 +69,7 @@ public final class BackupEngine {
             Digest digest = store.writeManifest(manifest);
             listener.info("release " + request.app() + "/" + release + " written: " + digest);
             return new BackupResult(request.app(), release, digest, store.location().uri(),
-                    store.location().uri() + "/" + StoreKeys.manifest(request.app(), release),
+                    withSlash(store.location().uri()) + StoreKeys.manifest(request.app(), release),
                     ctx.source().files().size(), ctx.images().size(), ctx.kubernetes().resources().size(),
                     ctx.images().stream().map(BackupEngine::pinned).toList(),
                     store.stats().blobsWritten(), store.stats().bytesWritten(), store.stats().blobsSkipped(), false);
@@ -80,6 +80,10 @@ public final class BackupEngine {
         String ref = image.ref();
         int at = ref.indexOf('@');
         return (at >= 0 ? ref.substring(0, at) : ref) + "@" + image.digest();
+    }
+
+    private static String withSlash(String uri) {
+        return uri.endsWith("/") ? uri : uri + "/";
     }
 
     public static String version() {
