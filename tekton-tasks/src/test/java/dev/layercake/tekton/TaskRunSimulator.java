@@ -113,6 +113,8 @@ final class TaskRunSimulator {
             throw new IllegalStateException("the simulator runs single-step Tasks");
         }
         Step step = task.getSpec().getSteps().get(0);
+        // Every TaskRun gets a fresh pod: new /tekton/results, /tekton/scripts, home and tmp.
+        Path workDir = Files.createTempDirectory(Files.createDirectories(this.workDir), "taskrun-");
         Path resultsDir = Files.createDirectories(workDir.resolve("tekton/results"));
         Path scriptsDir = Files.createDirectories(workDir.resolve("tekton/scripts"));
         Path home = Files.createDirectories(workDir.resolve("home"));
