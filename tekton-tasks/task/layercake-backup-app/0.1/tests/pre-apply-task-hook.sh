@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
-# Catalog test hook: the Layercake image is not published from this repository's CI, so a test cluster
-# runs the image built locally (mvn -pl cli -am package jib:dockerBuild, then e.g. kind load docker-image).
-# Set LAYERCAKE_IMAGE to that image; the test-runner's copy of the Task (${TMPF}) gets it as default.
-set -euo pipefail
-if [ -n "${LAYERCAKE_IMAGE:-}" ]; then
-  sed -i "s#default: ghcr.io/layercake-dev/layercake:[0-9A-Za-z._-]*#default: ${LAYERCAKE_IMAGE}#" "${TMPF}"
+# Sourced by the Tekton catalog's test runner (test/e2e-functions.sh) once it copied the Task to ${TMPF}.
+# The Layercake image is not published from this repository's CI; point the Task at an image built here
+# (mvn -pl cli -am package jib:dockerBuild, then kind load docker-image) by setting LAYERCAKE_IMAGE.
+if [[ -n "${LAYERCAKE_IMAGE:-}" ]]; then
+  sed -i "s#ghcr.io/layercake-dev/layercake:[0-9A-Za-z._-]*#${LAYERCAKE_IMAGE}#" "${TMPF}"
 fi
