@@ -254,7 +254,8 @@ class BackupStepScriptTest {
         assertThat(artifact.get("uri").asText())
                 .isEqualTo("file:///stores/with \"quote\" and \\ backslash/releases/shop/r1/manifest.json");
         assertThat(artifact.get("digest").asText()).isEqualTo(DIGEST);
-        assertThat(artifact.size()).isEqualTo(2);
+        assertThat(artifact.get("isBuildArtifact").asText()).isEqualTo("true");
+        assertThat(artifact.size()).isEqualTo(3);
     }
 
     @Test

@@ -217,9 +217,10 @@ class TaskStructureTest {
             assertThat(r.getName()).matches(RESULT_NAME);
             assertThat(r.getDescription()).isNotBlank();
             if (r.getName().endsWith("ARTIFACT_OUTPUTS")) {
-                // Chains' type hint: an object result named *ARTIFACT_OUTPUTS with uri and digest.
+                // Chains' type hint: an object result named *ARTIFACT_OUTPUTS with uri and digest
+                // (and isBuildArtifact, read by the slsa/v2alpha4 formatter).
                 assertThat(r.getType()).isEqualTo("object");
-                assertThat(r.getProperties()).containsOnlyKeys("uri", "digest");
+                assertThat(r.getProperties()).containsOnlyKeys("uri", "digest", "isBuildArtifact");
                 r.getProperties().values().forEach(p -> assertThat(p.getType()).isEqualTo("string"));
             } else {
                 assertThat(r.getType()).isEqualTo("string");
