@@ -52,6 +52,23 @@ class TaskStructureTest {
             Catalog.Entry.BACKUP, Set.of("app", "store"),
             Catalog.Entry.RESTORE, Set.of("app", "store", "release"));
 
+    /**
+     * Vocabulary options of each command that the Task deliberately does not take as params, and why. A
+     * new option in the Vocabulary fails {@link #everyVocabularyOptionIsAParamOrDeliberatelyLeftOut} until
+     * it is added to the Task or here.
+     */
+    static final Map<Catalog.Entry, Map<String, String>> NOT_PARAMS = Map.of(
+            Catalog.Entry.BACKUP, Map.of(
+                    "build-system", "always tekton, detected from the TEKTON_* environment the step sets",
+                    "build-job", "the Pipeline (pod label tekton.dev/pipeline), else the Task",
+                    "build-number", "the PipelineRun (pod label tekton.dev/pipelineRun), else the TaskRun",
+                    "encryption-key-env", "the key comes from the encryption-key workspace",
+                    "signing-key", "needs a signing-key workspace: not in this version",
+                    "json", "the step always asks for JSON to write the results"),
+            Catalog.Entry.RESTORE, Map.of(
+                    "encryption-key-env", "the key comes from the encryption-key workspace",
+                    "json", "the step always asks for JSON to write the results"));
+
     /** Tekton's rule for result names. */
     static final Pattern RESULT_NAME = Pattern.compile("^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$");
     /** Context variables Tekton substitutes inside a Task (pipelineRun ones exist in Pipelines only). */
@@ -121,6 +138,20 @@ class TaskStructureTest {
         }
         assertThat(required).containsExactlyInAnyOrderElementsOf(REQUIRED_PARAMS.get(entry));
         assertThat(entry.task().getSpec().getParams()).extracting(ParamSpec::getName).doesNotHaveDuplicates();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Catalog.Entry.class)
+    void everyVocabularyOptionIsAParamOrDeliberatelyLeftOut(Catalog.Entry entry) {
+        Set<String> params = entry.task().getSpec().getParams().stream().map(ParamSpec::getName).collect(Collectors.toSet());
+        Set<String> vocabulary = Vocabulary.forCommand(entry.command).stream().map(Vocabulary::tektonName).collect(Collectors.toSet());
+        for (String option : vocabulary) {
+            assertThat(params.contains(option) || NOT_PARAMS.get(entry).containsKey(option))
+                    .as("%s option %s: a param of %s, or listed in NOT_PARAMS with a reason", entry.command, option, entry.taskName)
+                    .isTrue();
+        }
+        assertThat(vocabulary).containsAll(NOT_PARAMS.get(entry).keySet());
+        assertThat(params).doesNotContainAnyElementsOf(NOT_PARAMS.get(entry).keySet());
     }
 
     @ParameterizedTest
