@@ -1,15 +1,17 @@
 package dev.layercake.tekton;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.layercake.LayercakeException;
 import dev.layercake.backup.BackupSteps;
-import dev.layercake.store.ObjectStores;
-import dev.layercake.store.StoreLocation;
 import dev.layercake.testing.GitRepoFixture;
+import dev.layercake.testing.S3ProxyFixture;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.ResponseTransformer;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
 
 import java.net.URI;
 import java.nio.file.Files;
@@ -92,29 +94,43 @@ class BackupTaskRunTest {
 
     @Test
     void backsUpToS3WithTheAwsCredentialsWorkspace() throws Exception {
-        try (LocalS3 s3 = LocalS3.start("releases")) {
-            assumeS3StoresAreBuilt(s3);
+        try (S3ProxyFixture s3 = S3ProxyFixture.start()) {
+            s3.createBucket("releases");
             Path aws = Files.createDirectories(tmp.resolve("workspace/aws"));
-            Files.writeString(aws.resolve("credentials"), s3.credentialsFile());
+            Files.writeString(aws.resolve("credentials"), "[default]\naws_access_key_id = " + S3ProxyFixture.ACCESS_KEY
+                    + "\naws_secret_access_key = " + S3ProxyFixture.SECRET_KEY + "\n");
             TaskRunSimulator.Run run = backup("release-43").workspace("aws-credentials", aws)
                     .param("store", "s3://releases/team-a")
                     .param("s3-endpoint", s3.endpoint())
-                    .param("s3-region", "us-east-1")
+                    .param("s3-region", S3ProxyFixture.REGION)
                     .param("s3-path-style", "true")
                     .run();
 
             assertThat(run.exitCode()).as(run.toString()).isZero();
-            assertThat(run.stderr()).doesNotContain(LocalS3.SECRET_KEY);
-            byte[] manifest = s3.read("team-a/releases/shop/release-release-43/manifest.json");
+            assertThat(run.stderr()).doesNotContain(S3ProxyFixture.SECRET_KEY);
+            byte[] manifest = read(s3, "releases", "team-a/releases/shop/release-release-43/manifest.json");
             assertResultsDescribe(run, manifest);
             assertThat(TektonDocuments.JSON.readTree(run.result("layercake-ARTIFACT_OUTPUTS")).get("uri").asText())
                     .isEqualTo("s3://releases/team-a/releases/shop/release-release-43/manifest.json");
 
             // Without the workspace the CLI has no credentials (this test's HOME has no ~/.aws): refused.
             TaskRunSimulator.Run refused = backup("release-44").param("store", "s3://releases/team-a")
-                    .param("s3-endpoint", s3.endpoint()).param("s3-region", "us-east-1").param("s3-path-style", "true").run();
+                    .param("s3-endpoint", s3.endpoint()).param("s3-region", S3ProxyFixture.REGION)
+                    .param("s3-path-style", "true").run();
             assertThat(refused.exitCode()).as(refused.toString()).isNotZero();
             assertThat(refused.results()).isEmpty();
+        }
+    }
+
+    /** The object's bytes, read straight from s3proxy with the AWS SDK, not through Layercake. */
+    static byte[] read(S3ProxyFixture s3, String bucket, String key) {
+        try (S3Client client = S3Client.builder()
+                .endpointOverride(URI.create(s3.endpoint()))
+                .region(Region.of(S3ProxyFixture.REGION))
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
+                .credentialsProvider(s3.credentials())
+                .build()) {
+            return client.getObject(b -> b.bucket(bucket).key(key), ResponseTransformer.toBytes()).asByteArray();
         }
     }
 
@@ -155,16 +171,5 @@ class BackupTaskRunTest {
         }
         assertThat(run.result("IMAGES")).isEqualTo(String.join(",", pinned));
         assertThat(run.terminationMessageBytes()).isLessThanOrEqualTo(TaskRunSimulator.TERMINATION_MESSAGE_LIMIT);
-    }
-
-    /** The S3 backend arrives with its own work item; until it is in core this test has nothing to run. */
-    static void assumeS3StoresAreBuilt(LocalS3 s3) {
-        try {
-            ObjectStores.open(StoreLocation.parse("s3://" + s3.bucket() + "/probe", s3.endpoint(), "us-east-1", true)).close();
-        } catch (LayercakeException e) {
-            Assumptions.assumeTrue(e.kind() != LayercakeException.Kind.UNSUPPORTED, e.getMessage());
-        } catch (Exception e) {
-            // any other failure (credentials) is for the step itself to meet
-        }
     }
 }
