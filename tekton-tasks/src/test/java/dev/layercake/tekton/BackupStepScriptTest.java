@@ -40,7 +40,7 @@ class BackupStepScriptTest {
         TaskRunSimulator.executable(bin.resolve("layercake"), """
                 #!/usr/bin/env bash
                 printf '%%s\\n' "$@" > '%1$s/cli-args'
-                env | grep -E '^(DOCKER_CONFIG|REGISTRY_AUTH_FILE|AWS_SHARED_CREDENTIALS_FILE|AWS_CONFIG_FILE|TEKTON_[A-Z_]+)=' | sort > '%1$s/cli-env'
+                env | grep -E '^(DOCKER_CONFIG|REGISTRY_AUTH_FILE|AWS_[A-Z_]+|TEKTON_[A-Z_]+)=' | sort > '%1$s/cli-env'
                 echo "progress goes to stderr" >&2
                 cat '%1$s/cli-output.json'
                 exit %2$d
@@ -183,8 +183,17 @@ class BackupStepScriptTest {
                 .containsSubsequence("--kubeconfig", kube.resolve("kubeconfig").toString());
         assertThat(run.stderr()).doesNotContain("auths").doesNotContain("xxxxxxxx");
 
+        Path keys = Files.createDirectories(tmp.resolve("ws/aws-keys"));
+        Files.writeString(keys.resolve("AWS_ACCESS_KEY_ID"), "AKIAEXAMPLE");
+        Files.writeString(keys.resolve("AWS_SECRET_ACCESS_KEY"), "secret-from-a-file");
+        TaskRunSimulator.Run fromKeys = backup().workspace("aws-credentials", keys).run();
+        assertThat(fromKeys.exitCode()).as(fromKeys.toString()).isZero();
+        assertThat(cliEnv()).containsEntry("AWS_ACCESS_KEY_ID", "AKIAEXAMPLE")
+                .containsEntry("AWS_SECRET_ACCESS_KEY", "secret-from-a-file").doesNotContainKeys("AWS_SESSION_TOKEN");
+        assertThat(fromKeys.stderr()).doesNotContain("secret-from-a-file");
+
         backup().run();
-        assertThat(cliEnv()).doesNotContainKeys("DOCKER_CONFIG", "AWS_SHARED_CREDENTIALS_FILE");
+        assertThat(cliEnv()).doesNotContainKeys("DOCKER_CONFIG", "AWS_SHARED_CREDENTIALS_FILE", "AWS_ACCESS_KEY_ID");
         assertThat(cliArgs()).doesNotContain("--kubeconfig", "--encryption-key-file");
     }
 
@@ -210,7 +219,7 @@ class BackupStepScriptTest {
                 "layercake-backup-app: store 'releases' is a relative folder: bind the 'store' workspace or give s3://bucket/prefix",
                 "layercake-backup-app: workspace encryption-key holds no file 'key' (param encryption-key-file)",
                 "layercake-backup-app: workspace dockerconfig holds neither config.json nor .dockerconfigjson",
-                "layercake-backup-app: workspace aws-credentials holds no 'credentials' file",
+                "layercake-backup-app: workspace aws-credentials holds neither a 'credentials' file nor AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY files",
                 "layercake-backup-app: param freeze must be true or false, not 'yes'",
                 "layercake-backup-app: param app is empty: name the application");
     }

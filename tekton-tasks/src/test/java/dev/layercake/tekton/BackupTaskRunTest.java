@@ -113,8 +113,18 @@ class BackupTaskRunTest {
             assertThat(TektonDocuments.JSON.readTree(run.result("layercake-ARTIFACT_OUTPUTS")).get("uri").asText())
                     .isEqualTo("s3://releases/team-a/releases/shop/release-release-43/manifest.json");
 
+            // The same credentials as a Secret made for envFrom (one file per variable).
+            Path keys = Files.createDirectories(tmp.resolve("workspace/aws-keys"));
+            Files.writeString(keys.resolve("AWS_ACCESS_KEY_ID"), S3ProxyFixture.ACCESS_KEY);
+            Files.writeString(keys.resolve("AWS_SECRET_ACCESS_KEY"), S3ProxyFixture.SECRET_KEY);
+            TaskRunSimulator.Run fromKeys = backup("release-45").workspace("aws-credentials", keys)
+                    .param("store", "s3://releases/team-a").param("s3-endpoint", s3.endpoint())
+                    .param("s3-region", S3ProxyFixture.REGION).param("s3-path-style", "true").run();
+            assertThat(fromKeys.exitCode()).as(fromKeys.toString()).isZero();
+            assertResultsDescribe(fromKeys, read(s3, "releases", "team-a/releases/shop/release-release-45/manifest.json"));
+
             // Without the workspace the CLI has no credentials (this test's HOME has no ~/.aws): refused.
-            TaskRunSimulator.Run refused = backup("release-44").param("store", "s3://releases/team-a")
+            TaskRunSimulator.Run refused = backup("release-46").param("store", "s3://releases/team-a")
                     .param("s3-endpoint", s3.endpoint()).param("s3-region", S3ProxyFixture.REGION)
                     .param("s3-path-style", "true").run();
             assertThat(refused.exitCode()).as(refused.toString()).isNotZero();
