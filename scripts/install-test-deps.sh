@@ -3,7 +3,7 @@
 # benchmarks' anchors (skopeo, restic, rclone, kubectl). Idempotent: installs only what is missing.
 set -euo pipefail
 
-packages=(git ca-certificates docker-registry podman skopeo restic rclone uidmap fuse-overlayfs slirp4netns)
+packages=(git ca-certificates openssl docker-registry podman skopeo restic rclone uidmap fuse-overlayfs slirp4netns)
 command -v javac >/dev/null 2>&1 || packages+=(openjdk-17-jdk-headless)
 command -v kubectl >/dev/null 2>&1 || packages+=(kubernetes-client)
 

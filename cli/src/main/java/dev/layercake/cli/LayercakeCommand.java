@@ -21,6 +21,9 @@ import java.util.Map;
                 ShowCommand.class,
                 VerifyCommand.class,
                 RestoreCommand.class,
+                FreezeCommand.class,
+                PruneCommand.class,
+                GcCommand.class,
                 CommandLine.HelpCommand.class
         },
         footerHeading = "%nExit codes:%n",
@@ -36,7 +39,7 @@ public final class LayercakeCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (backup, list, show, verify, restore)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (backup, list, show, verify, restore, freeze, prune, gc)");
     }
 
     public static void main(String[] args) {

@@ -31,8 +31,9 @@ final class VerifyCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-        try (ReleaseStore releases = ReleaseStore.open(store.location())) {
-            VerifyReport report = new ReleaseVerifier(releases, progress()).verify(app, release);
+        try (ReleaseStore releases = ReleaseStore.open(store.location(), System.getenv())) {
+            VerifyReport report = new ReleaseVerifier(releases, progress())
+                    .verify(app, release, publicKey == null ? null : java.nio.file.Path.of(publicKey));
             if (common.json) {
                 printJson(new Json(report.app(), report.release(), report.manifestDigest().toString(), report.ok(),
                         report.objectsChecked(), report.bytesChecked(), report.problems()));

@@ -10,9 +10,21 @@ import dev.layercake.store.ReleaseStore;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /** Restores one release: sources to a folder, images to a registry, objects to a cluster. */
 public final class RestoreEngine {
+
+    private final Map<String, String> env;
+
+    public RestoreEngine() {
+        this(System.getenv());
+    }
+
+    /** {@code env}: the environment the engine reads credentials and keys from (Jenkins passes its own). */
+    public RestoreEngine(Map<String, String> env) {
+        this.env = Map.copyOf(env);
+    }
 
     public RestoreResult restore(RestoreRequest request, ProgressListener listener) {
         Names.checkSegment("app", request.app());
@@ -21,7 +33,7 @@ public final class RestoreEngine {
             throw LayercakeException.usage("nothing to restore: give --sources-to DIR, --images-to REGISTRY/PREFIX"
                     + " and/or a Kubernetes target (--namespace-mapping, --context or --kubeconfig)");
         }
-        try (ReleaseStore store = ReleaseStore.open(request.store())) {
+        try (ReleaseStore store = ReleaseStore.open(request.store(), env)) {
             byte[] bytes = store.readManifestBytes(request.app(), request.release());
             Digest digest = Digest.of(bytes);
             Manifest manifest = Json.read(bytes, Manifest.class, "manifest of " + request.app() + "/" + request.release());

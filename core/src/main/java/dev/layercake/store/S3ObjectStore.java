@@ -2,8 +2,12 @@ package dev.layercake.store;
 
 import dev.layercake.LayercakeException;
 import dev.layercake.LayercakeException.Kind;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -34,6 +38,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -78,6 +83,23 @@ public final class S3ObjectStore implements ObjectStore {
         return open(location, DefaultCredentialsProvider.builder().build(), DEFAULT_PART_SIZE);
     }
 
+    /**
+     * Opens the bucket with credentials from {@code env} when it holds AWS_ACCESS_KEY_ID and
+     * AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN, if any), else the standard chain. The engine passes its
+     * environment (the process's, or a test's stand-in) so the same rules hold in and out of process.
+     */
+    public static S3ObjectStore open(StoreLocation location, Map<String, String> env) {
+        String id = env.get("AWS_ACCESS_KEY_ID");
+        String secret = env.get("AWS_SECRET_ACCESS_KEY");
+        if (id == null || id.isBlank() || secret == null || secret.isBlank()) {
+            return open(location);
+        }
+        String token = env.get("AWS_SESSION_TOKEN");
+        AwsCredentials credentials = token == null || token.isBlank()
+                ? AwsBasicCredentials.create(id, secret) : AwsSessionCredentials.create(id, secret, token);
+        return open(location, StaticCredentialsProvider.create(credentials), DEFAULT_PART_SIZE);
+    }
+
     /** Opens the bucket with the given credentials (tests, embedders that hold their own). */
     public static S3ObjectStore open(StoreLocation location, AwsCredentialsProvider credentials) {
         return open(location, credentials, DEFAULT_PART_SIZE);
@@ -105,6 +127,16 @@ public final class S3ObjectStore implements ObjectStore {
             store.close();
             throw e;
         }
+        return store;
+    }
+
+    /**
+     * Wraps a client the caller built (own HTTP proxy, retry or credential settings). The bucket is checked
+     * as by {@link #open(StoreLocation)}; closing the store closes the client.
+     */
+    public static S3ObjectStore of(S3Client client, StoreLocation location) {
+        S3ObjectStore store = new S3ObjectStore(client, location, DEFAULT_PART_SIZE);
+        store.checkBucket();
         return store;
     }
 
@@ -372,6 +404,12 @@ public final class S3ObjectStore implements ObjectStore {
             if ("NoSuchBucket".equals(code) || (status == 404 && "open the bucket".equals(what))) {
                 return new LayercakeException(Kind.NOT_FOUND, "S3 bucket '" + bucket + "' does not exist"
                         + (where.contains(" at ") ? where.substring(where.indexOf(" at ")) : "") + "; create it or fix --store", e);
+            }
+            if (status == 301 || "PermanentRedirect".equals(code) || "AuthorizationHeaderMalformed".equals(code)) {
+                String region = s.awsErrorDetails() == null || s.awsErrorDetails().sdkHttpResponse() == null ? null
+                        : s.awsErrorDetails().sdkHttpResponse().firstMatchingHeader("x-amz-bucket-region").orElse(null);
+                return new LayercakeException(Kind.USAGE, "bucket '" + bucket + "' is in another region"
+                        + (region == null ? "" : " (" + region + ")") + ": give --s3-region" + (region == null ? "" : " " + region), e);
             }
             if (status == 501) {
                 return new LayercakeException(Kind.UNSUPPORTED, "the S3 server of " + where + " cannot " + what

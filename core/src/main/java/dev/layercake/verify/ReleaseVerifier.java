@@ -5,12 +5,15 @@ import dev.layercake.model.Digest;
 import dev.layercake.model.Json;
 import dev.layercake.model.Manifest;
 import dev.layercake.progress.ProgressListener;
+import dev.layercake.sign.ManifestSigner;
+import dev.layercake.sign.SignatureCheck;
 import dev.layercake.store.DigestingInputStream;
 import dev.layercake.store.ObjectInfo;
 import dev.layercake.store.ReleaseStore;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,15 +34,33 @@ public final class ReleaseVerifier {
     }
 
     public VerifyReport verify(String app, String release) {
+        return verify(app, release, null);
+    }
+
+    /**
+     * Verifies every object and, when {@code publicKeyPem} is given, the manifest's signature: a missing,
+     * foreign or broken signature is a problem like a corrupt blob.
+     */
+    public VerifyReport verify(String app, String release, Path publicKeyPem) {
         byte[] bytes = store.readManifestBytes(app, release);
         Digest manifestDigest = Digest.of(bytes);
+        List<VerifyReport.Problem> problems = new ArrayList<>();
+        // The signature first: a tampered manifest is reported as such, whatever else it now says.
+        if (publicKeyPem != null) {
+            SignatureCheck check = ManifestSigner.verify(store, app, release, publicKeyPem);
+            if (!check.ok()) {
+                problems.add(new VerifyReport.Problem("manifest signature", manifestDigest, "signature", check.detail()));
+            } else {
+                listener.info("signature: " + check.detail());
+            }
+        }
         Manifest manifest = Json.read(bytes, Manifest.class, "manifest of " + app + "/" + release);
-        if (!app.equals(manifest.app()) || !release.equals(manifest.release())) {
+        if (problems.isEmpty() && (!app.equals(manifest.app()) || !release.equals(manifest.release()))) {
             throw LayercakeException.corrupt("the manifest stored as " + app + "/" + release + " names "
                     + manifest.app() + "/" + manifest.release());
         }
         Map<Digest, String> blobs = manifest.referencedBlobs();
-        List<VerifyReport.Problem> problems = new ArrayList<>();
+
         long bytesChecked = 0;
         int done = 0;
         listener.phase("verify");

@@ -65,6 +65,20 @@ class S3ObjectStoreTest extends ObjectStoreContractTest {
     }
 
     @Test
+    void aFailedMultipartUploadIsAbortedAndLeavesNoPendingUpload() {
+        byte[] large = random(largeSize(), 4);
+        assertThatThrownBy(() -> store.create("aborted/x", new ByteArrayInputStream(large), -1, () -> {
+            throw LayercakeException.corrupt("digest mismatch");
+        })).isInstanceOf(LayercakeException.class);
+        String bucket = ((S3ObjectStore) store).bucket();
+        try (var raw = software.amazon.awssdk.services.s3.S3Client.builder().credentialsProvider(s3.credentials())
+                .region(software.amazon.awssdk.regions.Region.US_EAST_1).forcePathStyle(true)
+                .endpointOverride(java.net.URI.create(s3.endpoint())).build()) {
+            assertThat(raw.listMultipartUploads(b -> b.bucket(bucket)).uploads()).isEmpty();
+        }
+    }
+
+    @Test
     void unreachableEndpointIsUnavailableAndNamesIt() throws Exception {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
@@ -89,6 +103,27 @@ class S3ObjectStoreTest extends ObjectStoreContractTest {
                 .satisfies(e -> assertThat(((LayercakeException) e).kind()).isEqualTo(Kind.AUTH))
                 .hasMessageContaining("guarded")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain(wrongSecret).doesNotContain("intruder-key-id"));
+    }
+
+    @Test
+    void noCredentialsAnywhereIsAuthWithTheWaysToGiveThem() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("AWS_ACCESS_KEY_ID") == null
+                && !java.nio.file.Files.exists(java.nio.file.Path.of(System.getProperty("user.home"), ".aws")),
+                "this machine has AWS credentials of its own");
+        assertThatThrownBy(() -> S3ObjectStore.open(s3.location("guarded", ""), java.util.Map.of()))
+                .isInstanceOf(LayercakeException.class)
+                .satisfies(e -> assertThat(((LayercakeException) e).kind()).isEqualTo(Kind.AUTH))
+                .hasMessageContaining("no AWS credentials found")
+                .hasMessageContaining("guarded")
+                .hasMessageContaining("AWS_ACCESS_KEY_ID");
+    }
+
+    @Test
+    void credentialsComeFromTheGivenEnvironment() {
+        s3.createBucket("from-env");
+        try (S3ObjectStore store = S3ObjectStore.open(s3.location("from-env", ""), s3.env())) {
+            assertThat(store.create("k", bytes("v"), 1, () -> { })).isTrue();
+        }
     }
 
     @Test
