@@ -68,6 +68,10 @@ public final class KubernetesRestore {
 
     public KubernetesRestoreReport run() {
         List<KubernetesResource> resources = manifest.kubernetes().resources();
+        if (resources.isEmpty()) {
+            listener.warn("release " + manifest.app() + "/" + manifest.release() + " holds no Kubernetes objects; nothing to apply");
+            return new KubernetesRestoreReport(target.context(), dryRun, List.of());
+        }
         List<Planned> plan = prepare(resources);
         try (KubeConnection connection = KubeConnection.open(target.kubeconfig(), target.context(), env)) {
             Discovery discovery = Discovery.discover(connection, listener);
