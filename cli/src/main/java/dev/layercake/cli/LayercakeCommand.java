@@ -24,6 +24,7 @@ import java.util.Map;
                 FreezeCommand.class,
                 PruneCommand.class,
                 GcCommand.class,
+                DiffCommand.class,
                 CommandLine.HelpCommand.class
         },
         footerHeading = "%nExit codes:%n",
@@ -39,7 +40,7 @@ public final class LayercakeCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (backup, list, show, verify, restore, freeze, prune, gc)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (backup, list, show, verify, restore, freeze, prune, gc, diff)");
     }
 
     public static void main(String[] args) {

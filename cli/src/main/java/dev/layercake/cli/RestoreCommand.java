@@ -80,6 +80,9 @@ final class RestoreCommand extends BaseCommand {
                 out().printf("  sources: %d file(s) %s %s%s%n", result.filesWritten(), dryRun ? "would be written to" : "written to",
                         result.sourcesTo(), result.filesUnchanged() > 0 ? ", " + result.filesUnchanged() + " already identical" : "");
             }
+            if (result.kubernetes() != null) {
+                result.kubernetes().lines().forEach(line -> out().println("  " + line));
+            }
             for (String image : result.imagesPushed()) {
                 out().printf("  image: %s%n", image);
             }

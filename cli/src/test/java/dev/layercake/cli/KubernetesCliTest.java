@@ -100,4 +100,31 @@ class KubernetesCliTest {
         assertThat(error.path("message").asText()).contains("RBAC forbids listing deployments.apps in demo");
         assertThat(Cli.run("list", "--store", store, "--json").out()).doesNotContain("r1");
     }
+
+    @Test
+    void restoreAppliesTheReleaseToAnotherClusterUnderAMappedNamespace() throws Exception {
+        assertThat(backup("r1").exitCode()).isZero();
+        try (KubernetesMockServerFixture target = KubernetesMockServerFixture.start()) {
+            Path targetConfig = target.writeKubeconfig(tmp.resolve("target-kubeconfig"), "dr");
+            Cli.Run dry = Cli.run("restore", "--store", store, "--app", "shop", "--release", "r1", "--kubeconfig", targetConfig.toString(),
+                    "--namespace-mapping", "demo=demo-dr", "--encryption-key-file", keyFile.toString(), "--dry-run");
+            assertThat(dry.exitCode()).as(dry.err()).isZero();
+            assertThat(target.client().apps().deployments().inNamespace("demo-dr").list().getItems()).isEmpty();
+
+            Cli.Run run = Cli.run("restore", "--store", store, "--app", "shop", "--release", "r1", "--kubeconfig", targetConfig.toString(),
+                    "--namespace-mapping", "demo=demo-dr", "--encryption-key-file", keyFile.toString(), "--json");
+            assertThat(run.exitCode()).as(run.err()).isZero();
+            assertThat(run.json().path("kubernetes")).isNotNull();
+            var web = target.client().apps().deployments().inNamespace("demo-dr").withName("web").get();
+            assertThat(web).isNotNull();
+            assertThat(web.getMetadata().getAnnotations()).containsKey("layercake.dev/release");
+            var secret = target.client().secrets().inNamespace("demo-dr").withName("creds").get();
+            assertThat(new String(Base64.getDecoder().decode(secret.getData().get("password")))).isEqualTo("hunter2-cli");
+
+            Cli.Run noKey = Cli.run("restore", "--store", store, "--app", "shop", "--release", "r1", "--kubeconfig", targetConfig.toString(),
+                    "--namespace-mapping", "demo=demo-other", "--encryption-key-env", "LAYERCAKE_TEST_NO_SUCH_KEY");
+            assertThat(noKey.exitCode()).isNotZero();
+            assertThat(target.client().apps().deployments().inNamespace("demo-other").list().getItems()).isEmpty();
+        }
+    }
 }

@@ -34,4 +34,17 @@ class VocabularyCliTest {
             assertThat(cli).as("flags of '%s'", command).isEqualTo(vocabulary);
         }
     }
+
+    @Test
+    void everyCommandTheVocabularyNamesExists() {
+        Set<String> commands = new TreeSet<>();
+        for (Vocabulary v : Vocabulary.values()) {
+            for (String c : java.util.List.of("backup", "restore", "freeze", "list", "show", "verify", "diff", "prune", "gc")) {
+                if (v.appliesTo(c)) {
+                    commands.add(c);
+                }
+            }
+        }
+        assertThat(LayercakeCommand.newCommandLine().getSubcommands().keySet()).containsAll(commands);
+    }
 }

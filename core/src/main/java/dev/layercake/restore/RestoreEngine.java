@@ -1,6 +1,8 @@
 package dev.layercake.restore;
 
 import dev.layercake.LayercakeException;
+import dev.layercake.kube.KubernetesRestore;
+import dev.layercake.kube.KubernetesRestoreReport;
 import dev.layercake.model.Digest;
 import dev.layercake.model.Json;
 import dev.layercake.model.Manifest;
@@ -44,7 +46,10 @@ public final class RestoreEngine {
                         + (sources.unchanged() > 0 ? " (" + sources.unchanged() + " already identical)" : ""));
             }
             List<String> pushed = List.of();
-            Object kubernetes = null;
+            // Images before objects, so workloads pointed at a backup registry find their images there.
+            KubernetesRestoreReport kubernetes = request.kubernetes().enabled()
+                    ? new KubernetesRestore(store, manifest, digest, request.kubernetes(), request.dryRun(), listener).run()
+                    : null;
             return new RestoreResult(request.app(), request.release(), digest, request.dryRun(),
                     sources == null ? null : sources.directory().toString(),
                     sources == null ? 0 : sources.written(), sources == null ? 0 : sources.unchanged(),
