@@ -1,0 +1,21 @@
+package dev.layercake.registry;
+
+/**
+ * Where an image is copied to: a registry repository, a release store, an OCI layout directory. Called
+ * from several threads at once for blobs; manifests come after all of an image's blobs, children before
+ * their index, so a destination never holds a manifest whose content is missing.
+ */
+public interface ImageSink {
+
+    String describe();
+
+    /**
+     * Stores a blob unless the destination has it already (then {@code content} is never opened).
+     *
+     * @return the bytes actually transferred (0 when skipped or mounted)
+     */
+    long putBlob(ResolvedImage image, Descriptor blob, RegistryClient.ContentOpener content);
+
+    /** Stores a manifest's exact bytes; {@code tag} is null for by-digest manifests. */
+    void putManifest(ResolvedImage image, ManifestDoc manifest, String tag);
+}
