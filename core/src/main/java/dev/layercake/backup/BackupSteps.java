@@ -1,5 +1,7 @@
 package dev.layercake.backup;
 
+import dev.layercake.images.ImageBackupStep;
+
 import java.util.List;
 
 /** The steps after source capture, in order: Kubernetes first (it finds workload images), images last. */
@@ -9,6 +11,6 @@ public final class BackupSteps {
     }
 
     public static List<BackupStep> defaults() {
-        return List.of();
+        return List.of(new ImageBackupStep());
     }
 }

@@ -351,7 +351,9 @@ public final class RegistryClient implements Closeable {
                 if (mismatch != null) {
                     throw new RegistryException(RegistryException.Kind.CORRUPT, mismatch.getMessage(), e);
                 }
-                if (!call.retry || attempt >= options.maxAttempts()) {
+                boolean unknownHost = findCause(e, java.nio.channels.UnresolvedAddressException.class) != null
+                        || findCause(e, java.net.UnknownHostException.class) != null;
+                if (!call.retry || unknownHost || attempt >= options.maxAttempts()) {
                     throw new RegistryException(RegistryException.Kind.UNAVAILABLE, "cannot reach " + call.registry + " ("
                             + call.method + " " + call.what() + ")" + (attempt > 1 ? " after " + attempt + " attempts" : "")
                             + ": " + describe(e), e);

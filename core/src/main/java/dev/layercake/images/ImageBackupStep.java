@@ -1,0 +1,203 @@
+package dev.layercake.images;
+
+import dev.layercake.LayercakeException;
+import dev.layercake.backup.BackupContext;
+import dev.layercake.backup.BackupStep;
+import dev.layercake.backup.ImageOptions;
+import dev.layercake.model.BlobRef;
+import dev.layercake.model.Digest;
+import dev.layercake.model.ImageCopy;
+import dev.layercake.model.ImageEntry;
+import dev.layercake.progress.ProgressListener;
+import dev.layercake.registry.CopyListener;
+import dev.layercake.registry.Descriptor;
+import dev.layercake.registry.ImageCopier;
+import dev.layercake.registry.ImageRef;
+import dev.layercake.registry.ImageResolver;
+import dev.layercake.registry.ImageSink;
+import dev.layercake.registry.RegistryClient;
+import dev.layercake.registry.RegistryException;
+import dev.layercake.registry.RegistryOptions;
+import dev.layercake.registry.RegistrySink;
+import dev.layercake.registry.ResolvedImage;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
+
+/**
+ * The images step, run last: pins every image candidate (given with {@code --image}, found in the
+ * sources, used by live workloads) to its digest, then, in mode {@code copy}, copies each image with its
+ * attached signatures/SBOMs into the release store as OCI content and, when {@code --image-target} is
+ * given, into that registry, both with the original manifest bytes. Mode {@code digest-only} records
+ * digests; {@code none} skips images.
+ *
+ * <p>Policy: an image given explicitly that cannot be resolved fails the backup (no release is written);
+ * an image merely found in the sources that cannot be resolved (a public base image out of reach, say)
+ * is a warning.
+ */
+public final class ImageBackupStep implements BackupStep {
+
+    public static final String NAME = "images";
+    public static final String EXPLICIT = "option";
+    /** Where images are kept in the store, for {@link ImageCopy#location()}. */
+    public static final String STORE_LOCATION = "blobs/sha256";
+
+    private final UnaryOperator<RegistryOptions> tuning;
+
+    public ImageBackupStep() {
+        this(UnaryOperator.identity());
+    }
+
+    /** {@code tuning} adjusts the registry options derived from the request (retries, parallelism) — for tests and benchmarks. */
+    public ImageBackupStep(UnaryOperator<RegistryOptions> tuning) {
+        this.tuning = tuning;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public void run(BackupContext ctx) {
+        ImageOptions opts = ctx.request().images();
+        ProgressListener listener = ctx.listener();
+        Map<String, List<String>> candidates = ctx.imageCandidates();
+        if (opts.mode().equals(ImageOptions.NONE)) {
+            if (!candidates.isEmpty()) {
+                listener.info("images: " + candidates.size() + " found, none pinned (--image-mode none)");
+            }
+            return;
+        }
+        if (candidates.isEmpty()) {
+            return;
+        }
+        ImageRef target = null;
+        if (opts.target() != null) {
+            try {
+                target = ImageRef.parseTarget(opts.target());
+            } catch (RegistryException e) {
+                throw LayercakeException.usage("--image-target: " + e.getMessage());
+            }
+        }
+        RegistryOptions options = tuning.apply(RegistryAccess.options(ctx.env(), opts.insecureRegistries()));
+        RegistryClient client = new RegistryClient(options);
+        boolean copy = opts.mode().equals(ImageOptions.COPY);
+
+        List<Pinned> pinned = resolve(candidates, new ImageResolver(client), listener);
+        if (copy && !pinned.isEmpty()) {
+            copyAll(ctx, pinned, client, options, target);
+        }
+        List<ImageEntry> entries = new ArrayList<>();
+        for (Pinned p : pinned) {
+            entries.add(entry(p.text, p.foundIn, p.image, copy, target));
+        }
+        ctx.images(entries);
+    }
+
+    private record Pinned(String text, List<String> foundIn, ResolvedImage image) {
+    }
+
+    private static List<Pinned> resolve(Map<String, List<String>> candidates, ImageResolver resolver, ProgressListener listener) {
+        List<Pinned> out = new ArrayList<>();
+        for (Map.Entry<String, List<String>> c : candidates.entrySet()) {
+            String text = c.getKey();
+            boolean explicit = c.getValue().contains(EXPLICIT);
+            try {
+                ResolvedImage image = resolver.resolveWithReferrers(ImageRef.parse(text));
+                listener.info("image " + text + " -> " + image.digest() + (image.platforms().isEmpty() ? ""
+                        : " (" + String.join(", ", image.platforms()) + ")")
+                        + (image.referrers().isEmpty() ? "" : ", " + image.referrers().size() + " attached artifact(s)"));
+                out.add(new Pinned(text, c.getValue(), image));
+            } catch (RegistryException e) {
+                if (explicit) {
+                    throw RegistryErrors.toLayercake(e, "image " + text);
+                }
+                listener.warn("image " + text + " (found in " + String.join(", ", c.getValue())
+                        + ") is not pinned: " + e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    private void copyAll(BackupContext ctx, List<Pinned> pinned, RegistryClient client, RegistryOptions options, ImageRef target) {
+        List<ResolvedImage> images = pinned.stream().map(Pinned::image).toList();
+        long total = 0;
+        for (ResolvedImage image : images) {
+            total += image.size();
+            for (ResolvedImage r : image.referrers()) {
+                total += r.size();
+            }
+        }
+        ProgressListener listener = ctx.listener();
+        long totalBytes = total;
+        // Reported before the first transfer: a listener may rely on it to know copying has begun.
+        listener.progress(NAME, 0, totalBytes, "bytes");
+        AtomicLong done = new AtomicLong();
+        CopyListener progress = (Descriptor blob, long transferred) ->
+                listener.progress(NAME, done.addAndGet(Math.max(0, blob.size())), totalBytes, "bytes");
+        ImageCopier copier = new ImageCopier(options.parallelism());
+        List<CompletableFuture<ImageCopier.Result>> runs = new ArrayList<>();
+        // The store and the target registry are filled at the same time, each with its own bounded pool.
+        ExecutorService destinations = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "layercake-image-copy");
+            t.setDaemon(true);
+            return t;
+        });
+        ImageSink storeSink = new StoreImageSink(ctx.store(), options.maxAttempts(), options.initialBackoff());
+        runs.add(CompletableFuture.supplyAsync(() -> copier.copy(images, storeSink, progress), destinations));
+        if (target != null) {
+            RegistrySink registrySink = new RegistrySink(client, target);
+            runs.add(CompletableFuture.supplyAsync(() -> copier.copy(images, registrySink, CopyListener.NONE), destinations));
+        }
+        try {
+            CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new)).join();
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RegistryException re) {
+                throw RegistryErrors.toLayercake(re, "copying images");
+            }
+            if (cause instanceof RuntimeException rt) {
+                throw rt;
+            }
+            throw new LayercakeException(LayercakeException.Kind.FAILED, "copying images failed: " + cause, cause);
+        } finally {
+            destinations.shutdownNow();
+        }
+        ImageCopier.Result stored = runs.get(0).join();
+        listener.info("images: " + stored.blobs() + " blob(s), " + stored.bytesTransferred() + " bytes downloaded into the store"
+                + (target == null ? "" : "; " + runs.get(1).join().bytesTransferred() + " bytes uploaded to " + opts(target)));
+    }
+
+    private static String opts(ImageRef target) {
+        return target.registry() + (target.repository().isEmpty() ? "" : "/" + target.repository());
+    }
+
+    private static ImageEntry entry(String text, List<String> foundIn, ResolvedImage image, boolean copy, ImageRef target) {
+        List<ImageCopy> copies = new ArrayList<>();
+        List<BlobRef> blobs = new ArrayList<>();
+        if (copy) {
+            copies.add(new ImageCopy(ImageCopy.STORE, STORE_LOCATION));
+            for (Descriptor d : image.content()) {
+                blobs.add(new BlobRef(Digest.parse(d.digest()), d.size(), d.mediaType()));
+            }
+            if (target != null) {
+                copies.add(new ImageCopy(ImageCopy.REGISTRY, image.ref().under(target).name() + "@" + image.digest()));
+            }
+        }
+        List<ImageEntry> referrers = new ArrayList<>();
+        for (ResolvedImage r : image.referrers()) {
+            String refText = r.tag() != null ? r.ref().name() + ":" + r.tag() : r.ref().name() + "@" + r.digest();
+            referrers.add(entry(refText, List.of(r.attachedBy()), r, copy, target));
+        }
+        return new ImageEntry(text, Digest.parse(image.digest()), image.root().mediaType(), image.platforms(), image.size(),
+                foundIn, copies, blobs, referrers);
+    }
+}
