@@ -100,7 +100,7 @@ final class ImageWorld implements AutoCloseable {
     }
 
     /** A listener that keeps warnings and infos for assertions. */
-    static final class Recorder implements ProgressListener {
+    static class Recorder implements ProgressListener {
         final List<String> warnings = new CopyOnWriteArrayList<>();
         final List<String> infos = new CopyOnWriteArrayList<>();
         final List<Long> progress = new CopyOnWriteArrayList<>();

@@ -101,6 +101,11 @@ public final class PodmanImages implements AutoCloseable {
         podman("push", "-q", "--tls-verify=false", local, "docker://" + ref);
     }
 
+    /** Pushes to a registry that needs basic auth. The password goes on podman's command line: test use only. */
+    public void push(String local, String ref, String user, String password) {
+        podman("push", "-q", "--tls-verify=false", "--creds", user + ":" + password, local, "docker://" + ref);
+    }
+
     /** Makes a manifest list of local images (each built for its platform) and pushes it with every platform. */
     public void pushManifestList(String list, List<String> images, String ref) {
         podman("manifest", "create", list);
