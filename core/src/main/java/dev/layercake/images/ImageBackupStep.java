@@ -22,12 +22,15 @@ import dev.layercake.registry.RegistrySink;
 import dev.layercake.registry.ResolvedImage;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 
@@ -91,7 +94,7 @@ public final class ImageBackupStep implements BackupStep {
         RegistryClient client = new RegistryClient(options);
         boolean copy = opts.mode().equals(ImageOptions.COPY);
 
-        List<Pinned> pinned = resolve(candidates, new ImageResolver(client), listener);
+        List<Pinned> pinned = resolve(candidates, new ImageResolver(client), options.parallelism(), listener);
         if (copy && !pinned.isEmpty()) {
             copyAll(ctx, pinned, client, options, target);
         }
@@ -105,26 +108,54 @@ public final class ImageBackupStep implements BackupStep {
     private record Pinned(String text, List<String> foundIn, ResolvedImage image) {
     }
 
-    private static List<Pinned> resolve(Map<String, List<String>> candidates, ImageResolver resolver, ProgressListener listener) {
-        List<Pinned> out = new ArrayList<>();
-        for (Map.Entry<String, List<String>> c : candidates.entrySet()) {
-            String text = c.getKey();
-            boolean explicit = c.getValue().contains(EXPLICIT);
-            try {
-                ResolvedImage image = resolver.resolveWithReferrers(ImageRef.parse(text));
-                listener.info("image " + text + " -> " + image.digest() + (image.platforms().isEmpty() ? ""
-                        : " (" + String.join(", ", image.platforms()) + ")")
-                        + (image.referrers().isEmpty() ? "" : ", " + image.referrers().size() + " attached artifact(s)"));
-                out.add(new Pinned(text, c.getValue(), image));
-            } catch (RegistryException e) {
-                if (explicit) {
-                    throw RegistryErrors.toLayercake(e, "image " + text);
-                }
-                listener.warn("image " + text + " (found in " + String.join(", ", c.getValue())
-                        + ") is not pinned: " + e.getMessage());
+    /** Resolves every candidate, several at once; results and errors are then handled in candidate order. */
+    private static List<Pinned> resolve(Map<String, List<String>> candidates, ImageResolver resolver, int parallelism,
+                                        ProgressListener listener) {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(parallelism, candidates.size())), r -> {
+            Thread t = new Thread(r, "layercake-image-resolve");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            Map<String, Future<ResolvedImage>> futures = new LinkedHashMap<>();
+            for (String text : candidates.keySet()) {
+                futures.put(text, pool.submit(() -> resolver.resolveWithReferrers(ImageRef.parse(text))));
             }
+            List<Pinned> out = new ArrayList<>();
+            for (Map.Entry<String, Future<ResolvedImage>> f : futures.entrySet()) {
+                String text = f.getKey();
+                List<String> foundIn = candidates.get(text);
+                try {
+                    ResolvedImage image = get(f.getValue());
+                    listener.info("image " + text + " -> " + image.digest() + (image.platforms().isEmpty() ? ""
+                            : " (" + String.join(", ", image.platforms()) + ")")
+                            + (image.referrers().isEmpty() ? "" : ", " + image.referrers().size() + " attached artifact(s)"));
+                    out.add(new Pinned(text, foundIn, image));
+                } catch (RegistryException e) {
+                    if (foundIn.contains(EXPLICIT)) {
+                        throw RegistryErrors.toLayercake(e, "image " + text);
+                    }
+                    listener.warn("image " + text + " (found in " + String.join(", ", foundIn) + ") is not pinned: " + e.getMessage());
+                }
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
         }
-        return out;
+    }
+
+    private static ResolvedImage get(Future<ResolvedImage> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LayercakeException(LayercakeException.Kind.UNAVAILABLE, "interrupted while resolving images");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new LayercakeException(LayercakeException.Kind.FAILED, "resolving an image failed: " + e.getCause(), e.getCause());
+        }
     }
 
     private void copyAll(BackupContext ctx, List<Pinned> pinned, RegistryClient client, RegistryOptions options, ImageRef target) {

@@ -36,6 +36,11 @@ final class StoreImageSink implements ImageSink {
     }
 
     @Override
+    public String blobKey(ResolvedImage image, Descriptor blob) {
+        return blob.digest();
+    }
+
+    @Override
     public long putBlob(ResolvedImage image, Descriptor blob, RegistryClient.ContentOpener content) {
         Digest digest = Digest.parse(blob.digest());
         if (store.hasBlob(digest)) {

@@ -38,12 +38,12 @@ public final class ImageCopier {
             all.add(image);
             all.addAll(image.referrers());
         }
-        // One task per (destination repository, blob): the sink de-duplicates across repositories.
+        // One task per blob key: once per digest for a store, once per repository and digest for a registry.
         Map<String, Runnable> tasks = new LinkedHashMap<>();
         AtomicLong bytes = new AtomicLong();
         for (ResolvedImage image : all) {
             for (Descriptor blob : image.blobs()) {
-                tasks.putIfAbsent(image.ref().name() + "@" + blob.digest(), () -> {
+                tasks.putIfAbsent(sink.blobKey(image, blob), () -> {
                     long sent = sink.putBlob(image, blob, () -> image.source().openBlob(blob));
                     bytes.addAndGet(sent);
                     listener.blobDone(blob, sent);

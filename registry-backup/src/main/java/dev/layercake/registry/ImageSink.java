@@ -10,6 +10,14 @@ public interface ImageSink {
     String describe();
 
     /**
+     * Blobs with the same key are transferred once per copy. A registry keys by repository and digest (each
+     * repository needs its own link, mounted when possible); a content-addressed store by digest alone.
+     */
+    default String blobKey(ResolvedImage image, Descriptor blob) {
+        return image.ref().name() + "@" + blob.digest();
+    }
+
+    /**
      * Stores a blob unless the destination has it already (then {@code content} is never opened).
      *
      * @return the bytes actually transferred (0 when skipped or mounted)

@@ -42,6 +42,11 @@ public final class OciLayoutSink implements ImageSink {
     }
 
     @Override
+    public String blobKey(ResolvedImage image, Descriptor blob) {
+        return blob.digest();
+    }
+
+    @Override
     public long putBlob(ResolvedImage image, Descriptor blob, RegistryClient.ContentOpener content) {
         Path file = dir.resolve("blobs/sha256").resolve(blob.hex());
         if (Files.exists(file)) {
