@@ -91,7 +91,8 @@ CP="$ROOT/core/target/classes:$(tr ':' '\n' < "$WORK/cp.txt" | grep -v -E 'logba
 mkdir -p "$WORK/bench-classes"
 javac -d "$WORK/bench-classes" -cp "$CP" "$ROOT/benchmarks/images/ImageBackupBench.java"
 CP="$WORK/bench-classes:$CP"
-JAVA_OPTS=${JAVA_OPTS:-"-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto"}
+# A bounded heap, as the CLI launcher should set: blobs are streamed, so memory must not grow with image size.
+JAVA_OPTS=${JAVA_OPTS:-"-Xmx256m -XX:+UseSerialGC"}
 
 # A git checkout for the backup's source capture.
 mkdir -p "$WORK/checkout"
@@ -155,21 +156,24 @@ for r in $(seq 1 "$RUNS"); do
 done
 
 # --- memory: 50 MiB vs 2 GiB image (one uncompressed layer each, pushed with curl as OCI images) ------
+upload_blob() { # repo file digest: a monolithic upload (POST, then PUT with the whole file)
+  local loc
+  loc=$(curl -fsi -X POST "http://$SRC/v2/$1/blobs/uploads/" | tr -d '\r' | awk -F': ' 'tolower($1)=="location"{print $2}')
+  case "$loc" in http*) ;; *) loc="http://$SRC$loc" ;; esac
+  curl -fs -X PUT -H 'Content-Type: application/octet-stream' -T "$2" "$loc&digest=$3" >/dev/null
+}
 push_raw_image() { # repo size_mib
   local repo=$1 mib=$2 d="$WORK/raw-$1"
   mkdir -p "$d/fs"
   head -c "$(( mib * 1024 * 1024 ))" /dev/urandom > "$d/fs/payload"
   tar -C "$d/fs" -cf "$d/layer.tar" payload
   rm -f "$d/fs/payload"
-  local ld ls cd cs loc
+  local ld ls cd cs
   ld="sha256:$(sha256sum "$d/layer.tar" | cut -d' ' -f1)"; ls=$(stat -c %s "$d/layer.tar")
   printf '{"architecture":"amd64","os":"linux","config":{},"rootfs":{"type":"layers","diff_ids":["%s"]}}' "$ld" > "$d/config.json"
   cd="sha256:$(sha256sum "$d/config.json" | cut -d' ' -f1)"; cs=$(stat -c %s "$d/config.json")
-  for blob in "$d/layer.tar:$ld" "$d/config.json:$cd"; do
-    loc=$(curl -fsi -X POST "http://$SRC/v2/$repo/blobs/uploads/" | tr -d '\r' | awk -F': ' 'tolower($1)=="location"{print $2}')
-    case "$loc" in http*) ;; *) loc="http://$SRC$loc" ;; esac
-    curl -fs -X PUT -H 'Content-Type: application/octet-stream' --data-binary "@${blob%%:*}" "$loc&digest=${blob##*:}" >/dev/null
-  done
+  upload_blob "$repo" "$d/layer.tar" "$ld"
+  upload_blob "$repo" "$d/config.json" "$cd"
   printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"%s","size":%s},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":"%s","size":%s}]}' \
     "$cd" "$cs" "$ld" "$ls" > "$d/manifest.json"
   curl -fs -X PUT -H 'Content-Type: application/vnd.oci.image.manifest.v1+json' --data-binary "@$d/manifest.json" \

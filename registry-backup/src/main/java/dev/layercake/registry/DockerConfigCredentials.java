@@ -27,10 +27,17 @@ public final class DockerConfigCredentials implements CredentialProvider {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private final List<Path> files;
+    private final Path helperDirectory;
     private final Map<String, Optional<Credentials>> cache = new ConcurrentHashMap<>();
 
     public DockerConfigCredentials(List<Path> files) {
+        this(files, null);
+    }
+
+    /** {@code helperDirectory}: where {@code docker-credential-*} programs are; null looks them up on PATH. */
+    public DockerConfigCredentials(List<Path> files, Path helperDirectory) {
         this.files = List.copyOf(files);
+        this.helperDirectory = helperDirectory;
     }
 
     /** The files docker and podman would read, given an environment (DOCKER_CONFIG, REGISTRY_AUTH_FILE, HOME). */
@@ -118,8 +125,9 @@ public final class DockerConfigCredentials implements CredentialProvider {
     }
 
     /** Runs {@code docker-credential-<helper> get}, host on stdin, JSON {Username, Secret} on stdout. */
-    private static Optional<Credentials> fromHelper(String helper, String registry) {
-        String program = "docker-credential-" + helper;
+    private Optional<Credentials> fromHelper(String helper, String registry) {
+        String program = helperDirectory == null ? "docker-credential-" + helper
+                : helperDirectory.resolve("docker-credential-" + helper).toString();
         try {
             Process p = new ProcessBuilder(program, "get").redirectError(ProcessBuilder.Redirect.DISCARD).start();
             try (OutputStream in = p.getOutputStream()) {
