@@ -11,6 +11,8 @@ import dev.layercake.model.ImageEntry;
 import dev.layercake.progress.ProgressListener;
 import dev.layercake.registry.CopyListener;
 import dev.layercake.registry.Descriptor;
+import dev.layercake.registry.DockerArchive;
+import dev.layercake.registry.DockerDaemon;
 import dev.layercake.registry.ImageCopier;
 import dev.layercake.registry.ImageRef;
 import dev.layercake.registry.ImageResolver;
@@ -94,7 +96,13 @@ public final class ImageBackupStep implements BackupStep {
         RegistryClient client = new RegistryClient(options);
         boolean copy = opts.mode().equals(ImageOptions.COPY);
 
-        List<Pinned> pinned = resolve(candidates, new ImageResolver(client), options.parallelism(), listener);
+        Resolver resolver = new Resolver(new ImageResolver(client), ctx, copy);
+        List<Pinned> pinned;
+        try {
+            pinned = resolve(candidates, resolver, options.parallelism(), listener);
+        } finally {
+            resolver.close();
+        }
         if (copy && !pinned.isEmpty()) {
             copyAll(ctx, pinned, client, options, target);
         }
@@ -109,7 +117,7 @@ public final class ImageBackupStep implements BackupStep {
     }
 
     /** Resolves every candidate, several at once; results and errors are then handled in candidate order. */
-    private static List<Pinned> resolve(Map<String, List<String>> candidates, ImageResolver resolver, int parallelism,
+    private static List<Pinned> resolve(Map<String, List<String>> candidates, Resolver resolver, int parallelism,
                                         ProgressListener listener) {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(parallelism, candidates.size())), r -> {
             Thread t = new Thread(r, "layercake-image-resolve");
@@ -119,7 +127,7 @@ public final class ImageBackupStep implements BackupStep {
         try {
             Map<String, Future<ResolvedImage>> futures = new LinkedHashMap<>();
             for (String text : candidates.keySet()) {
-                futures.put(text, pool.submit(() -> resolver.resolveWithReferrers(ImageRef.parse(text))));
+                futures.put(text, pool.submit(() -> resolver.resolve(text)));
             }
             List<Pinned> out = new ArrayList<>();
             for (Map.Entry<String, Future<ResolvedImage>> f : futures.entrySet()) {
@@ -142,6 +150,73 @@ public final class ImageBackupStep implements BackupStep {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /**
+     * Pins one candidate: a registry reference through the registry, a {@code docker-daemon:NAME} by
+     * exporting it from the local Docker Engine (its content goes straight into the store in mode copy).
+     */
+    private static final class Resolver {
+        private final ImageResolver registry;
+        private final BackupContext ctx;
+        private final boolean copy;
+        private DockerDaemon daemon;
+
+        Resolver(ImageResolver registry, BackupContext ctx, boolean copy) {
+            this.registry = registry;
+            this.ctx = ctx;
+            this.copy = copy;
+        }
+
+        ResolvedImage resolve(String text) {
+            if (!DockerDaemon.isDaemonRef(text)) {
+                return registry.resolveWithReferrers(ImageRef.parse(text));
+            }
+            ImageRef name = DockerDaemon.nameOf(text);
+            DockerArchive.BlobWriter writer = copy ? (in, mediaType) -> {
+                BlobRef b = ctx.store().putStream(in, mediaType);
+                return Descriptor.of(b.digest().toString(), b.size(), mediaType);
+            } : ImageBackupStep::hashOnly;
+            DockerArchive.Exported exported = daemon().export(text.substring(DockerDaemon.PREFIX.length()), writer);
+            ResolvedImage image = ResolvedImage.walk(name.withDigest(exported.manifest().digest()), new StoreImageSource(ctx.store()),
+                    exported.manifest(), name.digest() == null ? name.tag() : null, null);
+            return new ResolvedImage(image.ref(), image.source(), image.root(), image.children(), image.blobs(),
+                    exported.platform() == null ? List.of() : List.of(exported.platform()), List.of(), image.tag(), null);
+        }
+
+        private synchronized DockerDaemon daemon() {
+            if (daemon == null) {
+                daemon = DockerDaemon.connect(ctx.env());
+            }
+            return daemon;
+        }
+
+        synchronized void close() {
+            if (daemon != null) {
+                daemon.close();
+            }
+        }
+    }
+
+    /** Digest and size of a stream, content discarded (digest-only mode). */
+    private static Descriptor hashOnly(java.io.InputStream in, String mediaType) {
+        try {
+            java.security.MessageDigest sha = Digest.newSha256();
+            byte[] buf = new byte[1 << 16];
+            long size = 0;
+            for (int n; (n = in.read(buf)) > 0; ) {
+                sha.update(buf, 0, n);
+                size += n;
+            }
+            return Descriptor.of(Digest.fromRaw(sha.digest()).toString(), size, mediaType);
+        } catch (java.io.IOException e) {
+            throw new RegistryException(RegistryException.Kind.UNAVAILABLE, "reading an exported image failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The registry reference of a recorded image ref, {@code docker-daemon:} prefix or not. */
+    static ImageRef refOf(String text) {
+        return DockerDaemon.isDaemonRef(text) ? DockerDaemon.nameOf(text) : ImageRef.parse(text);
     }
 
     private static ResolvedImage get(Future<ResolvedImage> f) {

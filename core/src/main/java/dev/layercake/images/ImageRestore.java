@@ -88,7 +88,7 @@ public final class ImageRestore {
     private ResolvedImage load(ReleaseStore store, ImageEntry entry, RegistryClient client, ProgressListener listener) {
         ImageRef ref;
         try {
-            ref = ImageRef.parse(entry.ref());
+            ref = ImageBackupStep.refOf(entry.ref());
         } catch (RegistryException e) {
             throw LayercakeException.corrupt("the release records image '" + entry.ref() + "', which is not a valid reference");
         }
