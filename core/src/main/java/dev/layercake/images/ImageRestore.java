@@ -47,8 +47,26 @@ public final class ImageRestore {
         return new ImageRestore(RegistryAccess.options(env, insecureRegistries));
     }
 
-    /** Pushes every image of {@code manifest} under {@code imagesTo} ({@code registry[/prefix]}). */
+    /** {@code --images-to oci:DIR} writes an OCI image layout directory instead of pushing to a registry. */
+    public static final String OCI_LAYOUT_PREFIX = "oci:";
+
+    /**
+     * Pushes every image of {@code manifest} under {@code imagesTo} ({@code registry[/prefix]}), or, for
+     * {@code oci:DIR}, writes them as an OCI image layout there.
+     */
     public List<RestoredImage> restore(ReleaseStore store, Manifest manifest, String imagesTo, ProgressListener listener) {
+        if (imagesTo != null && imagesTo.startsWith(OCI_LAYOUT_PREFIX)) {
+            Path dir = Path.of(imagesTo.substring(OCI_LAYOUT_PREFIX.length()));
+            exportOciLayout(store, manifest, dir, listener);
+            List<RestoredImage> out = new ArrayList<>();
+            for (ImageEntry e : manifest.images()) {
+                if (!e.blobs().isEmpty()) {
+                    out.add(new RestoredImage(e.ref(), e.digest().toString(), imagesTo));
+                }
+            }
+            listener.info(out.size() + " image(s) written as an OCI image layout to " + dir);
+            return out;
+        }
         ImageRef target;
         try {
             target = ImageRef.parseTarget(imagesTo);

@@ -36,6 +36,11 @@ final class StoreImageSink implements ImageSink {
     }
 
     @Override
+    public boolean verifiesContent() {
+        return true; // ReleaseStore.putBlob checks digest and size before the blob becomes visible
+    }
+
+    @Override
     public String blobKey(ResolvedImage image, Descriptor blob) {
         return blob.digest();
     }

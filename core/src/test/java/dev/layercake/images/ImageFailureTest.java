@@ -145,6 +145,27 @@ class ImageFailureTest {
     }
 
     @Test
+    void layerNotMatchingItsDigestIsCorruptAndNotStored() throws Exception {
+        try (RegistryFixture registry = RegistryFixture.start(); RegistryFixture target = RegistryFixture.start()) {
+            Map<String, String> refs = world.pushAll(registry);
+            com.fasterxml.jackson.databind.JsonNode manifest = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(registry.readBlob(PodmanImages.skopeoDigest(refs.get("app2"))));
+            String layer = manifest.path("layers").get(2).path("digest").asText();
+            byte[] bytes = registry.readBlob(layer);
+            bytes[bytes.length / 2] ^= 0x55; // same size, different content
+            registry.overwriteBlob(layer, bytes);
+            Path store = world.newStore();
+            LayercakeException e = catchThrowableOfType(LayercakeException.class, () -> world.backup(store, "r1",
+                    List.of(refs.get("app2")), ImageOptions.COPY, target.host() + "/keep", List.of(registry.host(), target.host()),
+                    new ImageWorld.Recorder(), ImageWorld.fastRetries(), null));
+            assertThat(e.kind()).isEqualTo(LayercakeException.Kind.CORRUPT);
+            assertThat(e.getMessage()).contains(layer);
+            assertThat(store.resolve("blobs/sha256").resolve(layer.substring(7))).doesNotExist();
+            assertNoRelease(store);
+        }
+    }
+
+    @Test
     void interruptedBackupResumesWithOnlyTheMissingBlobs() throws Exception {
         try (RegistryFixture registry = RegistryFixture.start()) {
             Map<String, String> refs = world.pushAll(registry);

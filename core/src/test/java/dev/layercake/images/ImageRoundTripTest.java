@@ -122,10 +122,15 @@ class ImageRoundTripTest {
             // And an OCI layout export of the same release is readable by skopeo with the same digests.
             Path layout = world.work.resolve("layout-" + System.nanoTime());
             try (ReleaseStore rs = ReleaseStore.open(StoreLocation.parse(store.toString()))) {
-                ImageRestore.create(world.env(null), List.of()).exportOciLayout(rs, manifest, layout, ProgressListener.NONE);
+                assertThat(ImageRestore.create(world.env(null), List.of())
+                        .restore(rs, manifest, "oci:" + layout, ProgressListener.NONE)).hasSize(3);
             }
             String layoutJson = new String(java.nio.file.Files.readAllBytes(layout.resolve("index.json")));
             assertThat(layoutJson).contains(digests.get("multi")).contains(digests.get("app1"));
+            for (String name : List.of("app1", "multi")) {
+                assertThat(PodmanImages.skopeoDigest("oci:" + layout + ":" + refs.get(name), false))
+                        .as("skopeo reads %s from the layout", name).isEqualTo(digests.get(name));
+            }
             source.restart();
         }
     }

@@ -117,8 +117,18 @@ public final class PodmanImages implements AutoCloseable {
 
     /** The digest of what a registry serves for {@code ref}, as skopeo sees it (sha256 of the raw manifest). */
     public static String skopeoDigest(String ref) {
+        return skopeoDigest("docker://" + ref, true);
+    }
+
+    /** The same for any skopeo transport reference ({@code oci:DIR:NAME}, {@code docker://REF}). */
+    public static String skopeoDigest(String transportRef, boolean registry) {
         RegistryFixture.requireBinary(SKOPEO, "skopeo");
-        byte[] raw = runBytes(List.of(SKOPEO, "inspect", "--raw", "--tls-verify=false", "docker://" + ref));
+        List<String> cmd = new ArrayList<>(List.of(SKOPEO, "inspect", "--raw"));
+        if (registry) {
+            cmd.add("--tls-verify=false");
+        }
+        cmd.add(transportRef);
+        byte[] raw = runBytes(cmd);
         try {
             return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(raw));
         } catch (Exception e) {

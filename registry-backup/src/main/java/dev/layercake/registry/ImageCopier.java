@@ -38,13 +38,16 @@ public final class ImageCopier {
             all.add(image);
             all.addAll(image.referrers());
         }
+        // An image the destination already holds complete costs one HEAD, not one per blob.
+        all.removeIf(sink::hasImage);
+        boolean raw = sink.verifiesContent();
         // One task per blob key: once per digest for a store, once per repository and digest for a registry.
         Map<String, Runnable> tasks = new LinkedHashMap<>();
         AtomicLong bytes = new AtomicLong();
         for (ResolvedImage image : all) {
             for (Descriptor blob : image.blobs()) {
                 tasks.putIfAbsent(sink.blobKey(image, blob), () -> {
-                    long sent = sink.putBlob(image, blob, () -> image.source().openBlob(blob));
+                    long sent = sink.putBlob(image, blob, () -> raw ? image.source().openBlobUnchecked(blob) : image.source().openBlob(blob));
                     bytes.addAndGet(sent);
                     listener.blobDone(blob, sent);
                 });

@@ -50,9 +50,12 @@ public final class ImageResolver {
             }
         }
         String hexTag = "sha256-" + image.digest().substring("sha256:".length());
+        // One tag listing answers for all three suffixes; HEADs only when the listing is paginated.
+        Optional<List<String>> tags = client.tagsFirstPage(ref.registry(), ref.repository());
         for (String suffix : ATTACHMENT_TAG_SUFFIXES) {
             ImageRef tagged = ref.withTag(hexTag + suffix);
-            if (client.headManifest(tagged).isPresent()) {
+            boolean exists = tags.isPresent() ? tags.get().contains(tagged.tag()) : client.headManifest(tagged).isPresent();
+            if (exists) {
                 ManifestDoc doc = client.getManifest(tagged);
                 if (seen.add(doc.digest())) {
                     out.add(ResolvedImage.walk(tagged.withDigest(doc.digest()), image.source(), doc, tagged.tag(), "tag"));

@@ -24,6 +24,24 @@ public interface ImageSink {
      */
     long putBlob(ResolvedImage image, Descriptor blob, RegistryClient.ContentOpener content);
 
+    /**
+     * True when the destination already holds this image complete (its root manifest, under its tag when
+     * it has one): the copy then skips it without looking at its blobs. A registry only accepts a manifest
+     * whose blobs it has, so one HEAD answers for the whole image.
+     */
+    default boolean hasImage(ResolvedImage image) {
+        return false;
+    }
+
+    /**
+     * True when the destination checks each blob's digest and size itself as it stores it (a registry on
+     * upload, the release store before commit); the copier then hands it the raw source stream and the
+     * content is hashed once, not twice.
+     */
+    default boolean verifiesContent() {
+        return false;
+    }
+
     /** Stores a manifest's exact bytes; {@code tag} is null for by-digest manifests. */
     void putManifest(ResolvedImage image, ManifestDoc manifest, String tag);
 }

@@ -18,7 +18,7 @@ import java.util.List;
  * Writes images as an OCI image layout directory ({@code oci-layout}, {@code index.json},
  * {@code blobs/sha256/<hex>}), readable by {@code skopeo copy oci:DIR:TAG} and {@code podman load}.
  * Call {@link #finish()} after the copies to write {@code index.json}, which names each root manifest
- * with {@code org.opencontainers.image.ref.name}.
+ * with {@code org.opencontainers.image.ref.name} = {@code registry/repository:tag} (or {@code @digest}).
  */
 public final class OciLayoutSink implements ImageSink {
 
@@ -39,6 +39,11 @@ public final class OciLayoutSink implements ImageSink {
     @Override
     public String describe() {
         return "oci:" + dir;
+    }
+
+    @Override
+    public boolean verifiesContent() {
+        return true; // putBlob wraps the stream in a verifying one
     }
 
     @Override
@@ -86,8 +91,8 @@ public final class OciLayoutSink implements ImageSink {
             e.put("digest", manifest.digest());
             e.put("size", manifest.size());
             String name = image.tag() != null ? image.ref().name() + ":" + image.tag() : image.ref().name() + "@" + manifest.digest();
-            e.putObject("annotations").put("org.opencontainers.image.ref.name", image.tag() != null ? image.tag() : manifest.digest())
-                    .put("io.containerd.image.name", name);
+            // The full name, not just the tag: one layout holds many images that may share a tag.
+            e.putObject("annotations").put("org.opencontainers.image.ref.name", name).put("io.containerd.image.name", name);
             entries.add(e);
         }
     }

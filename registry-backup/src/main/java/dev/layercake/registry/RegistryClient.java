@@ -49,6 +49,8 @@ public final class RegistryClient implements Closeable {
     private final HttpClient http;
     /** Per registry: the auth scheme it asked for (null until challenged). */
     private final Map<String, Challenge> challenges = new ConcurrentHashMap<>();
+    /** Registries that answered that they do not serve the referrers API: asked once per client. */
+    private final Set<String> noReferrersApi = ConcurrentHashMap.newKeySet();
     /** Bearer tokens per registry + scope. */
     private final Map<String, String> tokens = new ConcurrentHashMap<>();
 
@@ -126,7 +128,28 @@ public final class RegistryClient implements Closeable {
         }
     }
 
-    /** Tags of a repository (first page of up to 1000; enough for referrer tag discovery). */
+    /**
+     * Tags of a repository, first page of up to 1000, or empty when there are more pages (a caller that needs
+     * certainty then asks for the tags it wants by name).
+     */
+    public Optional<List<String>> tagsFirstPage(String registry, String repository) {
+        Call call = new Call("GET", registry, repository, PULL, "/tags/list?n=1000");
+        try (Response r = send(call)) {
+            if (r.status() == 404) {
+                return Optional.of(List.of());
+            }
+            expect(r, call, 200);
+            if (r.header("Link") != null) {
+                return Optional.empty();
+            }
+            JsonNode json = readJson(r, "tag list of " + registry + "/" + repository);
+            List<String> out = new ArrayList<>();
+            json.path("tags").forEach(t -> out.add(t.asText()));
+            return Optional.of(out);
+        }
+    }
+
+    /** Tags of a repository (first page of up to 1000). */
     public List<String> tags(String registry, String repository) {
         Call call = new Call("GET", registry, repository, PULL, "/tags/list?n=1000");
         try (Response r = send(call)) {
@@ -146,15 +169,22 @@ public final class RegistryClient implements Closeable {
      * or empty when the registry does not serve the referrers API (callers then try the tag scheme).
      */
     public Optional<List<Descriptor>> referrers(String registry, String repository, String digest) {
+        if (noReferrersApi.contains(registry)) {
+            return Optional.empty();
+        }
         Call call = new Call("GET", registry, repository, PULL, "/referrers/" + digest)
                 .header("Accept", MediaTypes.OCI_INDEX);
         try (Response r = send(call)) {
             if (r.status() == 404 || r.status() == 405 || r.status() == 400) {
+                // 404 with an OCI error body could mean "no such manifest", but registries that serve the API
+                // answer 200 with an empty index for that; anything else means the API is not there.
+                noReferrersApi.add(registry);
                 return Optional.empty();
             }
             expect(r, call, 200);
             String type = r.header("Content-Type");
             if (type == null || !type.startsWith(MediaTypes.OCI_INDEX)) {
+                noReferrersApi.add(registry);
                 return Optional.empty();
             }
             JsonNode json = readJson(r, "referrers of " + digest);
@@ -189,6 +219,12 @@ public final class RegistryClient implements Closeable {
      * without our credentials.
      */
     public InputStream openBlob(String registry, String repository, Descriptor blob) {
+        return Digests.verifying(openBlobUnchecked(registry, repository, blob), blob.digest(), blob.size(),
+                "blob " + blob.digest() + " from " + registry + "/" + repository);
+    }
+
+    /** The blob's bytes as served, for a destination that checks digest and size itself. */
+    public InputStream openBlobUnchecked(String registry, String repository, Descriptor blob) {
         Call call = new Call("GET", registry, repository, PULL, "/blobs/" + blob.digest());
         Response r = send(call);
         for (int hops = 0; isRedirect(r.status()) && hops < 5; hops++) {
@@ -211,7 +247,7 @@ public final class RegistryClient implements Closeable {
             r.close();
             throw e;
         }
-        return Digests.verifying(r.body(), blob.digest(), blob.size(), "blob " + blob.digest() + " from " + registry + "/" + repository);
+        return r.body();
     }
 
     /**

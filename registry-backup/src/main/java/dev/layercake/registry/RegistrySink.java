@@ -42,6 +42,18 @@ public final class RegistrySink implements ImageSink {
     }
 
     @Override
+    public boolean hasImage(ResolvedImage image) {
+        ImageRef dest = destination(image.ref());
+        ImageRef probe = image.tag() != null ? dest.withTag(image.tag()) : dest.withDigest(image.digest());
+        return client.headManifest(probe).map(d -> image.digest().equals(d.digest())).orElse(false);
+    }
+
+    @Override
+    public boolean verifiesContent() {
+        return true; // the registry checks digest and size of every upload
+    }
+
+    @Override
     public long putBlob(ResolvedImage image, Descriptor blob, RegistryClient.ContentOpener content) {
         String repo = destination(image.ref()).repository();
         String key = repo + "@" + blob.digest();

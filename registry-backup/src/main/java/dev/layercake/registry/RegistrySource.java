@@ -23,4 +23,9 @@ public record RegistrySource(RegistryClient client, String registry, String repo
     public InputStream openBlob(Descriptor blob) {
         return client.openBlob(registry, repository, blob);
     }
+
+    @Override
+    public InputStream openBlobUnchecked(Descriptor blob) {
+        return client.openBlobUnchecked(registry, repository, blob);
+    }
 }
