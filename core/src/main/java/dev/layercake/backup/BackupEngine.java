@@ -1,6 +1,7 @@
 package dev.layercake.backup;
 
 import dev.layercake.build.BuildInfoResolver;
+import dev.layercake.freeze.ReleaseSealer;
 import dev.layercake.model.BuildInfo;
 import dev.layercake.model.Digest;
 import dev.layercake.model.ImageEntry;
@@ -8,6 +9,7 @@ import dev.layercake.model.Manifest;
 import dev.layercake.model.Names;
 import dev.layercake.model.ToolInfo;
 import dev.layercake.progress.ProgressListener;
+import dev.layercake.retention.StoreLocks;
 import dev.layercake.source.GitSource;
 import dev.layercake.store.ReleaseStore;
 import dev.layercake.store.StoreKeys;
@@ -40,8 +42,10 @@ public final class BackupEngine {
 
     public BackupResult backup(BackupRequest request, ProgressListener listener) {
         Names.checkSegment("app", request.app());
-        try (ReleaseStore store = ReleaseStore.open(request.store());
-             GitSource git = GitSource.open(request.source(), listener)) {
+        try (ReleaseStore store = ReleaseStore.open(request.store(), env);
+             GitSource git = GitSource.open(request.source(), listener);
+             StoreLocks.Lock lease = StoreLocks.acquireBackupLease(store, request.app(), listener)) {
+            ReleaseSealer sealer = ReleaseSealer.prepare(store, request.freeze(), listener);
             BackupContext ctx = new BackupContext(request, store, listener, env);
             BuildInfo detected = new BuildInfoResolver(env).resolve(request.build());
             BuildInfo build = new BuildInfo(detected.system(), detected.job(), detected.number(), detected.url(),
@@ -68,11 +72,12 @@ public final class BackupEngine {
                     new ToolInfo("layercake", version()), build, ctx.source(), ctx.images(), ctx.kubernetes());
             Digest digest = store.writeManifest(manifest);
             listener.info("release " + request.app() + "/" + release + " written: " + digest);
+            boolean frozen = sealer.seal(request.app(), release);
             return new BackupResult(request.app(), release, digest, store.location().uri(),
-                    store.location().uri() + "/" + StoreKeys.manifest(request.app(), release),
+                    withSlash(store.location().uri()) + StoreKeys.manifest(request.app(), release),
                     ctx.source().files().size(), ctx.images().size(), ctx.kubernetes().resources().size(),
                     ctx.images().stream().map(BackupEngine::pinned).toList(),
-                    store.stats().blobsWritten(), store.stats().bytesWritten(), store.stats().blobsSkipped(), false);
+                    store.stats().blobsWritten(), store.stats().bytesWritten(), store.stats().blobsSkipped(), frozen);
         }
     }
 
@@ -80,6 +85,10 @@ public final class BackupEngine {
         String ref = image.ref();
         int at = ref.indexOf('@');
         return (at >= 0 ? ref.substring(0, at) : ref) + "@" + image.digest();
+    }
+
+    private static String withSlash(String uri) {
+        return uri.endsWith("/") ? uri : uri + "/";
     }
 
     public static String version() {

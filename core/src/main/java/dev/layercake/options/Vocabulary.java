@@ -57,6 +57,7 @@ public enum Vocabulary {
     IMAGES_TO("imagesTo", null, OptionType.STRING, "Push the release's images to this registry/prefix.", null, "restore"),
     IMAGES_FROM("imagesFrom", null, OptionType.STRING, "Point restored workloads at images in this registry/prefix.", null, "restore"),
     PIN_IMAGES("pinImages", null, OptionType.BOOLEAN, "Rewrite workload images to the release's digests.", "false", "restore"),
+    KUBERNETES("kubernetes", null, OptionType.BOOLEAN, "Restore the release's Kubernetes objects (implied by --namespace-mapping, --context, --kubeconfig).", "false", "restore"),
     NAMESPACE_MAPPING("namespaceMapping", "--namespace-mapping", OptionType.LIST, "old=new namespace mapping (repeatable).", null, "restore"),
     EXISTING("existing", null, OptionType.STRING, "Objects that exist: skip (default), update or fail.", "skip", "restore"),
     DRY_RUN("dryRun", null, OptionType.BOOLEAN, "Print the plan without changing anything.", "false", "restore", "prune", "gc"),

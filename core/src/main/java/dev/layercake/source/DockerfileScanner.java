@@ -53,7 +53,10 @@ public final class DockerfileScanner {
                 int i = 1;
                 while (i < words.length && words[i].startsWith("--")) {
                     if (words[i].startsWith("--platform=")) {
-                        platform = substitute(words[i].substring("--platform=".length()), args);
+                        String raw = words[i].substring("--platform=".length());
+                        String resolved = substitute(raw, args);
+                        // $BUILDPLATFORM and friends are set by the builder, not the file: keep them as written.
+                        platform = resolved.isEmpty() ? raw : resolved;
                     }
                     i++;
                 }

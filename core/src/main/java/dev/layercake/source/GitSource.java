@@ -116,7 +116,9 @@ public final class GitSource implements AutoCloseable {
                             + commit.getName().substring(0, 12) + "); the manifest records dirty: true");
                 }
             }
-            return new GitSource(repo, top.toString(), ref, commit, sub, dirty, null, listener);
+            String origin = repo.getConfig().getString("remote", "origin", "url");
+            String description = origin != null ? redact(origin) : top.toString();
+            return new GitSource(repo, description, ref, commit, sub, dirty, null, listener);
         } catch (GitAPIException e) {
             repo.close();
             throw new LayercakeException(LayercakeException.Kind.FAILED, "cannot read the status of " + source + ": " + e.getMessage(), e);

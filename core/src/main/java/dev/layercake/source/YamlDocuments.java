@@ -98,6 +98,7 @@ public final class YamlDocuments {
      */
     public static List<ImageReference> images(String path, String text, List<JsonNode> docs, String foundAs, String defaultTag) {
         List<ImageReference> out = new ArrayList<>();
+        Lines lines = new Lines(text);
         for (JsonNode doc : docs) {
             if (doc.path("kind").asText("").equals("Kustomization") || path.endsWith("kustomization.yaml") || path.endsWith("kustomization.yml")) {
                 for (JsonNode img : doc.path("images")) {
@@ -107,23 +108,23 @@ public final class YamlDocuments {
                     }
                     String ref = img.path("digest").isTextual() ? name + "@" + img.path("digest").asText()
                             : img.path("newTag").isTextual() || img.path("newTag").isNumber() ? name + ":" + img.path("newTag").asText() : name;
-                    out.add(new ImageReference(ref, path, lineOf(text, name), "kustomize-images", null, null));
+                    out.add(new ImageReference(ref, path, lines.next(name), "kustomize-images", null, null));
                 }
                 continue;
             }
-            walk(doc, path, text, foundAs, defaultTag, out);
+            walk(doc, path, lines, foundAs, defaultTag, out);
         }
         return out;
     }
 
-    private static void walk(JsonNode node, String path, String text, String foundAs, String defaultTag, List<ImageReference> out) {
+    private static void walk(JsonNode node, String path, Lines lines, String foundAs, String defaultTag, List<ImageReference> out) {
         if (node.isObject()) {
             for (Map.Entry<String, JsonNode> e : (Iterable<Map.Entry<String, JsonNode>>) node::fields) {
                 JsonNode v = e.getValue();
                 if (e.getKey().equals("image") && v.isTextual()) {
                     String ref = v.asText().trim();
                     if (looksLikeImage(ref)) {
-                        out.add(new ImageReference(ref, path, lineOf(text, ref), foundAs, null, null));
+                        out.add(new ImageReference(ref, path, lines.next(ref), foundAs, null, null));
                     }
                 } else if (e.getKey().equals("image") && v.isObject() && v.path("repository").isTextual()) {
                     String repo = v.path("repository").asText();
@@ -135,15 +136,15 @@ public final class YamlDocuments {
                     String ref = (registry.isEmpty() ? "" : registry + "/") + repo
                             + (v.path("digest").isTextual() && !v.path("digest").asText().isEmpty() ? "@" + v.path("digest").asText() : ":" + tag);
                     if (looksLikeImage(ref)) {
-                        out.add(new ImageReference(ref, path, lineOf(text, repo), foundAs, null, null));
+                        out.add(new ImageReference(ref, path, lines.next(repo), foundAs, null, null));
                     }
                 } else {
-                    walk(v, path, text, foundAs, defaultTag, out);
+                    walk(v, path, lines, foundAs, defaultTag, out);
                 }
             }
         } else if (node.isArray()) {
             for (JsonNode n : node) {
-                walk(n, path, text, foundAs, defaultTag, out);
+                walk(n, path, lines, foundAs, defaultTag, out);
             }
         }
     }
@@ -152,18 +153,32 @@ public final class YamlDocuments {
         return !ref.isEmpty() && !ref.contains("{{") && !ref.contains("$(") && !ref.contains(" ") && !ref.startsWith("$");
     }
 
-    /** The 1-based line of the first occurrence of {@code needle}, or 0. */
-    static int lineOf(String text, String needle) {
-        int idx = text.indexOf(needle);
-        if (idx < 0) {
-            return 0;
+    /** Finds the line of each successive occurrence of a value, so repeated images get their own lines. */
+    private static final class Lines {
+        private final String text;
+        private final Map<String, Integer> searchFrom = new java.util.HashMap<>();
+
+        Lines(String text) {
+            this.text = text;
         }
-        int line = 1;
-        for (int i = 0; i < idx; i++) {
-            if (text.charAt(i) == '\n') {
-                line++;
+
+        int next(String needle) {
+            int from = searchFrom.getOrDefault(needle, 0);
+            int idx = text.indexOf(needle, from);
+            if (idx < 0) {
+                idx = text.indexOf(needle);
             }
+            if (idx < 0) {
+                return 0;
+            }
+            searchFrom.put(needle, idx + needle.length());
+            int line = 1;
+            for (int i = 0; i < idx; i++) {
+                if (text.charAt(i) == '\n') {
+                    line++;
+                }
+            }
+            return line;
         }
-        return line;
     }
 }

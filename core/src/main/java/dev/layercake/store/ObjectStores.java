@@ -1,5 +1,7 @@
 package dev.layercake.store;
 
+import java.util.Map;
+
 /** Opens the backend a location names. */
 public final class ObjectStores {
 
@@ -7,8 +9,13 @@ public final class ObjectStores {
     }
 
     public static ObjectStore open(StoreLocation location) {
+        return open(location, System.getenv());
+    }
+
+    /** Opens a location with S3 credentials taken from {@code env} when it has them (see {@link S3ObjectStore#open(StoreLocation, Map)}). */
+    public static ObjectStore open(StoreLocation location, Map<String, String> env) {
         if (StoreLocation.S3.equals(location.scheme())) {
-            return S3ObjectStore.open(location);
+            return S3ObjectStore.open(location, env);
         }
         return new FileSystemObjectStore(location.directory());
     }

@@ -50,6 +50,11 @@ public final class ReleaseStore implements Closeable {
         return new ReleaseStore(ObjectStores.open(location), location);
     }
 
+    /** Opens a store with S3 credentials from {@code env} when it has them (the engine's environment). */
+    public static ReleaseStore open(StoreLocation location, Map<String, String> env) {
+        return new ReleaseStore(ObjectStores.open(location, env), location);
+    }
+
     public ObjectStore objects() {
         return objects;
     }

@@ -1,14 +1,464 @@
 package dev.layercake.store;
 
 import dev.layercake.LayercakeException;
+import dev.layercake.LayercakeException.Kind;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.AwsProfileRegionProvider;
+import software.amazon.awssdk.regions.providers.AwsRegionProviderChain;
+import software.amazon.awssdk.regions.providers.SystemSettingsRegionProvider;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.GetObjectLockConfigurationResponse;
+import software.amazon.awssdk.services.s3.model.GetObjectRetentionResponse;
+import software.amazon.awssdk.services.s3.model.ObjectLockEnabled;
+import software.amazon.awssdk.services.s3.model.ObjectLockLegalHoldStatus;
+import software.amazon.awssdk.services.s3.model.ObjectLockRetentionMode;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
-/** S3 backend; see issue #2 (filled in by the S3 work). */
-public final class S3ObjectStore {
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PushbackInputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
-    private S3ObjectStore() {
+/**
+ * A store in an S3 bucket (AWS or S3-compatible), under the location's prefix.
+ *
+ * <p>Writes are conditional ({@code If-None-Match: *}), so an existing key is never rewritten even when two
+ * writers race; a 412 answer means "already there". Objects up to one part are sent in one PUT after
+ * {@code beforeCommit} has checked them; larger or unknown-length streams go up as a multipart upload that
+ * becomes visible only at CompleteMultipartUpload, which is sent after {@code beforeCommit}. Any failure
+ * aborts the upload, so readers never see a partial object.
+ */
+public final class S3ObjectStore implements ObjectStore {
+
+    /** 8 MiB: above S3's 5 MiB minimum part, small enough to buffer one part per upload in memory. */
+    public static final int DEFAULT_PART_SIZE = 8 * 1024 * 1024;
+    static final int MIN_PART_SIZE = 5 * 1024 * 1024;
+
+    /** S3 error codes that mean "these credentials may not do this", answered as AUTH. */
+    private static final Set<String> AUTH_CODES = Set.of("AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch",
+            "InvalidToken", "ExpiredToken", "TokenRefreshRequired", "AllAccessDisabled", "InvalidSecurity");
+
+    private final S3Client s3;
+    private final String bucket;
+    private final String base;
+    private final String where;
+    private final int partSize;
+
+    S3ObjectStore(S3Client s3, StoreLocation location, int partSize) {
+        if (partSize < MIN_PART_SIZE) {
+            throw new IllegalArgumentException("part size below S3's minimum of 5 MiB: " + partSize);
+        }
+        this.s3 = s3;
+        this.bucket = location.bucket();
+        this.base = location.prefix() == null || location.prefix().isEmpty() ? "" : location.prefix() + "/";
+        this.where = location.uri() + (location.endpoint() == null ? "" : " at " + location.endpoint());
+        this.partSize = partSize;
     }
 
-    public static ObjectStore open(StoreLocation location) {
-        throw new LayercakeException(LayercakeException.Kind.UNSUPPORTED, "S3 stores are not built yet");
+    /** Opens the bucket with the standard AWS credential chain (environment, profile, web identity, instance role). */
+    public static S3ObjectStore open(StoreLocation location) {
+        return open(location, DefaultCredentialsProvider.builder().build(), DEFAULT_PART_SIZE);
+    }
+
+    /**
+     * Opens the bucket with credentials from {@code env} when it holds AWS_ACCESS_KEY_ID and
+     * AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN, if any), else the standard chain. The engine passes its
+     * environment (the process's, or a test's stand-in) so the same rules hold in and out of process.
+     */
+    public static S3ObjectStore open(StoreLocation location, Map<String, String> env) {
+        String id = env.get("AWS_ACCESS_KEY_ID");
+        String secret = env.get("AWS_SECRET_ACCESS_KEY");
+        if (id == null || id.isBlank() || secret == null || secret.isBlank()) {
+            return open(location);
+        }
+        String token = env.get("AWS_SESSION_TOKEN");
+        AwsCredentials credentials = token == null || token.isBlank()
+                ? AwsBasicCredentials.create(id, secret) : AwsSessionCredentials.create(id, secret, token);
+        return open(location, StaticCredentialsProvider.create(credentials), DEFAULT_PART_SIZE);
+    }
+
+    /** Opens the bucket with the given credentials (tests, embedders that hold their own). */
+    public static S3ObjectStore open(StoreLocation location, AwsCredentialsProvider credentials) {
+        return open(location, credentials, DEFAULT_PART_SIZE);
+    }
+
+    public static S3ObjectStore open(StoreLocation location, AwsCredentialsProvider credentials, int partSize) {
+        if (!StoreLocation.S3.equals(location.scheme())) {
+            throw LayercakeException.usage("not an S3 location: " + location.uri());
+        }
+        S3ClientBuilder builder = S3Client.builder()
+                .credentialsProvider(credentials)
+                .region(region(location))
+                .forcePathStyle(location.pathStyle())
+                .httpClientBuilder(ApacheHttpClient.builder()
+                        .connectionTimeout(Duration.ofSeconds(10))
+                        .socketTimeout(Duration.ofMinutes(2))
+                        .maxConnections(16));
+        if (location.endpoint() != null) {
+            builder.endpointOverride(URI.create(location.endpoint()));
+        }
+        S3ObjectStore store = new S3ObjectStore(builder.build(), location, partSize);
+        try {
+            store.checkBucket();
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        return store;
+    }
+
+    /**
+     * Wraps a client the caller built (own HTTP proxy, retry or credential settings). The bucket is checked
+     * as by {@link #open(StoreLocation)}; closing the store closes the client.
+     */
+    public static S3ObjectStore of(S3Client client, StoreLocation location) {
+        S3ObjectStore store = new S3ObjectStore(client, location, DEFAULT_PART_SIZE);
+        store.checkBucket();
+        return store;
+    }
+
+    /** Region: the location's, else the AWS environment's or profile's, else us-east-1 (never the instance metadata service). */
+    private static Region region(StoreLocation location) {
+        if (location.region() != null) {
+            return Region.of(location.region());
+        }
+        try {
+            return new AwsRegionProviderChain(new SystemSettingsRegionProvider(), new AwsProfileRegionProvider()).getRegion();
+        } catch (SdkClientException e) {
+            return Region.US_EAST_1;
+        }
+    }
+
+    /** Fails early and clearly: unreachable endpoint, refused credentials, missing bucket. */
+    private void checkBucket() {
+        try {
+            s3.headBucket(b -> b.bucket(bucket));
+        } catch (SdkException e) {
+            throw translate(e, "open the bucket");
+        }
+    }
+
+    public String bucket() {
+        return bucket;
+    }
+
+    /** The S3 object key behind a store key. */
+    public String objectKey(String key) {
+        return base + StoreKeys.check(key);
+    }
+
+    @Override
+    public String describe() {
+        return where;
+    }
+
+    @Override
+    public Optional<ObjectInfo> stat(String key) {
+        try {
+            var head = s3.headObject(b -> b.bucket(bucket).key(objectKey(key)));
+            return Optional.of(new ObjectInfo(key, head.contentLength(), head.lastModified()));
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return Optional.empty();
+            }
+            throw translate(e, "read " + key);
+        } catch (SdkException e) {
+            throw translate(e, "read " + key);
+        }
+    }
+
+    @Override
+    public InputStream open(String key) {
+        try {
+            return s3.getObject(b -> b.bucket(bucket).key(objectKey(key)));
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404 && !"NoSuchBucket".equals(code(e))) {
+                throw LayercakeException.notFound(key + " does not exist in " + where);
+            }
+            throw translate(e, "open " + key);
+        } catch (SdkException e) {
+            throw translate(e, "open " + key);
+        }
+    }
+
+    @Override
+    public boolean create(String key, InputStream content, long length, Runnable beforeCommit) {
+        String objectKey = objectKey(key);
+        try {
+            PushbackInputStream in = new PushbackInputStream(content, 1);
+            byte[] first = in.readNBytes(partSize);
+            int next = first.length < partSize ? -1 : in.read();
+            if (next < 0) {
+                beforeCommit.run();
+                return putIfAbsent(key, objectKey, first);
+            }
+            in.unread(next);
+            return multipart(key, objectKey, first, in, beforeCommit);
+        } catch (IOException e) {
+            throw new LayercakeException(Kind.UNAVAILABLE, "cannot read the content for " + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    private boolean putIfAbsent(String key, String objectKey, byte[] bytes) {
+        try {
+            s3.putObject(b -> b.bucket(bucket).key(objectKey).ifNoneMatch("*").contentLength((long) bytes.length),
+                    RequestBody.fromBytes(bytes));
+            return true;
+        } catch (S3Exception e) {
+            if (isAlreadyThere(e, key)) {
+                return false;
+            }
+            throw translate(e, "write " + key);
+        } catch (SdkException e) {
+            throw translate(e, "write " + key);
+        }
+    }
+
+    private boolean multipart(String key, String objectKey, byte[] first, InputStream rest, Runnable beforeCommit) throws IOException {
+        // A large object that exists is not uploaded again; the conditional complete still guards the race.
+        if (stat(key).isPresent()) {
+            return false;
+        }
+        String uploadId;
+        try {
+            uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(objectKey)).uploadId();
+        } catch (SdkException e) {
+            throw translate(e, "start the upload of " + key);
+        }
+        boolean completed = false;
+        try {
+            List<CompletedPart> parts = new ArrayList<>();
+            byte[] part = first;
+            while (part.length > 0) {
+                int number = parts.size() + 1;
+                byte[] body = part;
+                String etag = s3.uploadPart(b -> b.bucket(bucket).key(objectKey).uploadId(uploadId).partNumber(number)
+                        .contentLength((long) body.length), RequestBody.fromBytes(body)).eTag();
+                parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
+                part = rest.readNBytes(partSize);
+            }
+            beforeCommit.run();
+            s3.completeMultipartUpload(b -> b.bucket(bucket).key(objectKey).uploadId(uploadId).ifNoneMatch("*")
+                    .multipartUpload(m -> m.parts(parts)));
+            completed = true;
+            return true;
+        } catch (S3Exception e) {
+            if (isAlreadyThere(e, key)) {
+                return false;
+            }
+            throw translate(e, "write " + key);
+        } catch (SdkException e) {
+            throw translate(e, "write " + key);
+        } finally {
+            if (!completed) {
+                abort(objectKey, uploadId);
+            }
+        }
+    }
+
+    private void abort(String objectKey, String uploadId) {
+        try {
+            s3.abortMultipartUpload(b -> b.bucket(bucket).key(objectKey).uploadId(uploadId));
+        } catch (SdkException ignored) {
+            // Not visible either way; a bucket lifecycle rule (AbortIncompleteMultipartUpload) cleans leftovers.
+        }
+    }
+
+    /** 412: the key exists. 409 ConditionalRequestConflict: a racing write; it exists if a HEAD says so. */
+    private boolean isAlreadyThere(S3Exception e, String key) {
+        if (e.statusCode() == 412) {
+            return true;
+        }
+        return e.statusCode() == 409 && stat(key).isPresent();
+    }
+
+    @Override
+    public List<ObjectInfo> list(String prefix) {
+        String p = prefix == null ? "" : prefix;
+        List<ObjectInfo> out = new ArrayList<>();
+        try {
+            for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(base + p)).contents()) {
+                String key = o.key().substring(base.length());
+                out.add(new ObjectInfo(key, o.size(), o.lastModified()));
+            }
+        } catch (SdkException e) {
+            throw translate(e, "list " + (p.isEmpty() ? "the store" : p));
+        }
+        out.sort(Comparator.comparing(ObjectInfo::key));
+        return out;
+    }
+
+    @Override
+    public void delete(String key) {
+        try {
+            s3.deleteObject(b -> b.bucket(bucket).key(objectKey(key)));
+        } catch (SdkException e) {
+            throw translate(e, "delete " + key);
+        }
+    }
+
+    // ---- Object Lock, used by freeze ----
+
+    /** Whether the bucket has Object Lock enabled; UNSUPPORTED when the server has no Object Lock at all. */
+    public boolean objectLockEnabled() {
+        try {
+            GetObjectLockConfigurationResponse r = s3.getObjectLockConfiguration(b -> b.bucket(bucket));
+            return r.objectLockConfiguration() != null
+                    && r.objectLockConfiguration().objectLockEnabled() == ObjectLockEnabled.ENABLED;
+        } catch (S3Exception e) {
+            if ("ObjectLockConfigurationNotFoundError".equals(code(e))) {
+                return false;
+            }
+            if (e.statusCode() == 501 || "NotImplemented".equals(code(e))) {
+                throw new LayercakeException(Kind.UNSUPPORTED, "the S3 server of " + where
+                        + " does not implement Object Lock (GetObjectLockConfiguration answered " + e.statusCode()
+                        + " " + code(e) + "); freezing needs a bucket created with Object Lock enabled", e);
+            }
+            throw translate(e, "read the Object Lock configuration");
+        } catch (SdkException e) {
+            throw translate(e, "read the Object Lock configuration");
+        }
+    }
+
+    /** The retain-until date currently on a key, if any. */
+    public Optional<Instant> retainUntil(String key) {
+        try {
+            GetObjectRetentionResponse r = s3.getObjectRetention(b -> b.bucket(bucket).key(objectKey(key)));
+            return r.retention() == null ? Optional.empty() : Optional.ofNullable(r.retention().retainUntilDate());
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404 && "NoSuchObjectLockConfiguration".equals(code(e))) {
+                return Optional.empty();
+            }
+            throw translate(e, "read the retention of " + key);
+        } catch (SdkException e) {
+            throw translate(e, "read the retention of " + key);
+        }
+    }
+
+    /** Sets a COMPLIANCE retention on a key's current version. Never shortens one: callers check {@link #retainUntil}. */
+    public void retain(String key, Instant until) {
+        try {
+            s3.putObjectRetention(b -> b.bucket(bucket).key(objectKey(key))
+                    .retention(r -> r.mode(ObjectLockRetentionMode.COMPLIANCE).retainUntilDate(until)));
+        } catch (SdkException e) {
+            throw translate(e, "set the retention of " + key);
+        }
+    }
+
+    public void legalHold(String key) {
+        try {
+            s3.putObjectLegalHold(b -> b.bucket(bucket).key(objectKey(key))
+                    .legalHold(h -> h.status(ObjectLockLegalHoldStatus.ON)));
+        } catch (SdkException e) {
+            throw translate(e, "set a legal hold on " + key);
+        }
+    }
+
+    @Override
+    public void close() {
+        s3.close();
+    }
+
+    // ---- errors ----
+
+    private static String code(S3Exception e) {
+        return e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+    }
+
+    /**
+     * Maps an SDK failure to the user-facing kind. Messages name the bucket and the endpoint, never the
+     * credentials: the SDK's own text is used only for network failures, where it names host and port.
+     */
+    LayercakeException translate(SdkException e, String what) {
+        if (e instanceof S3Exception s) {
+            String code = code(s);
+            int status = s.statusCode();
+            if (status == 403 || AUTH_CODES.contains(code)) {
+                return new LayercakeException(Kind.AUTH, "S3 refused to " + what + " in bucket '" + bucket + "' ("
+                        + status + (code == null ? "" : " " + code) + "): check the AWS credentials (AWS_ACCESS_KEY_ID/"
+                        + "AWS_SECRET_ACCESS_KEY, AWS_PROFILE or the instance role) and their permissions on the bucket", e);
+            }
+            if ("NoSuchBucket".equals(code) || (status == 404 && "open the bucket".equals(what))) {
+                return new LayercakeException(Kind.NOT_FOUND, "S3 bucket '" + bucket + "' does not exist"
+                        + (where.contains(" at ") ? where.substring(where.indexOf(" at ")) : "") + "; create it or fix --store", e);
+            }
+            if (status == 301 || "PermanentRedirect".equals(code) || "AuthorizationHeaderMalformed".equals(code)) {
+                String region = s.awsErrorDetails() == null || s.awsErrorDetails().sdkHttpResponse() == null ? null
+                        : s.awsErrorDetails().sdkHttpResponse().firstMatchingHeader("x-amz-bucket-region").orElse(null);
+                return new LayercakeException(Kind.USAGE, "bucket '" + bucket + "' is in another region"
+                        + (region == null ? "" : " (" + region + ")") + ": give --s3-region" + (region == null ? "" : " " + region), e);
+            }
+            if (status == 501) {
+                return new LayercakeException(Kind.UNSUPPORTED, "the S3 server of " + where + " cannot " + what
+                        + " (501 " + code + ")", e);
+            }
+            return new LayercakeException(Kind.UNAVAILABLE, "S3 failed to " + what + " in " + where + " ("
+                    + status + (code == null ? "" : " " + code) + ")", e);
+        }
+        if (isCredentialsMissing(e)) {
+            return new LayercakeException(Kind.AUTH, "no AWS credentials found to " + what + " in bucket '" + bucket
+                    + "': set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or run with an instance/pod role", e);
+        }
+        if (hasCause(e, ConnectException.class) || hasCause(e, UnknownHostException.class)
+                || hasCause(e, java.net.SocketTimeoutException.class) || hasCause(e, java.net.NoRouteToHostException.class)) {
+            return new LayercakeException(Kind.UNAVAILABLE, "cannot reach the S3 endpoint " + endpointName()
+                    + " to " + what + ": " + rootMessage(e) + "; check --s3-endpoint and the network", e);
+        }
+        return new LayercakeException(Kind.UNAVAILABLE, "S3 failed to " + what + " in " + where + ": " + rootMessage(e), e);
+    }
+
+    private String endpointName() {
+        int at = where.indexOf(" at ");
+        return at >= 0 ? where.substring(at + 4) : "of AWS S3 (" + where + ")";
+    }
+
+    private static boolean isCredentialsMissing(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = t.getMessage();
+            if (m != null && m.contains("Unable to load credentials")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 }

@@ -10,6 +10,11 @@ public final class StoreKeys {
     public static final String BLOBS = "blobs/sha256/";
     public static final String RELEASES = "releases/";
     public static final String MANIFEST = "manifest.json";
+    /** Beside the manifest: its signature, and the marker of a frozen release (both create-only). */
+    public static final String SIGNATURE = "manifest.json.sig";
+    public static final String FROZEN = "frozen.json";
+    /** Leases of running backups and the lock of a running garbage collection. */
+    public static final String LOCKS = "locks/";
 
     private StoreKeys() {
     }
@@ -24,6 +29,14 @@ public final class StoreKeys {
 
     public static String manifest(String app, String release) {
         return releaseDir(app, release) + MANIFEST;
+    }
+
+    public static String signature(String app, String release) {
+        return releaseDir(app, release) + SIGNATURE;
+    }
+
+    public static String frozenMarker(String app, String release) {
+        return releaseDir(app, release) + FROZEN;
     }
 
     /** Rejects keys that could leave the store's root: absolute, empty segments, '.' or '..'. */

@@ -1,0 +1,134 @@
+package dev.layercake.cli;
+
+import dev.layercake.backup.BackupEngine;
+import dev.layercake.backup.BackupRequest;
+import dev.layercake.backup.BackupResult;
+import dev.layercake.backup.FreezeOptions;
+import dev.layercake.backup.ImageOptions;
+import dev.layercake.backup.KubernetesOptions;
+import dev.layercake.backup.SourceOptions;
+import dev.layercake.model.BuildInfo;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code layercake backup}: record one release. */
+@Command(name = "backup", description = "Back up a release: sources from git, images, Kubernetes objects; the manifest last.")
+final class BackupCommand extends BaseCommand {
+
+    @Mixin
+    StoreOptions store = new StoreOptions();
+
+    @Option(names = "--app", required = true, description = "Application name; releases are grouped by it.")
+    String app;
+
+    @Option(names = "--release", description = "Release id (default: job-number from CI, else UTC time + short commit).")
+    String release;
+
+    @Option(names = "--source", defaultValue = ".", description = "Git checkout folder (or a folder inside one) or remote URL. Default: ${DEFAULT-VALUE}.")
+    String source;
+
+    @Option(names = "--ref", description = "Commit, branch or tag to capture (default HEAD).")
+    String ref;
+
+    @Option(names = "--include", paramLabel = "GLOB", description = "Also capture files matching this glob (repeatable).")
+    List<String> include = new ArrayList<>();
+
+    @Option(names = "--exclude", paramLabel = "GLOB", description = "Do not capture files matching this glob (repeatable).")
+    List<String> exclude = new ArrayList<>();
+
+    @Option(names = "--git-bundle", description = "Also store the whole commit as a git bundle.")
+    boolean gitBundle;
+
+    @Option(names = "--build-system", description = "CI system: jenkins, tekton or cli (default: detected).")
+    String buildSystem;
+
+    @Option(names = "--build-job", description = "Build job (default: from the CI environment).")
+    String buildJob;
+
+    @Option(names = "--build-number", description = "Build number (default: from the CI environment).")
+    String buildNumber;
+
+    @Option(names = "--build-url", description = "Build URL (default: from the CI environment).")
+    String buildUrl;
+
+    @Option(names = "--triggered-by", description = "Who or what started the build.")
+    String triggeredBy;
+
+    @Option(names = "--image", paramLabel = "REF", description = "Image to pin and copy (repeatable).")
+    List<String> images = new ArrayList<>();
+
+    @Option(names = {"--image-mode", "--images"}, paramLabel = "MODE", defaultValue = "copy",
+            description = "copy (default), digest-only or none.")
+    String imageMode;
+
+    @Option(names = "--image-target", paramLabel = "REGISTRY/PREFIX", description = "Also copy images to this backup registry.")
+    String imageTarget;
+
+    @Option(names = "--insecure-registry", paramLabel = "HOST:PORT", description = "Registry reached over plain HTTP (repeatable).")
+    List<String> insecureRegistries = new ArrayList<>();
+
+    @Option(names = "--namespace", paramLabel = "NS", description = "Namespace of the application (repeatable); enables Kubernetes capture.")
+    List<String> namespaces = new ArrayList<>();
+
+    @Option(names = "--selector", paramLabel = "SELECTOR", description = "Label selector (repeatable, OR-ed). Default app.kubernetes.io/part-of=<app>.")
+    List<String> selectors = new ArrayList<>();
+
+    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Kubeconfig (default: KUBECONFIG, ~/.kube/config or in-cluster).")
+    String kubeconfig;
+
+    @Option(names = "--context", description = "Kubeconfig context (default: current).")
+    String context;
+
+    @Option(names = "--secrets", defaultValue = "encrypt", description = "Secrets: encrypt (default, needs a key), plain or skip.")
+    String secrets;
+
+    @Option(names = "--encryption-key-file", paramLabel = "FILE", description = "File with the AES-256 key (32 raw bytes or base64).")
+    String encryptionKeyFile;
+
+    @Option(names = "--encryption-key-env", paramLabel = "VAR", defaultValue = "LAYERCAKE_ENCRYPTION_KEY",
+            description = "Environment variable with the base64 AES-256 key. Default: ${DEFAULT-VALUE}.")
+    String encryptionKeyEnv;
+
+    @Option(names = "--freeze", description = "Freeze the release as the last step.")
+    boolean freeze;
+
+    @Option(names = "--retain-until", paramLabel = "DATE", description = "With --freeze: keep until this date (YYYY-MM-DD or ISO instant).")
+    String retainUntil;
+
+    @Option(names = "--legal-hold", description = "With --freeze: legal hold instead of a retention date.")
+    boolean legalHold;
+
+    @Option(names = "--signing-key", paramLabel = "PEM", description = "Private key (ECDSA P-256 or Ed25519, PEM) to sign the manifest.")
+    String signingKey;
+
+    @Override
+    public Integer call() {
+        BackupRequest request = new BackupRequest(
+                store.location(), app, release,
+                new SourceOptions(source, ref, include, exclude, gitBundle),
+                new BuildInfo(buildSystem, buildJob, buildNumber, buildUrl, triggeredBy, null),
+                new ImageOptions(images, imageMode, imageTarget, insecureRegistries),
+                new KubernetesOptions(kubeconfig, context, namespaces, selectors, secrets, encryptionKeyFile, encryptionKeyEnv),
+                new FreezeOptions(freeze, retainUntil, legalHold, signingKey));
+        BackupResult result = new BackupEngine().backup(request, progress());
+        if (common.json) {
+            printJson(result);
+        } else {
+            out().printf("release %s/%s written%n", result.app(), result.release());
+            out().printf("  manifest  %s%n", result.manifestDigest());
+            out().printf("  at        %s%n", result.manifestUri());
+            out().printf("  files %d, images %d, kubernetes objects %d%n", result.files(), result.images(), result.kubernetesObjects());
+            out().printf("  stored %d new blob(s), %s; %d already present%n", result.blobsWritten(),
+                    humanBytes(result.bytesWritten()), result.blobsSkipped());
+            if (result.frozen()) {
+                out().println("  frozen");
+            }
+            out().flush();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,79 @@
+package dev.layercake.cli;
+
+import dev.layercake.progress.ProgressListener;
+
+import java.io.PrintStream;
+
+/**
+ * Progress on stderr, so stdout stays clean for --json. On a terminal the current phase is redrawn in
+ * place; in a log (CI) a line is printed every few seconds, so short phases add no noise.
+ */
+final class ConsoleProgress implements ProgressListener {
+
+    private final PrintStream err;
+    private final boolean terminal;
+    private final boolean quiet;
+    private static final long LOG_INTERVAL_MS = 3000;
+    private long lastPrint = System.currentTimeMillis();
+    private boolean printedInPhase;
+    private boolean midLine;
+
+    ConsoleProgress(PrintStream err, boolean terminal, boolean quiet) {
+        this.err = err;
+        this.terminal = terminal;
+        this.quiet = quiet;
+    }
+
+    @Override
+    public synchronized void phase(String name) {
+        endLine();
+        lastPrint = System.currentTimeMillis();
+        printedInPhase = false;
+        if (!quiet) {
+            err.println("==> " + name);
+        }
+    }
+
+    @Override
+    public synchronized void progress(String phase, long done, long total, String unit) {
+        if (quiet) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        long percent = total > 0 ? done * 100 / total : -1;
+        String text = "    " + phase + ": " + done + (total > 0 ? "/" + total : "") + " " + unit
+                + (percent >= 0 ? " (" + percent + "%)" : "");
+        if (terminal) {
+            err.print("\r" + text + "\u001b[K");
+            midLine = true;
+            if (total > 0 && done >= total) {
+                endLine();
+            }
+        } else if (now - lastPrint >= LOG_INTERVAL_MS || (done == total && printedInPhase)) {
+            err.println(text);
+            lastPrint = now;
+            printedInPhase = true;
+        }
+    }
+
+    @Override
+    public synchronized void info(String message) {
+        endLine();
+        if (!quiet) {
+            err.println("    " + message);
+        }
+    }
+
+    @Override
+    public synchronized void warn(String message) {
+        endLine();
+        err.println("warning: " + message);
+    }
+
+    private void endLine() {
+        if (midLine) {
+            err.println();
+            midLine = false;
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package dev.layercake.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.layercake.model.Digest;
+import dev.layercake.testing.GitRepoFixture;
+import dev.layercake.testing.TreeAssertions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The CLI end to end, in process: JSON output, exit codes, and errors that name the problem. */
+class CliTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void backupListShowVerifyRestoreWithJson() {
+        try (GitRepoFixture repo = GitRepoFixture.create(tmp.resolve("repo")).sampleRelease()) {
+            String commit = repo.commit("release");
+            String store = tmp.resolve("store").toString();
+
+            Cli.Run backup = Cli.run("backup", "--app", "shop", "--store", store, "--source", repo.dir().toString(),
+                    "--release", "r1", "--image-mode", "none", "--json");
+            assertThat(backup.exitCode()).as(backup.err()).isZero();
+            JsonNode b = backup.json();
+            assertThat(b.path("app").asText()).isEqualTo("shop");
+            assertThat(b.path("release").asText()).isEqualTo("r1");
+            String digest = b.path("manifestDigest").asText();
+            assertThat(digest).startsWith("sha256:");
+
+            Cli.Run list = Cli.run("list", "--store", store, "--json");
+            assertThat(list.exitCode()).isZero();
+            assertThat(list.json()).hasSize(1);
+            assertThat(list.json().get(0).path("release").asText()).isEqualTo("r1");
+            assertThat(list.json().get(0).path("commit").asText()).isEqualTo(commit);
+
+            Cli.Run show = Cli.run("show", "--store", store, "--app", "shop", "--release", "r1", "--json");
+            assertThat(show.exitCode()).isZero();
+            byte[] manifestBytes = show.out().stripTrailing().getBytes(StandardCharsets.UTF_8);
+            assertThat(Digest.of(manifestBytes).toString()).isEqualTo(digest);
+            assertThat(show.json().path("source").path("commit").asText()).isEqualTo(commit);
+            assertThat(show.json().path("build").path("system").asText()).isEqualTo("cli");
+
+            Cli.Run human = Cli.run("show", "--store", store, "--app", "shop", "--release", "r1");
+            assertThat(human.out()).contains("services/api/Dockerfile").contains(commit);
+
+            Cli.Run verify = Cli.run("verify", "--store", store, "--app", "shop", "--release", "r1", "--json");
+            assertThat(verify.exitCode()).isZero();
+            assertThat(verify.json().path("ok").asBoolean()).isTrue();
+
+            Path out = tmp.resolve("restored");
+            Cli.Run restore = Cli.run("restore", "--store", store, "--app", "shop", "--release", "r1", "--sources-to", out.toString(), "--json");
+            assertThat(restore.exitCode()).as(restore.err()).isZero();
+            assertThat(restore.json().path("filesWritten").asInt()).isEqualTo(b.path("files").asInt());
+            assertThat(out.resolve("services/api/Dockerfile")).exists();
+        }
+    }
+
+    @Test
+    void restoreOfEverythingMatchesGitArchive() {
+        try (GitRepoFixture repo = GitRepoFixture.create(tmp.resolve("repo")).sampleRelease()) {
+            String commit = repo.commit("release");
+            String store = tmp.resolve("store").toString();
+            assertThat(Cli.run("backup", "--app", "shop", "--store", store, "--source", repo.dir().toString(), "--release", "all",
+                    "--include", "**", "--image-mode", "none").exitCode()).isZero();
+            Path out = tmp.resolve("restored");
+            assertThat(Cli.run("restore", "--store", store, "--app", "shop", "--release", "all", "--sources-to", out.toString()).exitCode()).isZero();
+            Path expected = tmp.resolve("expected");
+            repo.gitArchive(commit, expected);
+            TreeAssertions.assertSameTree(expected, out);
+        }
+    }
+
+    @Test
+    void badInputGivesAClearErrorAndTheRightExitCode() throws Exception {
+        String store = tmp.resolve("store").toString();
+        Path plain = Files.createDirectories(tmp.resolve("plain"));
+
+        Cli.Run notRepo = Cli.run("backup", "--app", "shop", "--store", store, "--source", plain.toString());
+        assertThat(notRepo.exitCode()).isEqualTo(2);
+        assertThat(notRepo.err()).contains("error: --source '" + plain + "' is not inside a git repository");
+
+        Cli.Run missingApp = Cli.run("backup", "--store", store);
+        assertThat(missingApp.exitCode()).isEqualTo(2);
+        assertThat(missingApp.err()).contains("Missing required option: '--app=<app>'");
+
+        Cli.Run badScheme = Cli.run("list", "--store", "ftp://host/x", "--json");
+        assertThat(badScheme.exitCode()).isEqualTo(2);
+        assertThat(badScheme.json().path("error").path("message").asText()).contains("unknown scheme");
+
+        try (GitRepoFixture repo = GitRepoFixture.create(tmp.resolve("repo")).sampleRelease()) {
+            repo.commit("one");
+            Cli.Run unknownRef = Cli.run("backup", "--app", "shop", "--store", store, "--source", repo.dir().toString(), "--ref", "v9");
+            assertThat(unknownRef.exitCode()).isEqualTo(1);
+            assertThat(unknownRef.err()).contains("unknown ref 'v9'");
+
+            assertThat(Cli.run("backup", "--app", "shop", "--store", store, "--source", repo.dir().toString(), "--release", "r1",
+                    "--image-mode", "none").exitCode()).isZero();
+            Path manifest = tmp.resolve("store/releases/shop/r1/manifest.json");
+            byte[] before = Files.readAllBytes(manifest);
+            Cli.Run again = Cli.run("backup", "--app", "shop", "--store", store, "--source", repo.dir().toString(), "--release", "r1",
+                    "--image-mode", "none", "--json");
+            assertThat(again.exitCode()).isEqualTo(1);
+            assertThat(again.json().path("error").path("kind").asText()).isEqualTo("conflict");
+            assertThat(again.err()).contains("release shop/r1 already exists");
+            assertThat(Files.readAllBytes(manifest)).isEqualTo(before);
+
+            Cli.Run noRelease = Cli.run("show", "--store", store, "--app", "shop", "--release", "r2");
+            assertThat(noRelease.exitCode()).isEqualTo(1);
+            assertThat(noRelease.err()).contains("release shop/r2 does not exist").contains("releases of shop: r1");
+
+            Cli.Run nothing = Cli.run("restore", "--store", store, "--app", "shop", "--release", "r1");
+            assertThat(nothing.exitCode()).isEqualTo(2);
+            assertThat(nothing.err()).contains("nothing to restore");
+        }
+    }
+
+    @Test
+    void aHostileManifestPathIsRefusedAndNothingIsWritten() throws Exception {
+        Path store = tmp.resolve("store");
+        byte[] evil = "pwned".getBytes(StandardCharsets.UTF_8);
+        Digest d = Digest.of(evil);
+        Files.createDirectories(store.resolve("blobs/sha256"));
+        Files.write(store.resolve("blobs/sha256/" + d.hex()), evil);
+        Files.createDirectories(store.resolve("releases/shop/evil"));
+        Files.writeString(store.resolve("releases/shop/evil/manifest.json"), """
+                {"schemaVersion":1,"app":"shop","release":"evil","createdAt":"2026-01-01T00:00:00Z",
+                 "source":{"repo":"x","commit":"c","dirty":false,
+                   "files":[{"path":"../../escaped.txt","kind":"other","digest":"%s","size":5,"mode":"100644"}]}}
+                """.formatted(d));
+        Path out = tmp.resolve("a/b/out");
+        Cli.Run r = Cli.run("restore", "--store", store.toString(), "--app", "shop", "--release", "evil", "--sources-to", out.toString());
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("refusing manifest path '../../escaped.txt'");
+        assertThat(tmp.resolve("a/escaped.txt")).doesNotExist();
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void helpDocumentsTheExitCodes() {
+        Cli.Run help = Cli.run("--help");
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out()).contains("Exit codes:").contains("2  bad usage").contains("backup").contains("restore");
+    }
+}

@@ -1,0 +1,12 @@
+package dev.layercake.retention;
+
+import java.util.List;
+
+/**
+ * What garbage collection did (or, with {@code dryRun}, would do), for --json. {@code deferred} is true when
+ * a backup was running: nothing was collected and {@code inFlight} names the leases seen.
+ */
+public record GcResult(String store, String grace, boolean dryRun, boolean deferred, List<String> inFlight,
+                       int releases, int blobsScanned, int blobsReferenced, int blobsTooYoung,
+                       int blobsCollected, long bytesCollected, List<String> collected) {
+}

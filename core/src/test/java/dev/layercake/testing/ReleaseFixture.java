@@ -1,0 +1,73 @@
+package dev.layercake.testing;
+
+import dev.layercake.backup.BackupEngine;
+import dev.layercake.backup.BackupRequest;
+import dev.layercake.backup.BackupResult;
+import dev.layercake.backup.BackupStep;
+import dev.layercake.backup.FreezeOptions;
+import dev.layercake.backup.ImageOptions;
+import dev.layercake.backup.SourceOptions;
+import dev.layercake.progress.ProgressListener;
+import dev.layercake.store.StoreLocation;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Makes releases for tests: each {@link #backup} commits the given files to a fresh jgit repository and
+ * runs the real {@link BackupEngine} into the store (no images, no cluster). Steps can be added to pause a
+ * backup midway (concurrency tests).
+ */
+public final class ReleaseFixture {
+
+    private final Path work;
+    private final StoreLocation store;
+    private final Map<String, String> env;
+    private final AtomicInteger repos = new AtomicInteger();
+    private List<BackupStep> steps = List.of();
+    private Clock clock = Clock.systemUTC();
+
+    /** {@code env} is the engine's environment: give {@link S3ProxyFixture#env()} for an S3 store. */
+    public ReleaseFixture(Path work, StoreLocation store, Map<String, String> env) {
+        this.work = work;
+        this.store = store;
+        this.env = env;
+    }
+
+    public ReleaseFixture steps(List<BackupStep> steps) {
+        this.steps = List.copyOf(steps);
+        return this;
+    }
+
+    public ReleaseFixture clock(Clock clock) {
+        this.clock = clock;
+        return this;
+    }
+
+    public StoreLocation store() {
+        return store;
+    }
+
+    public BackupResult backup(String app, String release, Map<String, String> files) {
+        return backup(app, release, files, FreezeOptions.none());
+    }
+
+    public BackupResult backup(String app, String release, Map<String, String> files, FreezeOptions freeze) {
+        return backup(app, release, files, freeze, ProgressListener.NONE);
+    }
+
+    public BackupResult backup(String app, String release, Map<String, String> files, FreezeOptions freeze,
+                               ProgressListener listener) {
+        try (GitRepoFixture repo = GitRepoFixture.create(work.resolve("repo-" + repos.incrementAndGet()))) {
+            files.forEach(repo::write);
+            repo.commit("release " + release);
+            BackupRequest request = new BackupRequest(store, app, release,
+                    new SourceOptions(repo.dir().toString(), null, List.of("**"), List.of(), false), null,
+                    new ImageOptions(List.of(), ImageOptions.NONE, null, List.of()), null, freeze);
+            return new BackupEngine(steps, env, clock).backup(request, listener);
+        }
+    }
+}

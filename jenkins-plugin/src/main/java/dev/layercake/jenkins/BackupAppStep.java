@@ -1,0 +1,435 @@
+package dev.layercake.jenkins;
+
+import hudson.Extension;
+import hudson.FilePath;
+import hudson.Util;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import org.jenkinsci.Symbol;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+import org.jenkinsci.plugins.workflow.steps.StepExecution;
+import org.kohsuke.stapler.DataBoundConstructor;
+import org.kohsuke.stapler.DataBoundSetter;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code backupApp}: records the release's restorable artifact set from the workspace checkout, its images and
+ * its live Kubernetes objects, tied to this build. Returns a map with {@code release}, {@code manifestDigest}
+ * and {@code store} (plus {@code app}, {@code manifestUri}, {@code files}, {@code images},
+ * {@code kubernetesObjects}, {@code frozen}).
+ *
+ * <p>Every parameter is a {@code dev.layercake.options.Vocabulary} option of {@code backup} (the CLI's
+ * {@code --kebab-case} flags, the Tekton Task's params) or a credential id.
+ */
+public class BackupAppStep extends LayercakeStep {
+
+    private static final long serialVersionUID = 1L;
+
+    private String release;
+    private String source;
+    private String ref;
+    private List<String> include;
+    private List<String> exclude;
+    private boolean gitBundle;
+    private String buildSystem;
+    private String buildJob;
+    private String buildNumber;
+    private String buildUrl;
+    private String triggeredBy;
+    private List<String> images;
+    private String imageMode;
+    private String imageTarget;
+    private List<String> insecureRegistry;
+    private List<String> namespace;
+    private List<String> selector;
+    private String kubeconfig;
+    private String context;
+    private String secrets;
+    private String encryptionKeyFile;
+    private String encryptionKeyEnv;
+    private boolean freeze;
+    private String retainUntil;
+    private boolean legalHold;
+    private String signingKey;
+    private String registryCredentialsId;
+    private String kubeconfigCredentialsId;
+    private String encryptionKeyCredentialsId;
+
+    @DataBoundConstructor
+    public BackupAppStep(String app) {
+        super(app);
+    }
+
+    public String getRelease() {
+        return release;
+    }
+
+    @DataBoundSetter
+    public void setRelease(String release) {
+        this.release = Util.fixEmptyAndTrim(release);
+    }
+
+    public String getSource() {
+        return source;
+    }
+
+    @DataBoundSetter
+    public void setSource(String source) {
+        this.source = Util.fixEmptyAndTrim(source);
+    }
+
+    public String getRef() {
+        return ref;
+    }
+
+    @DataBoundSetter
+    public void setRef(String ref) {
+        this.ref = Util.fixEmptyAndTrim(ref);
+    }
+
+    public List<String> getInclude() {
+        return include;
+    }
+
+    @DataBoundSetter
+    public void setInclude(List<String> include) {
+        this.include = clean(include);
+    }
+
+    public List<String> getExclude() {
+        return exclude;
+    }
+
+    @DataBoundSetter
+    public void setExclude(List<String> exclude) {
+        this.exclude = clean(exclude);
+    }
+
+    public boolean isGitBundle() {
+        return gitBundle;
+    }
+
+    @DataBoundSetter
+    public void setGitBundle(boolean gitBundle) {
+        this.gitBundle = gitBundle;
+    }
+
+    public String getBuildSystem() {
+        return buildSystem;
+    }
+
+    @DataBoundSetter
+    public void setBuildSystem(String buildSystem) {
+        this.buildSystem = Util.fixEmptyAndTrim(buildSystem);
+    }
+
+    public String getBuildJob() {
+        return buildJob;
+    }
+
+    @DataBoundSetter
+    public void setBuildJob(String buildJob) {
+        this.buildJob = Util.fixEmptyAndTrim(buildJob);
+    }
+
+    public String getBuildNumber() {
+        return buildNumber;
+    }
+
+    @DataBoundSetter
+    public void setBuildNumber(String buildNumber) {
+        this.buildNumber = Util.fixEmptyAndTrim(buildNumber);
+    }
+
+    public String getBuildUrl() {
+        return buildUrl;
+    }
+
+    @DataBoundSetter
+    public void setBuildUrl(String buildUrl) {
+        this.buildUrl = Util.fixEmptyAndTrim(buildUrl);
+    }
+
+    public String getTriggeredBy() {
+        return triggeredBy;
+    }
+
+    @DataBoundSetter
+    public void setTriggeredBy(String triggeredBy) {
+        this.triggeredBy = Util.fixEmptyAndTrim(triggeredBy);
+    }
+
+    public List<String> getImages() {
+        return images;
+    }
+
+    @DataBoundSetter
+    public void setImages(List<String> images) {
+        this.images = clean(images);
+    }
+
+    public String getImageMode() {
+        return imageMode;
+    }
+
+    @DataBoundSetter
+    public void setImageMode(String imageMode) {
+        this.imageMode = Util.fixEmptyAndTrim(imageMode);
+    }
+
+    public String getImageTarget() {
+        return imageTarget;
+    }
+
+    @DataBoundSetter
+    public void setImageTarget(String imageTarget) {
+        this.imageTarget = Util.fixEmptyAndTrim(imageTarget);
+    }
+
+    public List<String> getInsecureRegistry() {
+        return insecureRegistry;
+    }
+
+    @DataBoundSetter
+    public void setInsecureRegistry(List<String> insecureRegistry) {
+        this.insecureRegistry = clean(insecureRegistry);
+    }
+
+    public List<String> getNamespace() {
+        return namespace;
+    }
+
+    @DataBoundSetter
+    public void setNamespace(List<String> namespace) {
+        this.namespace = clean(namespace);
+    }
+
+    public List<String> getSelector() {
+        return selector;
+    }
+
+    @DataBoundSetter
+    public void setSelector(List<String> selector) {
+        this.selector = clean(selector);
+    }
+
+    public String getKubeconfig() {
+        return kubeconfig;
+    }
+
+    @DataBoundSetter
+    public void setKubeconfig(String kubeconfig) {
+        this.kubeconfig = Util.fixEmptyAndTrim(kubeconfig);
+    }
+
+    public String getContext() {
+        return context;
+    }
+
+    @DataBoundSetter
+    public void setContext(String context) {
+        this.context = Util.fixEmptyAndTrim(context);
+    }
+
+    public String getSecrets() {
+        return secrets;
+    }
+
+    @DataBoundSetter
+    public void setSecrets(String secrets) {
+        this.secrets = Util.fixEmptyAndTrim(secrets);
+    }
+
+    public String getEncryptionKeyFile() {
+        return encryptionKeyFile;
+    }
+
+    @DataBoundSetter
+    public void setEncryptionKeyFile(String encryptionKeyFile) {
+        this.encryptionKeyFile = Util.fixEmptyAndTrim(encryptionKeyFile);
+    }
+
+    public String getEncryptionKeyEnv() {
+        return encryptionKeyEnv;
+    }
+
+    @DataBoundSetter
+    public void setEncryptionKeyEnv(String encryptionKeyEnv) {
+        this.encryptionKeyEnv = Util.fixEmptyAndTrim(encryptionKeyEnv);
+    }
+
+    public boolean isFreeze() {
+        return freeze;
+    }
+
+    @DataBoundSetter
+    public void setFreeze(boolean freeze) {
+        this.freeze = freeze;
+    }
+
+    public String getRetainUntil() {
+        return retainUntil;
+    }
+
+    @DataBoundSetter
+    public void setRetainUntil(String retainUntil) {
+        this.retainUntil = Util.fixEmptyAndTrim(retainUntil);
+    }
+
+    public boolean isLegalHold() {
+        return legalHold;
+    }
+
+    @DataBoundSetter
+    public void setLegalHold(boolean legalHold) {
+        this.legalHold = legalHold;
+    }
+
+    public String getSigningKey() {
+        return signingKey;
+    }
+
+    @DataBoundSetter
+    public void setSigningKey(String signingKey) {
+        this.signingKey = Util.fixEmptyAndTrim(signingKey);
+    }
+
+    /** Username/password for the registries named by {@code images} and {@code imageTarget}. */
+    public String getRegistryCredentialsId() {
+        return registryCredentialsId;
+    }
+
+    @DataBoundSetter
+    public void setRegistryCredentialsId(String registryCredentialsId) {
+        this.registryCredentialsId = Util.fixEmptyAndTrim(registryCredentialsId);
+    }
+
+    /** A kubeconfig secret file, or a kubernetes-credentials credential. */
+    public String getKubeconfigCredentialsId() {
+        return kubeconfigCredentialsId;
+    }
+
+    @DataBoundSetter
+    public void setKubeconfigCredentialsId(String kubeconfigCredentialsId) {
+        this.kubeconfigCredentialsId = Util.fixEmptyAndTrim(kubeconfigCredentialsId);
+    }
+
+    /** Secret text (base64 AES-256 key) or secret file encrypting captured Secrets. */
+    public String getEncryptionKeyCredentialsId() {
+        return encryptionKeyCredentialsId;
+    }
+
+    @DataBoundSetter
+    public void setEncryptionKeyCredentialsId(String encryptionKeyCredentialsId) {
+        this.encryptionKeyCredentialsId = Util.fixEmptyAndTrim(encryptionKeyCredentialsId);
+    }
+
+    @Override
+    public StepExecution start(StepContext context) throws Exception {
+        return new Execution(this, context);
+    }
+
+    static final class Execution extends LayercakeExecution<Map<String, Object>> {
+
+        private static final long serialVersionUID = 1L;
+
+        private final transient BackupAppStep step;
+
+        Execution(BackupAppStep step, StepContext context) {
+            super(context);
+            this.step = step;
+        }
+
+        @Override
+        protected Map<String, Object> run() throws Exception {
+            required(step.getApp(), "app");
+            Run<?, ?> run = currentRun();
+            FilePath workspace = workspace();
+            TaskListener listener = listener();
+            StoreTarget store = step.storeTarget();
+
+            AgentSecrets secrets = secrets(run, store, step.registryCredentialsId, step.kubeconfigCredentialsId,
+                    step.encryptionKeyCredentialsId);
+
+            BuildMetadata build = BuildMetadata.of(run, env()).override(step.buildSystem, step.buildJob,
+                    step.buildNumber, step.buildUrl, step.triggeredBy);
+
+            listener.getLogger().println(Messages.BackupAppStep_Starting(step.getApp(), store.describe(), workspace.getRemote()));
+            BackupOutcome outcome = workspace.act(new BackupCallable(step, store, build, secrets,
+                    new LinkedHashMap<>(env()), tempDir(workspace), listener));
+
+            run.addAction(new ReleaseAction(outcome));
+            listener.getLogger().println(Messages.BackupAppStep_Done(outcome.app, outcome.release, outcome.manifestDigest,
+                    outcome.files, outcome.images, outcome.kubernetesObjects));
+            return outcome.toMap();
+        }
+    }
+
+    @Extension
+    @Symbol("backupApp")
+    public static final class DescriptorImpl extends LayercakeStepDescriptor {
+
+        @Override
+        public String getFunctionName() {
+            return "backupApp";
+        }
+
+        @Override
+        public String getDisplayName() {
+            return Messages.BackupAppStep_DisplayName();
+        }
+
+        @Override
+        protected List<String> listParameters() {
+            return new ArrayList<>(List.of("include", "exclude", "images", "insecureRegistry", "namespace", "selector"));
+        }
+
+        /** Without a release id, the engine derives one from the build (full job name and number). */
+        @Override
+        protected boolean releaseRequired() {
+            return false;
+        }
+    }
+
+    // Read by BackupCallable on the agent.
+
+    String release() {
+        return release;
+    }
+
+    String source() {
+        return source;
+    }
+
+    String ref() {
+        return ref;
+    }
+
+    List<String> include() {
+        return orEmpty(include);
+    }
+
+    List<String> exclude() {
+        return orEmpty(exclude);
+    }
+
+    List<String> images() {
+        return orEmpty(images);
+    }
+
+    List<String> insecureRegistries() {
+        return orEmpty(insecureRegistry);
+    }
+
+    List<String> namespaces() {
+        return orEmpty(namespace);
+    }
+
+    List<String> selectors() {
+        return orEmpty(selector);
+    }
+}

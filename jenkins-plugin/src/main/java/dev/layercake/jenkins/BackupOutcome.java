@@ -1,0 +1,72 @@
+package dev.layercake.jenkins;
+
+import dev.layercake.backup.BackupResult;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** What a backup produced, copied from the engine's {@link BackupResult} into plain data for the controller. */
+final class BackupOutcome implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    final String app;
+    final String release;
+    final String manifestDigest;
+    /** The store as the Jenkinsfile can name it again: the configured name, else the location. */
+    final String store;
+    final String storeUri;
+    final String manifestUri;
+    final int files;
+    final int images;
+    final int kubernetesObjects;
+    final ArrayList<String> pinnedImages;
+    final long blobsWritten;
+    final long bytesWritten;
+    final long blobsSkipped;
+    final boolean frozen;
+
+    BackupOutcome(String app, String release, String manifestDigest, String store, String storeUri, String manifestUri,
+                  int files, int images, int kubernetesObjects, List<String> pinnedImages,
+                  long blobsWritten, long bytesWritten, long blobsSkipped, boolean frozen) {
+        this.app = app;
+        this.release = release;
+        this.manifestDigest = manifestDigest;
+        this.store = store;
+        this.storeUri = storeUri;
+        this.manifestUri = manifestUri;
+        this.files = files;
+        this.images = images;
+        this.kubernetesObjects = kubernetesObjects;
+        this.pinnedImages = new ArrayList<>(pinnedImages);
+        this.blobsWritten = blobsWritten;
+        this.bytesWritten = bytesWritten;
+        this.blobsSkipped = blobsSkipped;
+        this.frozen = frozen;
+    }
+
+    static BackupOutcome of(BackupResult r, String storeName) {
+        return new BackupOutcome(r.app(), r.release(), r.manifestDigest().toString(),
+                storeName != null ? storeName : r.store(), r.store(), r.manifestUri(),
+                r.files(), r.images(), r.kubernetesObjects(), r.pinnedImages(),
+                r.blobsWritten(), r.bytesWritten(), r.blobsSkipped(), r.frozen());
+    }
+
+    /** The step's return value: only strings, numbers and booleans, so Pipeline can keep it. */
+    Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("app", app);
+        m.put("release", release);
+        m.put("manifestDigest", manifestDigest);
+        m.put("store", store);
+        m.put("manifestUri", manifestUri);
+        m.put("files", files);
+        m.put("images", images);
+        m.put("kubernetesObjects", kubernetesObjects);
+        m.put("frozen", frozen);
+        return m;
+    }
+}

@@ -1,0 +1,110 @@
+package dev.layercake.jenkins;
+
+import hudson.Extension;
+import hudson.FilePath;
+import hudson.Util;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import org.jenkinsci.Symbol;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+import org.jenkinsci.plugins.workflow.steps.StepExecution;
+import org.kohsuke.stapler.DataBoundConstructor;
+import org.kohsuke.stapler.DataBoundSetter;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code freezeRelease}: makes a stored release unchangeable: S3 Object Lock retention ({@code retainUntil})
+ * or legal hold on the manifest and every object it names, read-only files in a folder store. Returns a map
+ * with {@code app}, {@code release}, {@code manifestDigest}, {@code method}, {@code retainUntil},
+ * {@code legalHold}, {@code objectsFrozen}, {@code alreadyFrozen}.
+ */
+public class FreezeReleaseStep extends LayercakeStep {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String release;
+    private String retainUntil;
+    private boolean legalHold;
+
+    @DataBoundConstructor
+    public FreezeReleaseStep(String app, String release) {
+        super(app);
+        this.release = Util.fixEmptyAndTrim(release);
+    }
+
+    public String getRelease() {
+        return release;
+    }
+
+    public String getRetainUntil() {
+        return retainUntil;
+    }
+
+    @DataBoundSetter
+    public void setRetainUntil(String retainUntil) {
+        this.retainUntil = Util.fixEmptyAndTrim(retainUntil);
+    }
+
+    public boolean isLegalHold() {
+        return legalHold;
+    }
+
+    @DataBoundSetter
+    public void setLegalHold(boolean legalHold) {
+        this.legalHold = legalHold;
+    }
+
+    @Override
+    public StepExecution start(StepContext context) throws Exception {
+        return new Execution(this, context);
+    }
+
+    static final class Execution extends LayercakeExecution<Map<String, Object>> {
+
+        private static final long serialVersionUID = 1L;
+
+        private final transient FreezeReleaseStep step;
+
+        Execution(FreezeReleaseStep step, StepContext context) {
+            super(context);
+            this.step = step;
+        }
+
+        @Override
+        protected Map<String, Object> run() throws Exception {
+            required(step.getApp(), "app");
+            required(step.release, "release");
+            Run<?, ?> run = currentRun();
+            FilePath workspace = workspace();
+            TaskListener listener = listener();
+            StoreTarget store = step.storeTarget();
+            AgentSecrets secrets = secrets(run, store, null, null, null);
+            listener.getLogger().println(Messages.FreezeReleaseStep_Starting(step.getApp(), step.release, store.describe()));
+            return workspace.act(new FreezeCallable(step, store, secrets, new LinkedHashMap<>(env()),
+                    tempDir(workspace), listener));
+        }
+    }
+
+    @Extension
+    @Symbol("freezeRelease")
+    public static final class DescriptorImpl extends LayercakeStepDescriptor {
+
+        @Override
+        public String getFunctionName() {
+            return "freezeRelease";
+        }
+
+        @Override
+        public String getDisplayName() {
+            return Messages.FreezeReleaseStep_DisplayName();
+        }
+
+        @Override
+        protected List<String> listParameters() {
+            return List.of();
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package dev.layercake.jenkins;
+
+import hudson.model.Run;
+import jenkins.model.RunAction2;
+
+import java.util.List;
+
+/**
+ * On the build page: the release this build recorded (id, manifest digest, counts of files, images and
+ * Kubernetes objects) and a link to its report page. One per {@code backupApp} call.
+ */
+public final class ReleaseAction implements RunAction2 {
+
+    private final BackupOutcome outcome;
+    private transient Run<?, ?> run;
+
+    ReleaseAction(BackupOutcome outcome) {
+        this.outcome = outcome;
+    }
+
+    @Override
+    public void onAttached(Run<?, ?> r) {
+        this.run = r;
+    }
+
+    @Override
+    public void onLoad(Run<?, ?> r) {
+        this.run = r;
+    }
+
+    public Run<?, ?> getRun() {
+        return run;
+    }
+
+    @Override
+    public String getIconFileName() {
+        return "symbol-archive-outline plugin-ionicons-api";
+    }
+
+    @Override
+    public String getDisplayName() {
+        return Messages.ReleaseAction_DisplayName(outcome.app, outcome.release);
+    }
+
+    /** App and release ids are safe path segments (the engine enforces it), so they make a unique URL. */
+    @Override
+    public String getUrlName() {
+        return "layercake-" + outcome.app + "-" + outcome.release;
+    }
+
+    public String getApp() {
+        return outcome.app;
+    }
+
+    public String getRelease() {
+        return outcome.release;
+    }
+
+    public String getManifestDigest() {
+        return outcome.manifestDigest;
+    }
+
+    public String getStore() {
+        return outcome.store;
+    }
+
+    public String getStoreUri() {
+        return outcome.storeUri;
+    }
+
+    public String getManifestUri() {
+        return outcome.manifestUri;
+    }
+
+    public int getFiles() {
+        return outcome.files;
+    }
+
+    public int getImages() {
+        return outcome.images;
+    }
+
+    public int getKubernetesObjects() {
+        return outcome.kubernetesObjects;
+    }
+
+    public List<String> getPinnedImages() {
+        return outcome.pinnedImages;
+    }
+
+    public long getBlobsWritten() {
+        return outcome.blobsWritten;
+    }
+
+    public long getBytesWritten() {
+        return outcome.bytesWritten;
+    }
+
+    public long getBlobsSkipped() {
+        return outcome.blobsSkipped;
+    }
+
+    public boolean isFrozen() {
+        return outcome.frozen;
+    }
+
+    /** The Jenkinsfile line that restores this release's sources into a folder, for the report page. */
+    public String getRestoreSnippet() {
+        return "restoreApp app: '" + outcome.app + "', release: '" + outcome.release + "', store: '" + outcome.store
+                + "', sourcesTo: 'restored'";
+    }
+}

@@ -1,0 +1,270 @@
+package dev.layercake.jenkins;
+
+import hudson.Extension;
+import hudson.FilePath;
+import hudson.Util;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import org.jenkinsci.Symbol;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+import org.jenkinsci.plugins.workflow.steps.StepExecution;
+import org.kohsuke.stapler.DataBoundConstructor;
+import org.kohsuke.stapler.DataBoundSetter;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code restoreApp}: restores a release to any of three targets: its sources into a folder of the workspace
+ * ({@code sourcesTo}), its images to a registry ({@code imagesTo}), its Kubernetes objects to a cluster
+ * ({@code kubernetes: true}, implied by {@code namespaceMapping}, {@code context}, {@code kubeconfig} or
+ * {@code kubeconfigCredentialsId}). Returns a map with {@code app}, {@code release}, {@code manifestDigest},
+ * {@code dryRun}, {@code sourcesTo}, {@code filesWritten}, {@code filesUnchanged}, {@code imagesPushed}.
+ */
+public class RestoreAppStep extends LayercakeStep {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String release;
+    private String sourcesTo;
+    private String imagesTo;
+    private List<String> insecureRegistry;
+    private boolean kubernetes;
+    private String kubeconfig;
+    private String context;
+    private List<String> namespaceMapping;
+    private String existing;
+    private boolean pinImages;
+    private String imagesFrom;
+    private String encryptionKeyFile;
+    private String encryptionKeyEnv;
+    private boolean dryRun;
+    private String registryCredentialsId;
+    private String kubeconfigCredentialsId;
+    private String encryptionKeyCredentialsId;
+
+    @DataBoundConstructor
+    public RestoreAppStep(String app, String release) {
+        super(app);
+        this.release = Util.fixEmptyAndTrim(release);
+    }
+
+    public String getRelease() {
+        return release;
+    }
+
+    public String getSourcesTo() {
+        return sourcesTo;
+    }
+
+    @DataBoundSetter
+    public void setSourcesTo(String sourcesTo) {
+        this.sourcesTo = Util.fixEmptyAndTrim(sourcesTo);
+    }
+
+    public String getImagesTo() {
+        return imagesTo;
+    }
+
+    @DataBoundSetter
+    public void setImagesTo(String imagesTo) {
+        this.imagesTo = Util.fixEmptyAndTrim(imagesTo);
+    }
+
+    public List<String> getInsecureRegistry() {
+        return insecureRegistry;
+    }
+
+    @DataBoundSetter
+    public void setInsecureRegistry(List<String> insecureRegistry) {
+        this.insecureRegistry = clean(insecureRegistry);
+    }
+
+    public boolean isKubernetes() {
+        return kubernetes;
+    }
+
+    @DataBoundSetter
+    public void setKubernetes(boolean kubernetes) {
+        this.kubernetes = kubernetes;
+    }
+
+    public String getKubeconfig() {
+        return kubeconfig;
+    }
+
+    @DataBoundSetter
+    public void setKubeconfig(String kubeconfig) {
+        this.kubeconfig = Util.fixEmptyAndTrim(kubeconfig);
+    }
+
+    public String getContext() {
+        return context;
+    }
+
+    @DataBoundSetter
+    public void setContext(String context) {
+        this.context = Util.fixEmptyAndTrim(context);
+    }
+
+    public List<String> getNamespaceMapping() {
+        return namespaceMapping;
+    }
+
+    @DataBoundSetter
+    public void setNamespaceMapping(List<String> namespaceMapping) {
+        this.namespaceMapping = clean(namespaceMapping);
+    }
+
+    public String getExisting() {
+        return existing;
+    }
+
+    @DataBoundSetter
+    public void setExisting(String existing) {
+        this.existing = Util.fixEmptyAndTrim(existing);
+    }
+
+    public boolean isPinImages() {
+        return pinImages;
+    }
+
+    @DataBoundSetter
+    public void setPinImages(boolean pinImages) {
+        this.pinImages = pinImages;
+    }
+
+    public String getImagesFrom() {
+        return imagesFrom;
+    }
+
+    @DataBoundSetter
+    public void setImagesFrom(String imagesFrom) {
+        this.imagesFrom = Util.fixEmptyAndTrim(imagesFrom);
+    }
+
+    public String getEncryptionKeyFile() {
+        return encryptionKeyFile;
+    }
+
+    @DataBoundSetter
+    public void setEncryptionKeyFile(String encryptionKeyFile) {
+        this.encryptionKeyFile = Util.fixEmptyAndTrim(encryptionKeyFile);
+    }
+
+    public String getEncryptionKeyEnv() {
+        return encryptionKeyEnv;
+    }
+
+    @DataBoundSetter
+    public void setEncryptionKeyEnv(String encryptionKeyEnv) {
+        this.encryptionKeyEnv = Util.fixEmptyAndTrim(encryptionKeyEnv);
+    }
+
+    public boolean isDryRun() {
+        return dryRun;
+    }
+
+    @DataBoundSetter
+    public void setDryRun(boolean dryRun) {
+        this.dryRun = dryRun;
+    }
+
+    /** Username/password for the registries named by {@code imagesTo} and {@code imagesFrom}. */
+    public String getRegistryCredentialsId() {
+        return registryCredentialsId;
+    }
+
+    @DataBoundSetter
+    public void setRegistryCredentialsId(String registryCredentialsId) {
+        this.registryCredentialsId = Util.fixEmptyAndTrim(registryCredentialsId);
+    }
+
+    public String getKubeconfigCredentialsId() {
+        return kubeconfigCredentialsId;
+    }
+
+    @DataBoundSetter
+    public void setKubeconfigCredentialsId(String kubeconfigCredentialsId) {
+        this.kubeconfigCredentialsId = Util.fixEmptyAndTrim(kubeconfigCredentialsId);
+    }
+
+    public String getEncryptionKeyCredentialsId() {
+        return encryptionKeyCredentialsId;
+    }
+
+    @DataBoundSetter
+    public void setEncryptionKeyCredentialsId(String encryptionKeyCredentialsId) {
+        this.encryptionKeyCredentialsId = Util.fixEmptyAndTrim(encryptionKeyCredentialsId);
+    }
+
+    /** Whether the Kubernetes objects are restored: asked for, or implied by a cluster option (as in the CLI). */
+    boolean toCluster() {
+        return kubernetes || namespaceMapping != null || context != null || kubeconfig != null
+                || kubeconfigCredentialsId != null;
+    }
+
+    List<String> insecureRegistries() {
+        return orEmpty(insecureRegistry);
+    }
+
+    List<String> namespaceMappings() {
+        return orEmpty(namespaceMapping);
+    }
+
+    @Override
+    public StepExecution start(StepContext context) throws Exception {
+        return new Execution(this, context);
+    }
+
+    static final class Execution extends LayercakeExecution<Map<String, Object>> {
+
+        private static final long serialVersionUID = 1L;
+
+        private final transient RestoreAppStep step;
+
+        Execution(RestoreAppStep step, StepContext context) {
+            super(context);
+            this.step = step;
+        }
+
+        @Override
+        protected Map<String, Object> run() throws Exception {
+            required(step.getApp(), "app");
+            required(step.release, "release");
+            Run<?, ?> run = currentRun();
+            FilePath workspace = workspace();
+            TaskListener listener = listener();
+            StoreTarget store = step.storeTarget();
+
+            AgentSecrets secrets = secrets(run, store, step.registryCredentialsId, step.kubeconfigCredentialsId,
+                    step.encryptionKeyCredentialsId);
+
+            listener.getLogger().println(Messages.RestoreAppStep_Starting(step.getApp(), step.release, store.describe()));
+            return workspace.act(new RestoreCallable(step, store, secrets, new LinkedHashMap<>(env()),
+                    tempDir(workspace), listener));
+        }
+    }
+
+    @Extension
+    @Symbol("restoreApp")
+    public static final class DescriptorImpl extends LayercakeStepDescriptor {
+
+        @Override
+        public String getFunctionName() {
+            return "restoreApp";
+        }
+
+        @Override
+        public String getDisplayName() {
+            return Messages.RestoreAppStep_DisplayName();
+        }
+
+        @Override
+        protected List<String> listParameters() {
+            return new ArrayList<>(List.of("insecureRegistry", "namespaceMapping"));
+        }
+    }
+}
