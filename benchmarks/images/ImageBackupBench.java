@@ -28,6 +28,10 @@ public final class ImageBackupBench {
                 case "--target" -> target = args[i + 1];
                 case "--insecure" -> insecure.add(args[i + 1]);
                 case "--image" -> images.add(args[i + 1]);
+                case "--registry-only" -> {
+                    registryOnly(args[i + 1], images, insecure);
+                    return;
+                }
                 default -> throw new IllegalArgumentException(args[i]);
             }
         }
@@ -69,6 +73,24 @@ public final class ImageBackupBench {
         long engineMs = (System.nanoTime() - t0) / 1_000_000;
         System.out.println("engine_ms=" + engineMs + " images=" + r.images() + " store_blobs_written=" + r.blobsWritten() + " store_bytes_written="
                 + r.bytesWritten() + " store_blobs_skipped=" + r.blobsSkipped() + " registry_bytes_uploaded=" + uploaded[0]);
+        System.exit(0);
+    }
+
+    /**
+     * The registry-backup module alone (no release store, no sources, no manifest): resolve and copy the
+     * images to {@code target}, as skopeo does. Shows the client's own speed beside the full backup.
+     */
+    private static void registryOnly(String target, List<String> images, List<String> insecure) {
+        long t0 = System.nanoTime();
+        dev.layercake.registry.RegistryOptions options = dev.layercake.registry.RegistryOptions.defaults().withInsecure(insecure);
+        dev.layercake.registry.RegistryClient client = new dev.layercake.registry.RegistryClient(options);
+        dev.layercake.registry.ImageResolver resolver = new dev.layercake.registry.ImageResolver(client);
+        List<dev.layercake.registry.ResolvedImage> resolved = images.parallelStream()
+                .map(i -> resolver.resolveWithReferrers(dev.layercake.registry.ImageRef.parse(i))).toList();
+        dev.layercake.registry.ImageCopier.Result r = new dev.layercake.registry.ImageCopier(options.parallelism())
+                .copy(resolved, dev.layercake.registry.RegistrySink.of(client, target), dev.layercake.registry.CopyListener.NONE);
+        System.out.println("engine_ms=" + (System.nanoTime() - t0) / 1_000_000 + " images=" + resolved.size()
+                + " registry_bytes_uploaded=" + r.bytesTransferred());
         System.exit(0);
     }
 }

@@ -124,7 +124,7 @@ BYTES=$(find "$WORK/registry-source/data/docker/registry/v2/blobs" -name data -p
 log "source: 20 images, $UNIQUE unique blobs (manifests included), $BYTES bytes"
 
 # --- runs -------------------------------------------------------------------------------------------
-: > "$WORK/skopeo.txt"; : > "$WORK/lc1.txt"; : > "$WORK/lc2.txt"; : > "$WORK/lc2bytes.txt"; : > "$WORK/lc1rss.txt"; : > "$WORK/e1.txt"; : > "$WORK/e2.txt"
+: > "$WORK/skopeo.txt"; : > "$WORK/lc1.txt"; : > "$WORK/lc2.txt"; : > "$WORK/lc2bytes.txt"; : > "$WORK/lc1rss.txt"; : > "$WORK/e1.txt"; : > "$WORK/e2.txt"; : > "$WORK/lcreg.txt"
 for r in $(seq 1 "$RUNS"); do
   start_registry skopeo
   DST="127.0.0.1:${REG_PORT[skopeo]}"
@@ -150,7 +150,16 @@ for r in $(seq 1 "$RUNS"); do
   grep -o 'registry_bytes_uploaded=[0-9]*' "$WORK/out2" | cut -d= -f2 >> "$WORK/lc2bytes.txt"
   grep -o 'engine_ms=[0-9]*' "$WORK/out1" | cut -d= -f2 >> "$WORK/e1.txt"
   grep -o 'engine_ms=[0-9]*' "$WORK/out2" | cut -d= -f2 >> "$WORK/e2.txt"
-  log "run $r: skopeo $(tail -1 "$WORK/skopeo.txt") s; layercake $(tail -1 "$WORK/lc1.txt") s; second $(tail -1 "$WORK/lc2.txt") s ($(grep engine_ms "$WORK/out2"))"
+  stop_registry target
+
+  # The registry-backup module alone into a fresh registry (no store, no sources): skopeo's own job.
+  start_registry target
+  DST="127.0.0.1:${REG_PORT[target]}"
+  rargs=(--insecure "$SRC" --insecure "$DST")
+  for img in "${IMAGES[@]}"; do rargs+=(--image "$SRC/$img"); done
+  /usr/bin/time -f "%e %M" -o "$WORK/time3" java $JAVA_OPTS -cp "$CP" ImageBackupBench "${rargs[@]}" --registry-only "$DST/keep" > "$WORK/out3"
+  awk '{print $1}' "$WORK/time3" >> "$WORK/lcreg.txt"
+  log "run $r: skopeo $(tail -1 "$WORK/skopeo.txt") s; layercake $(tail -1 "$WORK/lc1.txt") s; second $(tail -1 "$WORK/lc2.txt") s; registry-only $(tail -1 "$WORK/lcreg.txt") s ($(grep engine_ms "$WORK/out2"))"
   stop_registry target
   rm -rf "$store"
 done
@@ -201,12 +210,13 @@ done
 # --- table ------------------------------------------------------------------------------------------
 S=$(median < "$WORK/skopeo.txt"); L1=$(median < "$WORK/lc1.txt"); L2=$(median < "$WORK/lc2.txt")
 B2=$(median < "$WORK/lc2bytes.txt"); R1=$(median < "$WORK/lc1rss.txt")
-E1=$(median < "$WORK/e1.txt"); E2=$(median < "$WORK/e2.txt")
+LR=$(median < "$WORK/lcreg.txt"); E1=$(median < "$WORK/e1.txt"); E2=$(median < "$WORK/e2.txt")
 MS=$(median < "$WORK/rss-small.txt"); MB=$(median < "$WORK/rss-big.txt")
 echo
 echo "Image backup benchmark: 20 images, $UNIQUE unique blobs, $((BYTES / 1024 / 1024)) MiB; medians of $RUNS runs; JAVA_OPTS=$JAVA_OPTS"
 printf '%-58s %12s %12s %10s %s\n' "measure" "layercake" "anchor" "ratio" "target"
 printf '%-58s %12.2f %12.2f %10.2f %s\n' "wall s: backup into a fresh registry vs skopeo copy --all" "$L1" "$S" "$(echo "$L1 / $S" | bc -l)" "<= 0.50"
+printf '%-58s %12.2f %12.2f %10.2f %s\n' "wall s: registry-backup module alone (no store) vs skopeo" "$LR" "$S" "$(echo "$LR / $S" | bc -l)" ""
 printf '%-58s %12.2f %12.2f %10.3f %s\n' "wall s: second backup, unchanged vs first" "$L2" "$L1" "$(echo "$L2 / $L1" | bc -l)" "<= 0.05"
 printf '%-58s %12.2f %12.2f %10.3f %s\n' "engine s (in-process, no JVM start): second vs first" "$(echo "$E2 / 1000" | bc -l)" "$(echo "$E1 / 1000" | bc -l)" "$(echo "$E2 / $E1" | bc -l)" "<= 0.05"
 printf '%-58s %12d %12s %10s %s\n' "bytes uploaded to the registry by the second backup" "$B2" "-" "-" "0"
