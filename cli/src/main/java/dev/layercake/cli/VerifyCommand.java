@@ -33,6 +33,7 @@ final class VerifyCommand extends BaseCommand {
     public Integer call() {
         try (ReleaseStore releases = ReleaseStore.open(store.location(), System.getenv())) {
             VerifyReport report = new ReleaseVerifier(releases, progress())
+                    .checkingRegistryCopies(System.getenv(), insecureRegistries)
                     .verify(app, release, publicKey == null ? null : java.nio.file.Path.of(publicKey));
             if (common.json) {
                 printJson(new Json(report.app(), report.release(), report.manifestDigest().toString(), report.ok(),

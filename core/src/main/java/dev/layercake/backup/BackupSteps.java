@@ -1,5 +1,8 @@
 package dev.layercake.backup;
 
+import dev.layercake.images.ImageBackupStep;
+import dev.layercake.kube.KubernetesCaptureStep;
+
 import java.util.List;
 
 /** The steps after source capture, in order: Kubernetes first (it finds workload images), images last. */
@@ -9,6 +12,6 @@ public final class BackupSteps {
     }
 
     public static List<BackupStep> defaults() {
-        return List.of(new dev.layercake.kube.KubernetesCaptureStep());
+        return List.of(new KubernetesCaptureStep(), new ImageBackupStep());
     }
 }

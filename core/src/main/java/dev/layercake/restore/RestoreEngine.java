@@ -1,6 +1,7 @@
 package dev.layercake.restore;
 
 import dev.layercake.LayercakeException;
+import dev.layercake.images.ImageRestore;
 import dev.layercake.kube.KubernetesRestore;
 import dev.layercake.kube.KubernetesRestoreReport;
 import dev.layercake.model.Digest;
@@ -46,6 +47,14 @@ public final class RestoreEngine {
                         + (sources.unchanged() > 0 ? " (" + sources.unchanged() + " already identical)" : ""));
             }
             List<String> pushed = List.of();
+            if (request.imagesTo() != null) {
+                if (request.dryRun()) {
+                    pushed = manifest.images().stream().map(i -> i.ref() + "@" + i.digest() + " (dry run: not pushed)").toList();
+                } else {
+                    pushed = ImageRestore.create(env, request.insecureRegistries()).restore(store, manifest, request.imagesTo(), listener)
+                            .stream().map(ImageRestore.RestoredImage::pushedTo).toList();
+                }
+            }
             // Images before objects, so workloads pointed at a backup registry find their images there.
             KubernetesRestoreReport kubernetes = request.kubernetes().enabled()
                     ? new KubernetesRestore(store, manifest, digest, request.kubernetes(), request.dryRun(), listener).run()

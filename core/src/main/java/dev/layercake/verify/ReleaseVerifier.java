@@ -1,7 +1,9 @@
 package dev.layercake.verify;
 
 import dev.layercake.LayercakeException;
+import dev.layercake.images.ImageVerifier;
 import dev.layercake.model.Digest;
+import dev.layercake.model.ImageCopy;
 import dev.layercake.model.Json;
 import dev.layercake.model.Manifest;
 import dev.layercake.progress.ProgressListener;
@@ -27,10 +29,17 @@ public final class ReleaseVerifier {
 
     private final ReleaseStore store;
     private final ProgressListener listener;
+    private ImageVerifier registryCopies;
 
     public ReleaseVerifier(ReleaseStore store, ProgressListener listener) {
         this.store = store;
         this.listener = listener;
+    }
+
+    /** Also checks that every image copy kept in a backup registry is there, blob by blob. */
+    public ReleaseVerifier checkingRegistryCopies(Map<String, String> env, List<String> insecureRegistries) {
+        this.registryCopies = ImageVerifier.create(env, insecureRegistries);
+        return this;
     }
 
     public VerifyReport verify(String app, String release) {
@@ -82,6 +91,13 @@ public final class ReleaseVerifier {
                 }
             }
             listener.progress("verify", ++done, blobs.size(), "objects");
+        }
+        if (registryCopies != null && manifest.images().stream().anyMatch(i -> i.copies().stream()
+                .anyMatch(c -> ImageCopy.REGISTRY.equals(c.type())))) {
+            listener.phase("registry copies");
+            for (String problem : registryCopies.verifyRegistryCopies(manifest, listener)) {
+                problems.add(new VerifyReport.Problem("image registry copy", manifestDigest, "missing", problem));
+            }
         }
         for (VerifyReport.Problem p : problems) {
             listener.warn(p.problem() + ": " + p.object() + " (" + p.digest() + ")");

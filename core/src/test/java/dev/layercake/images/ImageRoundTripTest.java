@@ -1,0 +1,142 @@
+package dev.layercake.images;
+
+import dev.layercake.backup.BackupResult;
+import dev.layercake.backup.ImageOptions;
+import dev.layercake.model.BlobRef;
+import dev.layercake.model.ImageCopy;
+import dev.layercake.model.ImageEntry;
+import dev.layercake.model.Manifest;
+import dev.layercake.progress.ProgressListener;
+import dev.layercake.store.ReleaseStore;
+import dev.layercake.store.StoreLocation;
+import dev.layercake.testing.PodmanImages;
+import dev.layercake.testing.RegistryFixture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Backup → the source repositories deleted → restore to a fresh registry: every digest identical, as
+ * skopeo sees it, for single images, a two-platform index and a cosign-style signature.
+ */
+class ImageRoundTripTest {
+
+    static ImageWorld world;
+    static RegistryFixture source;
+    static Map<String, String> refs;
+    static Map<String, String> digests = new java.util.LinkedHashMap<>();
+
+    @BeforeAll
+    static void build() throws Exception {
+        world = new ImageWorld();
+        source = RegistryFixture.start();
+        refs = world.pushAll(source);
+        for (Map.Entry<String, String> e : refs.entrySet()) {
+            digests.put(e.getKey(), PodmanImages.skopeoDigest(e.getValue()));
+        }
+    }
+
+    @AfterAll
+    static void tearDown() {
+        if (source != null) {
+            source.close();
+        }
+        if (world != null) {
+            world.close();
+        }
+    }
+
+    @Test
+    void backupDeleteSourceRestoreKeepsEveryDigest() throws Exception {
+        Path store = world.newStore();
+        List<String> images = List.of(refs.get("app1"), refs.get("app2"), refs.get("multi"));
+        try (RegistryFixture backupRegistry = RegistryFixture.start(); RegistryFixture fresh = RegistryFixture.start()) {
+            ImageWorld.Recorder rec = new ImageWorld.Recorder();
+            BackupResult result = world.backup(store, "r1", images, ImageOptions.COPY, backupRegistry.host() + "/keep",
+                    List.of(source.host(), backupRegistry.host()), rec, ImageWorld.fastRetries(), null);
+            assertThat(result.images()).isEqualTo(3);
+
+            Manifest manifest;
+            try (ReleaseStore rs = ReleaseStore.open(StoreLocation.parse(store.toString()))) {
+                manifest = rs.readManifest("shop", "r1");
+                for (BlobRef b : manifest.referencedBlobs().keySet().stream().map(d -> new BlobRef(d, 0, null)).toList()) {
+                    assertThat(rs.hasBlob(b.digest())).as("blob %s in store", b.digest()).isTrue();
+                }
+            }
+            ImageEntry app1 = find(manifest, refs.get("app1"));
+            ImageEntry multi = find(manifest, refs.get("multi"));
+            assertThat(app1.digest().toString()).isEqualTo(digests.get("app1"));
+            assertThat(find(manifest, refs.get("app2")).digest().toString()).isEqualTo(digests.get("app2"));
+            assertThat(multi.digest().toString()).isEqualTo(digests.get("multi"));
+            assertThat(multi.platforms()).containsExactlyInAnyOrder("linux/amd64", "linux/arm64");
+            assertThat(multi.mediaType()).contains("index").as("an index, not a single platform manifest");
+            assertThat(app1.foundIn()).containsExactly("option");
+            assertThat(app1.referrers()).hasSize(1);
+            assertThat(app1.referrers().get(0).digest().toString()).isEqualTo(digests.get("sig"));
+            assertThat(app1.copies()).extracting(ImageCopy::type).containsExactly(ImageCopy.STORE, ImageCopy.REGISTRY);
+            // The Dockerfile's unreachable base image is a warning, not a failure.
+            assertThat(rec.warnings).anyMatch(w -> w.contains("golang:1.22"));
+            assertThat(manifest.images()).extracting(ImageEntry::ref).doesNotContain("golang:1.22");
+
+            // Shared base layers are stored once: app1 and app2 name the same base layer digests.
+            Set<String> app1Layers = new HashSet<>();
+            app1.blobs().forEach(b -> app1Layers.add(b.digest().toString()));
+            long shared = find(manifest, refs.get("app2")).blobs().stream().filter(b -> app1Layers.contains(b.digest().toString())).count();
+            assertThat(shared).isGreaterThanOrEqualTo(2);
+
+            // The backup registry holds the same digests.
+            String keptMulti = backupRegistry.host() + "/keep/demo/multi:1";
+            assertThat(PodmanImages.skopeoDigest(keptMulti)).isEqualTo(digests.get("multi"));
+            assertThat(ImageVerifier.create(world.env(null), List.of(backupRegistry.host()))
+                    .verifyRegistryCopies(manifest, ProgressListener.NONE)).isEmpty();
+
+            // The source repositories go away; the store alone restores them.
+            for (String name : List.of("app1", "app2", "multi")) {
+                source.deleteRepository("demo/" + name);
+            }
+            source.stop();
+            List<ImageRestore.RestoredImage> restored;
+            try (ReleaseStore rs = ReleaseStore.open(StoreLocation.parse(store.toString()))) {
+                restored = ImageRestore.create(world.env(null), List.of(fresh.host()))
+                        .restore(rs, manifest, fresh.host() + "/restored", ProgressListener.NONE);
+            }
+            assertThat(restored).hasSize(3);
+            String sourceHost = source.host();
+            for (String name : List.of("app1", "app2", "multi")) {
+                String ref = fresh.host() + "/restored/" + refs.get(name).substring(sourceHost.length() + 1);
+                assertThat(PodmanImages.skopeoDigest(ref)).as(ref).isEqualTo(digests.get(name));
+            }
+            String restoredSig = fresh.host() + "/restored/" + refs.get("sig").substring(sourceHost.length() + 1);
+            assertThat(PodmanImages.skopeoDigest(restoredSig)).isEqualTo(digests.get("sig"));
+            String armInspect = PodmanImages.skopeoInspect(fresh.host() + "/restored/demo/multi:1", "arm64");
+            assertThat(armInspect).contains("\"Architecture\": \"arm64\"");
+
+            // And an OCI layout export of the same release is readable by skopeo with the same digests.
+            Path layout = world.work.resolve("layout-" + System.nanoTime());
+            try (ReleaseStore rs = ReleaseStore.open(StoreLocation.parse(store.toString()))) {
+                assertThat(ImageRestore.create(world.env(null), List.of())
+                        .restore(rs, manifest, "oci:" + layout, ProgressListener.NONE)).hasSize(3);
+            }
+            String layoutJson = new String(java.nio.file.Files.readAllBytes(layout.resolve("index.json")));
+            assertThat(layoutJson).contains(digests.get("multi")).contains(digests.get("app1"));
+            for (String name : List.of("app1", "multi")) {
+                assertThat(PodmanImages.skopeoDigest("oci:" + layout + ":" + refs.get(name), false))
+                        .as("skopeo reads %s from the layout", name).isEqualTo(digests.get(name));
+            }
+            source.restart();
+        }
+    }
+
+    static ImageEntry find(Manifest manifest, String ref) {
+        return manifest.images().stream().filter(i -> i.ref().equals(ref)).findFirst()
+                .orElseThrow(() -> new AssertionError("no image " + ref + " in " + manifest.images()));
+    }
+}

@@ -1,0 +1,222 @@
+package dev.layercake.testing;
+
+import org.junit.jupiter.api.Assumptions;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A real Debian {@code docker-registry} (distribution 2.8) on 127.0.0.1 with a free port and its own
+ * storage folder, optionally behind htpasswd basic auth. Stop and start it again on the same port and
+ * storage to simulate an outage. Under {@code CI=true} a missing binary fails the test; elsewhere it skips.
+ */
+public final class RegistryFixture implements AutoCloseable {
+
+    /** User and password of {@link #startWithAuth}; the hash is bcrypt of {@link #PASSWORD}. */
+    public static final String USER = "alice";
+    public static final String PASSWORD = "s3cret-pw";
+    private static final String PASSWORD_BCRYPT = "$2a$12$WI6CDSAXBaVxaWsGocceiuZQvLFxGxLXaSHt9dIQOKEXheqJ.jr0K";
+    private static final String BINARY = "/usr/bin/docker-registry";
+
+    private final Path dir;
+    private final int port;
+    private final boolean auth;
+    private Process process;
+
+    private RegistryFixture(Path dir, int port, boolean auth) {
+        this.dir = dir;
+        this.port = port;
+        this.auth = auth;
+    }
+
+    public static RegistryFixture start() {
+        return start(false);
+    }
+
+    public static RegistryFixture startWithAuth() {
+        return start(true);
+    }
+
+    private static RegistryFixture start(boolean auth) {
+        requireBinary(BINARY, "docker-registry");
+        try {
+            RegistryFixture r = new RegistryFixture(Files.createTempDirectory("layercake-registry-"), freePort(), auth);
+            r.writeConfig();
+            r.startProcess();
+            return r;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Fails under CI=true when a service binary is missing; skips the test elsewhere. */
+    public static void requireBinary(String path, String debianPackage) {
+        if (!Files.isExecutable(Path.of(path))) {
+            String message = path + " is missing: apt-get install " + debianPackage;
+            if ("true".equals(System.getenv("CI"))) {
+                throw new IllegalStateException(message);
+            }
+            Assumptions.assumeTrue(false, message);
+        }
+    }
+
+    /** {@code 127.0.0.1:PORT}: the registry part of references. */
+    public String host() {
+        return "127.0.0.1:" + port;
+    }
+
+    public Path storage() {
+        return dir.resolve("data");
+    }
+
+    public boolean running() {
+        return process != null && process.isAlive();
+    }
+
+    /** Stops the process (the storage stays): connections are refused until {@link #restart()}. */
+    public void stop() {
+        if (process != null) {
+            process.destroy();
+            try {
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            process = null;
+        }
+    }
+
+    public void restart() {
+        stop();
+        startProcess();
+    }
+
+    /** Removes a repository (its tags and manifest links) from the storage, as an operator would. */
+    public void deleteRepository(String repository) {
+        deleteTree(storage().resolve("docker/registry/v2/repositories").resolve(repository));
+    }
+
+    /**
+     * Replaces the stored bytes of a blob (a manifest, say) with {@code bytes} while the registry keeps
+     * serving them under the old digest: a registry whose content is corrupt.
+     */
+    public void overwriteBlob(String digest, byte[] bytes) {
+        String hex = digest.substring("sha256:".length());
+        Path data = storage().resolve("docker/registry/v2/blobs/sha256").resolve(hex.substring(0, 2)).resolve(hex).resolve("data");
+        try {
+            Files.write(data, bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public byte[] readBlob(String digest) {
+        String hex = digest.substring("sha256:".length());
+        try {
+            return Files.readAllBytes(storage().resolve("docker/registry/v2/blobs/sha256").resolve(hex.substring(0, 2)).resolve(hex).resolve("data"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+        deleteTree(dir);
+    }
+
+    private void writeConfig() throws IOException {
+        StringBuilder yml = new StringBuilder()
+                .append("version: 0.1\n")
+                .append("log:\n  level: error\n  accesslog:\n    disabled: true\n")
+                .append("storage:\n  filesystem:\n    rootdirectory: ").append(storage()).append('\n')
+                .append("  delete:\n    enabled: true\n")
+                .append("http:\n  addr: 127.0.0.1:").append(port).append('\n');
+        if (auth) {
+            Files.writeString(dir.resolve("htpasswd"), USER + ":" + PASSWORD_BCRYPT + "\n");
+            yml.append("auth:\n  htpasswd:\n    realm: layercake-test\n    path: ").append(dir.resolve("htpasswd")).append('\n');
+        }
+        Files.writeString(dir.resolve("config.yml"), yml.toString());
+    }
+
+    private void startProcess() {
+        try {
+            process = new ProcessBuilder(BINARY, "serve", dir.resolve("config.yml").toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("registry.log").toFile())
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("docker-registry exited: " + log());
+            }
+            try {
+                HttpURLConnection c = (HttpURLConnection) URI.create("http://" + host() + "/v2/").toURL().openConnection();
+                c.setConnectTimeout(500);
+                int code = c.getResponseCode();
+                c.disconnect();
+                if (code == 200 || code == 401) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // keep waiting
+            }
+            sleep(50);
+        }
+        throw new IllegalStateException("docker-registry did not answer on " + host() + " within 20 s: " + log());
+    }
+
+    private String log() {
+        try {
+            return Files.readString(dir.resolve("registry.log"), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(root)) {
+            List<Path> paths = s.sorted(Comparator.reverseOrder()).toList();
+            for (Path p : paths) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
