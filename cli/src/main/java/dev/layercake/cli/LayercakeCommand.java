@@ -44,6 +44,8 @@ public final class LayercakeCommand implements Runnable {
     }
 
     public static void main(String[] args) {
+        // jgit otherwise measures the filesystem's timestamp resolution up front (about 2 s on a cold disk).
+        org.eclipse.jgit.util.FS.FileStoreAttributes.setBackground(true);
         // Exit explicitly: library thread pools (registry transfers, HTTP clients) must not keep the JVM alive.
         System.exit(run(args));
     }
