@@ -1,7 +1,5 @@
 package dev.layercake.jenkins;
 
-import com.amazonaws.auth.AWSCredentials;
-import com.amazonaws.auth.AWSSessionCredentials;
 import com.cloudbees.jenkins.plugins.awscredentials.AmazonWebServicesCredentials;
 import com.cloudbees.plugins.credentials.CredentialsProvider;
 import com.cloudbees.plugins.credentials.common.StandardCredentials;
@@ -13,6 +11,8 @@ import org.jenkinsci.plugins.kubernetes.auth.KubernetesAuth;
 import org.jenkinsci.plugins.kubernetes.auth.KubernetesAuthConfig;
 import org.jenkinsci.plugins.plaincredentials.FileCredentials;
 import org.jenkinsci.plugins.plaincredentials.StringCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,12 +37,18 @@ final class CredentialLookup {
             return;
         }
         AmazonWebServicesCredentials c = find(id, AmazonWebServicesCredentials.class, "AWS credentials");
-        // The v1-named accessors: kept by aws-credentials across its move to AWS SDK v2.
-        AWSCredentials keys = c.getCredentials();
-        into.awsAccessKeyId = keys.getAWSAccessKeyId();
-        into.awsSecretAccessKey = keys.getAWSSecretKey();
-        if (keys instanceof AWSSessionCredentials session) {
-            into.awsSessionToken = session.getSessionToken();
+        // AWS SDK v2 (AwsCredentialsProvider): aws-credentials keeps the v1 getCredentials() only as a
+        // deprecated-for-removal shim. Resolving may call STS (assumed role); its failure names no secret.
+        AwsCredentials keys;
+        try {
+            keys = c.resolveCredentials();
+        } catch (RuntimeException e) {
+            throw new AbortException(Messages.Credentials_Unusable(id, e.getClass().getSimpleName()));
+        }
+        into.awsAccessKeyId = keys.accessKeyId();
+        into.awsSecretAccessKey = keys.secretAccessKey();
+        if (keys instanceof AwsSessionCredentials session) {
+            into.awsSessionToken = session.sessionToken();
         }
     }
 
@@ -72,6 +78,9 @@ final class CredentialLookup {
         KubernetesAuth auth = AuthenticationTokens.convert(KubernetesAuth.class, c);
         if (auth == null) {
             throw new AbortException(Messages.Credentials_WrongKind(id, "Secret file (kubeconfig) or Kubernetes"));
+        }
+        if (serverUrl == null) {
+            throw new AbortException(Messages.Credentials_NoKubernetesServer(id));
         }
         try {
             into.kubeconfig = auth.buildKubeConfig(new KubernetesAuthConfig(serverUrl, caCertificate, false));
