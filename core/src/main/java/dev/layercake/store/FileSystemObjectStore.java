@@ -5,12 +5,13 @@ import dev.layercake.LayercakeException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
@@ -18,7 +19,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 /**
  * A store in a local folder. Each write goes to a temporary file under {@code .tmp/}, is flushed to disk,
@@ -130,20 +130,28 @@ public final class FileSystemObjectStore implements ObjectStore {
             return List.of();
         }
         List<ObjectInfo> out = new ArrayList<>();
-        try (Stream<Path> walk = Files.walk(start)) {
-            walk.filter(Files::isRegularFile).forEach(f -> {
-                String key = root.relativize(f).toString().replace(f.getFileSystem().getSeparator(), "/");
-                if (key.startsWith(TMP + "/")) {
-                    return;
+        try {
+            // Objects may be deleted while we walk (prune, gc, a lease released): a vanished file or folder
+            // is simply not listed, as an S3 listing would not list it.
+            Files.walkFileTree(start, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path f, BasicFileAttributes a) {
+                    String key = root.relativize(f).toString().replace(f.getFileSystem().getSeparator(), "/");
+                    if (a.isRegularFile() && !key.startsWith(TMP + "/")) {
+                        out.add(new ObjectInfo(key, a.size(), a.lastModifiedTime().toInstant()));
+                    }
+                    return FileVisitResult.CONTINUE;
                 }
-                try {
-                    BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class);
-                    out.add(new ObjectInfo(key, a.size(), a.lastModifiedTime().toInstant()));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+
+                @Override
+                public FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
+                    if (e instanceof NoSuchFileException) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    throw e;
                 }
             });
-        } catch (IOException | UncheckedIOException e) {
+        } catch (IOException e) {
             throw new LayercakeException(LayercakeException.Kind.UNAVAILABLE, "cannot list " + describe() + p + ": " + e.getMessage(), e);
         }
         out.sort(Comparator.comparing(ObjectInfo::key));
