@@ -26,8 +26,9 @@ abstract class BaseCommand implements Callable<Integer> {
         return spec.commandLine().getErr();
     }
 
+    /** Progress on the command line's error writer: stderr for the real CLI, captured by tests. */
     ProgressListener progress() {
-        return new ConsoleProgress(System.err, System.console() != null, common.quiet);
+        return new ConsoleProgress(err(), System.console() != null, common.quiet);
     }
 
     void printJson(Object value) {

@@ -2,7 +2,7 @@ package dev.layercake.cli;
 
 import dev.layercake.progress.ProgressListener;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 
 /**
  * Progress on stderr, so stdout stays clean for --json. On a terminal the current phase is redrawn in
@@ -10,7 +10,7 @@ import java.io.PrintStream;
  */
 final class ConsoleProgress implements ProgressListener {
 
-    private final PrintStream err;
+    private final PrintWriter err;
     private final boolean terminal;
     private final boolean quiet;
     private static final long LOG_INTERVAL_MS = 3000;
@@ -18,7 +18,7 @@ final class ConsoleProgress implements ProgressListener {
     private boolean printedInPhase;
     private boolean midLine;
 
-    ConsoleProgress(PrintStream err, boolean terminal, boolean quiet) {
+    ConsoleProgress(PrintWriter err, boolean terminal, boolean quiet) {
         this.err = err;
         this.terminal = terminal;
         this.quiet = quiet;
@@ -45,6 +45,7 @@ final class ConsoleProgress implements ProgressListener {
                 + (percent >= 0 ? " (" + percent + "%)" : "");
         if (terminal) {
             err.print("\r" + text + "\u001b[K");
+            err.flush();
             midLine = true;
             if (total > 0 && done >= total) {
                 endLine();
