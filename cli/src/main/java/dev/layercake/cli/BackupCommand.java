@@ -102,6 +102,9 @@ final class BackupCommand extends BaseCommand {
     @Option(names = "--legal-hold", description = "With --freeze: legal hold instead of a retention date.")
     boolean legalHold;
 
+    @Option(names = "--tag-images", description = "With --freeze: tag the release's backup-registry image copies with the release id.")
+    boolean tagImages;
+
     @Option(names = "--signing-key", paramLabel = "PEM", description = "Private key (ECDSA P-256 or Ed25519, PEM) to sign the manifest.")
     String signingKey;
 
@@ -113,7 +116,7 @@ final class BackupCommand extends BaseCommand {
                 new BuildInfo(buildSystem, buildJob, buildNumber, buildUrl, triggeredBy, null),
                 new ImageOptions(images, imageMode, imageTarget, insecureRegistries),
                 new KubernetesOptions(kubeconfig, context, namespaces, selectors, secrets, encryptionKeyFile, encryptionKeyEnv),
-                new FreezeOptions(freeze, retainUntil, legalHold, signingKey));
+                new FreezeOptions(freeze, retainUntil, legalHold, signingKey, tagImages));
         BackupResult result = new BackupEngine().backup(request, progress());
         if (common.json) {
             printJson(result);

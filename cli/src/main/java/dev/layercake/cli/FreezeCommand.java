@@ -2,16 +2,25 @@ package dev.layercake.cli;
 
 import dev.layercake.freeze.FreezeResult;
 import dev.layercake.freeze.ReleaseFreezer;
+import dev.layercake.images.ReleaseTagger;
+import dev.layercake.model.Json;
 import dev.layercake.store.ReleaseStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
 /** {@code layercake freeze}: make a release unchangeable (S3 Object Lock, or read-only files). */
 @Command(name = "freeze", description = {
         "Freeze a release: S3 Object Lock (retention and/or legal hold) on its manifest and every object it names,"
                 + " or read-only files in a folder store. Frozen releases are never pruned.",
-        "S3 needs a bucket created with Object Lock; without it the command says so and changes nothing."})
+        "S3 needs a bucket created with Object Lock; without it the command says so and changes nothing.",
+        "With --tag-images, each copy of the release's images in the backup registry also gets the release id as a tag"
+                + " naming the recorded digest; an existing tag naming another digest is never moved (the command fails)."})
 final class FreezeCommand extends BaseCommand {
 
     @Mixin
@@ -26,6 +35,12 @@ final class FreezeCommand extends BaseCommand {
     @Option(names = "--retain-until", paramLabel = "DATE", description = "Keep until this date (YYYY-MM-DD or ISO instant); S3 COMPLIANCE retention.")
     String retainUntil;
 
+    @Option(names = "--tag-images", description = "Also tag the release's backup-registry image copies with the release id.")
+    boolean tagImages;
+
+    @Option(names = "--insecure-registry", paramLabel = "HOST:PORT", description = "Backup registry reached over plain HTTP (repeatable).")
+    List<String> insecureRegistries = new ArrayList<>();
+
     @Option(names = "--legal-hold", description = "Apply an S3 legal hold (no end date; lifted only by someone allowed to).")
     boolean legalHold;
 
@@ -34,10 +49,17 @@ final class FreezeCommand extends BaseCommand {
         try (ReleaseStore releases = ReleaseStore.open(store.location())) {
             FreezeResult r = ReleaseFreezer.freeze(releases, app, release, ReleaseFreezer.parseRetainUntil(retainUntil),
                     legalHold, progress());
+            List<ReleaseTagger.Tagged> tags = tagImages
+                    ? ReleaseTagger.create(System.getenv(), insecureRegistries).tag(releases.readManifest(app, release), progress())
+                    : List.of();
             if (common.json) {
-                printJson(r);
+                @SuppressWarnings("unchecked")
+                Map<String, Object> doc = new LinkedHashMap<>(Json.mapper().convertValue(r, Map.class));
+                doc.put("imageTags", tags);
+                printJson(doc);
                 return 0;
             }
+            tags.forEach(t -> out().printf("  image tag %s:%s -> %s%s%n", t.image(), t.tag(), t.digest(), t.alreadyTagged() ? " (already)" : ""));
             out().printf("release %s/%s %sfrozen (%s%s%s): %d object(s), manifest %s%n", app, release,
                     r.alreadyFrozen() ? "already " : "", r.method(),
                     r.retainUntil() == null ? "" : ", retained until " + r.retainUntil(), r.legalHold() ? ", legal hold" : "",

@@ -56,6 +56,14 @@ class RetentionCliTest {
         assertThat(f.path("method").asText()).isEqualTo("filesystem-read-only");
         assertThat(f.path("retainUntil").asText()).isEqualTo("2099-01-01T00:00:00Z");
         assertThat(f.path("objectsFrozen").asInt()).isGreaterThanOrEqualTo(3);
+        assertThat(f.path("imageTags").isArray() && f.path("imageTags").isEmpty()).as("no --tag-images, no tags").isTrue();
+
+        // Freezing again with --tag-images: already frozen, and a release with no registry copies says so.
+        Cli.Run tagged = run("freeze", "--store", store, "--app", "shop", "--release", "r1", "--tag-images", "--json");
+        assertThat(tagged.exitCode()).as(tagged.err()).isZero();
+        assertThat(tagged.json().path("alreadyFrozen").asBoolean()).isTrue();
+        assertThat(tagged.json().path("imageTags").isEmpty()).isTrue();
+        assertThat(tagged.err()).contains("no image copies in a backup registry");
 
         Cli.Run dry = run("prune", "--store", store, "--app", "shop", "--keep", "0", "--dry-run");
         assertThat(dry.exitCode()).isZero();

@@ -1,7 +1,9 @@
 package dev.layercake.backup;
 
+import dev.layercake.LayercakeException;
 import dev.layercake.build.BuildInfoResolver;
 import dev.layercake.freeze.ReleaseSealer;
+import dev.layercake.images.ReleaseTagger;
 import dev.layercake.model.BuildInfo;
 import dev.layercake.model.Digest;
 import dev.layercake.model.ImageEntry;
@@ -73,6 +75,17 @@ public final class BackupEngine {
             Digest digest = store.writeManifest(manifest);
             listener.info("release " + request.app() + "/" + release + " written: " + digest);
             boolean frozen = sealer.seal(request.app(), release);
+            if (frozen && request.freeze() != null && request.freeze().tagImages()) {
+                listener.phase("release tags");
+                try {
+                    ReleaseTagger.create(env, request.images().insecureRegistries()).tag(manifest, listener);
+                } catch (LayercakeException e) {
+                    // The release itself is complete; say so, so nobody re-runs the whole backup.
+                    throw new LayercakeException(e.kind(), "release " + request.app() + "/" + release
+                            + " was written and frozen, but tagging its images failed: " + e.getMessage()
+                            + " (re-run: layercake freeze --tag-images)", e);
+                }
+            }
             return new BackupResult(request.app(), release, digest, store.location().uri(),
                     withSlash(store.location().uri()) + StoreKeys.manifest(request.app(), release),
                     ctx.source().files().size(), ctx.images().size(), ctx.kubernetes().resources().size(),

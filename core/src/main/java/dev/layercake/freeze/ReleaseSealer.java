@@ -39,6 +39,9 @@ public final class ReleaseSealer {
         if (!o.freeze() && (until != null || o.legalHold())) {
             throw LayercakeException.usage("--retain-until and --legal-hold apply to --freeze; add --freeze");
         }
+        if (!o.freeze() && o.tagImages()) {
+            throw LayercakeException.usage("--tag-images applies to --freeze; add --freeze");
+        }
         PrivateKey key = o.signingKey() == null || o.signingKey().isBlank() ? null : PemKeys.readPrivate(Path.of(o.signingKey()));
         if (o.freeze()) {
             new ReleaseFreezer().check(store, until, o.legalHold());

@@ -37,7 +37,7 @@ public enum Vocabulary {
     IMAGES("images", "--image", OptionType.LIST, "Image reference to pin and copy (repeatable).", null, "backup"),
     IMAGE_MODE("imageMode", null, OptionType.STRING, "copy (default), digest-only or none.", "copy", "backup"),
     IMAGE_TARGET("imageTarget", null, OptionType.STRING, "Backup registry/prefix to copy images to, besides the store.", null, "backup"),
-    INSECURE_REGISTRY("insecureRegistry", "--insecure-registry", OptionType.LIST, "Registry host:port reached over plain HTTP (repeatable).", null, "backup", "restore", "verify"),
+    INSECURE_REGISTRY("insecureRegistry", "--insecure-registry", OptionType.LIST, "Registry host:port reached over plain HTTP (repeatable).", null, "backup", "restore", "verify", "freeze"),
 
     NAMESPACE("namespace", "--namespace", OptionType.LIST, "Namespace of the application (repeatable).", null, "backup"),
     SELECTOR("selector", "--selector", OptionType.LIST, "Label selector of the application (repeatable, OR-ed). Default app.kubernetes.io/part-of=<app>.", null, "backup"),
@@ -50,6 +50,7 @@ public enum Vocabulary {
     FREEZE("freeze", null, OptionType.BOOLEAN, "Freeze the release as the last step of the backup.", "false", "backup"),
     RETAIN_UNTIL("retainUntil", null, OptionType.DATE, "Freeze: keep until this date (YYYY-MM-DD or ISO instant).", null, "backup", "freeze"),
     LEGAL_HOLD("legalHold", null, OptionType.BOOLEAN, "Freeze: apply a legal hold instead of a retention date.", "false", "backup", "freeze"),
+    TAG_IMAGES("tagImages", null, OptionType.BOOLEAN, "Freeze: also tag the release's backup-registry copies with the release id (a tag never moved).", "false", "backup", "freeze"),
     SIGNING_KEY("signingKey", null, OptionType.STRING, "PEM private key (ECDSA P-256 or Ed25519) to sign the manifest.", null, "backup"),
     PUBLIC_KEY("publicKey", null, OptionType.STRING, "PEM public key to check the manifest signature.", null, "verify"),
 

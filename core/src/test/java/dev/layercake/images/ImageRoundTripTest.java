@@ -1,6 +1,8 @@
 package dev.layercake.images;
 
+import dev.layercake.LayercakeException;
 import dev.layercake.backup.BackupResult;
+import dev.layercake.backup.FreezeOptions;
 import dev.layercake.backup.ImageOptions;
 import dev.layercake.model.BlobRef;
 import dev.layercake.model.ImageCopy;
@@ -22,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Backup → the source repositories deleted → restore to a fresh registry: every digest identical, as
@@ -133,6 +136,51 @@ class ImageRoundTripTest {
             }
             source.restart();
         }
+    }
+
+    @Test
+    void freezeWithTagImagesTagsEachRegistryCopyWithTheReleaseIdAndNeverMovesATag() throws Exception {
+        Path store = world.newStore();
+        try (RegistryFixture own = RegistryFixture.start(); RegistryFixture backupRegistry = RegistryFixture.start()) {
+            // Its own source registry: the round trip above deletes repositories from the shared one.
+            Map<String, String> mine = world.pushAll(own);
+            List<String> insecure = List.of(own.host(), backupRegistry.host());
+            String keep = backupRegistry.host() + "/keep";
+            String app1Digest = PodmanImages.skopeoDigest(mine.get("app1"));
+            String multiDigest = PodmanImages.skopeoDigest(mine.get("multi"));
+
+            BackupResult first = backupFrozen(store, "rel-1", List.of(mine.get("app1"), mine.get("multi")), keep, insecure);
+            assertThat(first.frozen()).isTrue();
+            assertThat(PodmanImages.skopeoDigest(keep + "/demo/app1:rel-1")).isEqualTo(app1Digest);
+            assertThat(PodmanImages.skopeoDigest(keep + "/demo/multi:rel-1")).as("the index itself, digest kept").isEqualTo(multiDigest);
+
+            // Tagging again (a second freeze) finds every tag in place and changes nothing.
+            Manifest manifest;
+            try (ReleaseStore rs = ReleaseStore.open(StoreLocation.parse(store.toString()))) {
+                manifest = rs.readManifest("shop", "rel-1");
+            }
+            List<ReleaseTagger.Tagged> again = ReleaseTagger.create(world.env(null), insecure).tag(manifest, ProgressListener.NONE);
+            assertThat(again).as("app1 and multi; a signature is not tagged").hasSize(2).allMatch(ReleaseTagger.Tagged::alreadyTagged);
+            assertThat(again).extracting(ReleaseTagger.Tagged::tag).containsOnly("rel-1");
+
+            // A release tag that names other bytes is never moved: the backup fails saying so, the tag stays.
+            world.podman.push("localhost/lc-app1:1", keep + "/demo/app2:rel-2");
+            assertThatThrownBy(() -> backupFrozen(store, "rel-2", List.of(mine.get("app2")), keep, insecure))
+                    .isInstanceOf(LayercakeException.class)
+                    .hasMessageContaining("demo/app2:rel-2").hasMessageContaining("never moved")
+                    .hasMessageContaining("written and frozen");
+            assertThat(PodmanImages.skopeoDigest(keep + "/demo/app2:rel-2")).isEqualTo(app1Digest);
+
+            // Asking for tags without freezing is a usage error before any work is done.
+            assertThatThrownBy(() -> world.backup(store, "rel-3", List.of(mine.get("app2")), ImageOptions.COPY, keep, insecure,
+                    ProgressListener.NONE, ImageWorld.fastRetries(), null, new FreezeOptions(false, null, false, null, true)))
+                    .isInstanceOf(LayercakeException.class).hasMessageContaining("--tag-images applies to --freeze");
+        }
+    }
+
+    private BackupResult backupFrozen(Path store, String release, List<String> images, String target, List<String> insecure) {
+        return world.backup(store, release, images, ImageOptions.COPY, target, insecure, ProgressListener.NONE,
+                ImageWorld.fastRetries(), null, new FreezeOptions(true, null, false, null, true));
     }
 
     static ImageEntry find(Manifest manifest, String ref) {

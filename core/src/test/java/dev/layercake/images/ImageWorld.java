@@ -3,6 +3,7 @@ package dev.layercake.images;
 import dev.layercake.backup.BackupEngine;
 import dev.layercake.backup.BackupRequest;
 import dev.layercake.backup.BackupResult;
+import dev.layercake.backup.FreezeOptions;
 import dev.layercake.backup.ImageOptions;
 import dev.layercake.backup.SourceOptions;
 import dev.layercake.progress.ProgressListener;
@@ -93,9 +94,14 @@ final class ImageWorld implements AutoCloseable {
 
     BackupResult backup(Path store, String release, List<String> images, String mode, String target, List<String> insecure,
                         ProgressListener listener, UnaryOperator<RegistryOptions> tuning, Path dockerConfig) {
+        return backup(store, release, images, mode, target, insecure, listener, tuning, dockerConfig, null);
+    }
+
+    BackupResult backup(Path store, String release, List<String> images, String mode, String target, List<String> insecure,
+                        ProgressListener listener, UnaryOperator<RegistryOptions> tuning, Path dockerConfig, FreezeOptions freeze) {
         BackupRequest request = new BackupRequest(StoreLocation.parse(store.toString()), "shop", release,
                 new SourceOptions(checkout.toString(), null, List.of(), List.of(), false), null,
-                new ImageOptions(images, mode, target, insecure), null, null);
+                new ImageOptions(images, mode, target, insecure), null, freeze);
         return new BackupEngine(List.of(new ImageBackupStep(tuning)), env(dockerConfig), Clock.systemUTC()).backup(request, listener);
     }
 

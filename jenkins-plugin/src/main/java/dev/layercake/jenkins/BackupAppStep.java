@@ -54,6 +54,7 @@ public class BackupAppStep extends LayercakeStep {
     private boolean freeze;
     private String retainUntil;
     private boolean legalHold;
+    private boolean tagImages;
     private String signingKey;
     private String registryCredentialsId;
     private String kubeconfigCredentialsId;
@@ -287,6 +288,15 @@ public class BackupAppStep extends LayercakeStep {
     @DataBoundSetter
     public void setLegalHold(boolean legalHold) {
         this.legalHold = legalHold;
+    }
+
+    public boolean isTagImages() {
+        return tagImages;
+    }
+
+    @DataBoundSetter
+    public void setTagImages(boolean tagImages) {
+        this.tagImages = tagImages;
     }
 
     public String getSigningKey() {

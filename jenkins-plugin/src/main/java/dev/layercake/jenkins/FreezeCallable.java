@@ -2,6 +2,9 @@ package dev.layercake.jenkins;
 
 import dev.layercake.freeze.FreezeResult;
 import dev.layercake.freeze.ReleaseFreezer;
+import dev.layercake.images.ReleaseTagger;
+import dev.layercake.model.ImageCopy;
+import dev.layercake.model.Manifest;
 import dev.layercake.store.ReleaseStore;
 import hudson.model.TaskListener;
 import hudson.remoting.VirtualChannel;
@@ -9,6 +12,7 @@ import jenkins.MasterToSlaveFileCallable;
 
 import java.io.File;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +46,20 @@ final class FreezeCallable extends MasterToSlaveFileCallable<LinkedHashMap<Strin
             FreezeResult r = ReleaseFreezer.freeze(releases, step.getApp(), step.getRelease(),
                     ReleaseFreezer.parseRetainUntil(step.getRetainUntil()), step.isLegalHold(),
                     new TaskListenerProgress(listener));
+            ArrayList<String> tags = new ArrayList<>();
+            if (step.isTagImages()) {
+                Manifest manifest = releases.readManifest(step.getApp(), step.getRelease());
+                // The registry login is written for the hosts the release's copies are on, known only now.
+                List<String> copies = new ArrayList<>();
+                manifest.images().forEach(i -> i.copies().stream().filter(c -> ImageCopy.REGISTRY.equals(c.type()))
+                        .forEach(c -> copies.add(c.location())));
+                List<String> insecure = step.getInsecureRegistry() == null ? List.of() : step.getInsecureRegistry();
+                try (AgentWorkspace registry = AgentWorkspace.prepare(new File(tempDir), env, secrets,
+                        AgentWorkspace.registryHosts(copies, List.of()))) {
+                    ReleaseTagger.create(registry.env(), insecure).tag(manifest, new TaskListenerProgress(listener))
+                            .forEach(t -> tags.add(t.image() + ":" + t.tag() + "@" + t.digest()));
+                }
+            }
             LinkedHashMap<String, Object> m = new LinkedHashMap<>();
             m.put("app", r.app());
             m.put("release", r.release());
@@ -51,6 +69,7 @@ final class FreezeCallable extends MasterToSlaveFileCallable<LinkedHashMap<Strin
             m.put("legalHold", r.legalHold());
             m.put("objectsFrozen", r.objectsFrozen());
             m.put("alreadyFrozen", r.alreadyFrozen());
+            m.put("imageTags", tags);
             return m;
         } catch (RuntimeException e) {
             throw AgentFailures.toTransferable(e);

@@ -19,7 +19,9 @@ import java.util.Map;
  * {@code freezeRelease}: makes a stored release unchangeable: S3 Object Lock retention ({@code retainUntil})
  * or legal hold on the manifest and every object it names, read-only files in a folder store. Returns a map
  * with {@code app}, {@code release}, {@code manifestDigest}, {@code method}, {@code retainUntil},
- * {@code legalHold}, {@code objectsFrozen}, {@code alreadyFrozen}.
+ * {@code legalHold}, {@code objectsFrozen}, {@code alreadyFrozen} and {@code imageTags}: with
+ * {@code tagImages: true}, each backup-registry copy of the release's images also gets the release id as a
+ * tag naming its recorded digest ({@code registryCredentialsId} for that registry).
  */
 public class FreezeReleaseStep extends LayercakeStep {
 
@@ -28,6 +30,9 @@ public class FreezeReleaseStep extends LayercakeStep {
     private final String release;
     private String retainUntil;
     private boolean legalHold;
+    private boolean tagImages;
+    private List<String> insecureRegistry;
+    private String registryCredentialsId;
 
     @DataBoundConstructor
     public FreezeReleaseStep(String app, String release) {
@@ -57,6 +62,34 @@ public class FreezeReleaseStep extends LayercakeStep {
         this.legalHold = legalHold;
     }
 
+    public boolean isTagImages() {
+        return tagImages;
+    }
+
+    @DataBoundSetter
+    public void setTagImages(boolean tagImages) {
+        this.tagImages = tagImages;
+    }
+
+    public String getRegistryCredentialsId() {
+        return registryCredentialsId;
+    }
+
+    @DataBoundSetter
+    public void setRegistryCredentialsId(String registryCredentialsId) {
+        this.registryCredentialsId = Util.fixEmptyAndTrim(registryCredentialsId);
+    }
+
+    public List<String> getInsecureRegistry() {
+        return insecureRegistry;
+    }
+
+    /** Backup registries reached over plain HTTP, for tagging the release's image copies. */
+    @DataBoundSetter
+    public void setInsecureRegistry(List<String> insecureRegistry) {
+        this.insecureRegistry = clean(insecureRegistry);
+    }
+
     @Override
     public StepExecution start(StepContext context) throws Exception {
         return new Execution(this, context);
@@ -81,7 +114,7 @@ public class FreezeReleaseStep extends LayercakeStep {
             FilePath workspace = workspace();
             TaskListener listener = listener();
             StoreTarget store = step.storeTarget();
-            AgentSecrets secrets = secrets(run, store, null, null, null);
+            AgentSecrets secrets = secrets(run, store, step.registryCredentialsId, null, null);
             listener.getLogger().println(Messages.FreezeReleaseStep_Starting(step.getApp(), step.release, store.describe()));
             return workspace.act(new FreezeCallable(step, store, secrets, new LinkedHashMap<>(env()),
                     tempDir(workspace), listener));
@@ -104,7 +137,7 @@ public class FreezeReleaseStep extends LayercakeStep {
 
         @Override
         protected List<String> listParameters() {
-            return List.of();
+            return List.of("insecureRegistry");
         }
     }
 }

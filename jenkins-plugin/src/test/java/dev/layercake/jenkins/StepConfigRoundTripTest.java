@@ -68,6 +68,9 @@ class StepConfigRoundTripTest {
         step.setStore("prod-backups");
         step.setRetainUntil("2031-12-31");
         step.setLegalHold(true);
+        step.setTagImages(true);
+        step.setRegistryCredentialsId("backup-registry");
+        step.setInsecureRegistry(java.util.List.of("registry.internal:5000"));
         j.assertEqualDataBoundBeans(step, new StepConfigTester(j).configRoundTrip(step));
     }
 }
