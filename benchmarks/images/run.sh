@@ -36,7 +36,7 @@ mkdir -p "$WORK/podman/tmp"
 free_port() {
   local p
   while :; do
-    p=$(( 20000 + RANDOM % 20000 ))
+    p=$(( 20000 + RANDOM % 12000 ))  # below the kernel's ephemeral range (32768+), where clients bind
     (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
   done
 }
@@ -44,11 +44,12 @@ free_port() {
 # start_registry NAME -> sets REG_PORT[NAME]; fresh storage each time
 declare -A REG_PORT=()
 start_registry() {
-  local name=$1 port dir
-  port=$(free_port)
-  dir="$WORK/registry-$name"
-  rm -rf "$dir"; mkdir -p "$dir"
-  cat > "$dir/config.yml" <<YML
+  local name=$1 port dir attempt
+  for attempt in 1 2 3 4 5; do
+    port=$(free_port)
+    dir="$WORK/registry-$name"
+    rm -rf "$dir"; mkdir -p "$dir"
+    cat > "$dir/config.yml" <<YML
 version: 0.1
 log:
   level: error
@@ -62,12 +63,15 @@ storage:
 http:
   addr: 127.0.0.1:$port
 YML
-  docker-registry serve "$dir/config.yml" >"$dir/log" 2>&1 &
-  REG_PID[$name]=$!
-  REG_PORT[$name]=$port
-  for _ in $(seq 1 200); do
-    curl -fs "http://127.0.0.1:$port/v2/" >/dev/null 2>&1 && return
-    sleep 0.05
+    docker-registry serve "$dir/config.yml" >"$dir/log" 2>&1 &
+    REG_PID[$name]=$!
+    REG_PORT[$name]=$port
+    for _ in $(seq 1 200); do
+      curl -fs "http://127.0.0.1:$port/v2/" >/dev/null 2>&1 && return
+      kill -0 "${REG_PID[$name]}" 2>/dev/null || break   # exited: the port was taken between probe and bind
+      sleep 0.05
+    done
+    grep -q 'address already in use' "$dir/log" || break
   done
   echo "registry $name did not start: $(cat "$dir/log")" >&2; exit 1
 }
