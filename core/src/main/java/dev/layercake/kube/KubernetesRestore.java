@@ -66,14 +66,52 @@ public final class KubernetesRestore {
     private record Planned(KubernetesResource source, ObjectNode object, ObjectId id, int rank, int index) {
     }
 
+    /**
+     * A restore checked against the target cluster and not yet applied: the key decrypts, every kind is
+     * served (or its CRD is in the release), {@code --existing fail} finds nothing in the way. Holds the
+     * connection until closed.
+     */
+    public static final class Checked implements AutoCloseable {
+        private final KubeConnection connection;
+        private final Discovery discovery;
+        private final List<Planned> plan;
+        private final Map<ObjectId, GenericKubernetesResource> existing;
+
+        private Checked(KubeConnection connection, Discovery discovery, List<Planned> plan,
+                        Map<ObjectId, GenericKubernetesResource> existing) {
+            this.connection = connection;
+            this.discovery = discovery;
+            this.plan = plan;
+            this.existing = existing;
+        }
+
+        @Override
+        public void close() {
+            if (connection != null) {
+                connection.close();
+            }
+        }
+    }
+
     public KubernetesRestoreReport run() {
+        try (Checked checked = check()) {
+            return apply(checked);
+        }
+    }
+
+    /**
+     * Everything that can fail before the cluster is changed: decryption, served kinds, existing objects.
+     * The restore engine calls this before it writes sources or pushes images, so a restore that cannot
+     * apply its objects changes nothing at all.
+     */
+    public Checked check() {
         List<KubernetesResource> resources = manifest.kubernetes().resources();
         if (resources.isEmpty()) {
-            listener.warn("release " + manifest.app() + "/" + manifest.release() + " holds no Kubernetes objects; nothing to apply");
-            return new KubernetesRestoreReport(target.context(), dryRun, List.of());
+            return new Checked(null, null, List.of(), Map.of());
         }
         List<Planned> plan = prepare(resources);
-        try (KubeConnection connection = KubeConnection.open(target.kubeconfig(), target.context(), env)) {
+        KubeConnection connection = KubeConnection.open(target.kubeconfig(), target.context(), env);
+        try {
             Discovery discovery = Discovery.discover(connection, listener);
             plan = addMissingNamespaces(connection, plan);
             checkKinds(connection, discovery, plan);
@@ -83,21 +121,33 @@ public final class KubernetesRestore {
                         + connection.context() + ": " + String.join(", ", existing.keySet().stream().map(ObjectId::toString).toList())
                         + "; nothing was applied");
             }
-            if (dryRun) {
-                List<KubernetesRestoreReport.Entry> entries = new ArrayList<>();
-                for (Planned p : plan) {
-                    boolean exists = existing.containsKey(p.id());
-                    String action = !exists ? KubernetesRestoreReport.WOULD_CREATE
-                            : target.existing().equals(RestoreRequest.KubernetesTarget.UPDATE) ? KubernetesRestoreReport.WOULD_UPDATE
-                            : KubernetesRestoreReport.WOULD_SKIP;
-                    entries.add(entry(p, action, exists ? "exists" : null));
-                }
-                KubernetesRestoreReport report = new KubernetesRestoreReport(connection.context(), true, entries);
-                report.lines().forEach(l -> listener.info("plan: " + l));
-                return report;
-            }
-            return apply(connection, discovery, plan, existing);
+            return new Checked(connection, discovery, plan, existing);
+        } catch (RuntimeException e) {
+            connection.close();
+            throw e;
         }
+    }
+
+    /** Applies a checked restore (or, in a dry run, reports what it would do). */
+    public KubernetesRestoreReport apply(Checked checked) {
+        if (checked.connection == null) {
+            listener.warn("release " + manifest.app() + "/" + manifest.release() + " holds no Kubernetes objects; nothing to apply");
+            return new KubernetesRestoreReport(target.context(), dryRun, List.of());
+        }
+        if (dryRun) {
+            List<KubernetesRestoreReport.Entry> entries = new ArrayList<>();
+            for (Planned p : checked.plan) {
+                boolean exists = checked.existing.containsKey(p.id());
+                String action = !exists ? KubernetesRestoreReport.WOULD_CREATE
+                        : target.existing().equals(RestoreRequest.KubernetesTarget.UPDATE) ? KubernetesRestoreReport.WOULD_UPDATE
+                        : KubernetesRestoreReport.WOULD_SKIP;
+                entries.add(entry(p, action, exists ? "exists" : null));
+            }
+            KubernetesRestoreReport report = new KubernetesRestoreReport(checked.connection.context(), true, entries);
+            report.lines().forEach(l -> listener.info("plan: " + l));
+            return report;
+        }
+        return apply(checked.connection, checked.discovery, checked.plan, checked.existing);
     }
 
     // ---------------------------------------------------------------- preparation (no cluster access)

@@ -40,29 +40,34 @@ public final class RestoreEngine {
             byte[] bytes = store.readManifestBytes(request.app(), request.release());
             Digest digest = Digest.of(bytes);
             Manifest manifest = Json.read(bytes, Manifest.class, "manifest of " + request.app() + "/" + request.release());
-            SourceRestore.Result sources = null;
-            if (request.sourcesTo() != null) {
-                sources = SourceRestore.restore(store, manifest, Path.of(request.sourcesTo()), request.dryRun(), listener);
-                listener.info((request.dryRun() ? "would write " : "wrote ") + sources.written() + " file(s) to " + sources.directory()
-                        + (sources.unchanged() > 0 ? " (" + sources.unchanged() + " already identical)" : ""));
-            }
-            List<String> pushed = List.of();
-            if (request.imagesTo() != null) {
-                if (request.dryRun()) {
-                    pushed = manifest.images().stream().map(i -> i.ref() + "@" + i.digest() + " (dry run: not pushed)").toList();
-                } else {
-                    pushed = ImageRestore.create(env, request.insecureRegistries()).restore(store, manifest, request.imagesTo(), listener)
-                            .stream().map(ImageRestore.RestoredImage::pushedTo).toList();
-                }
-            }
-            // Images before objects, so workloads pointed at a backup registry find their images there.
-            KubernetesRestoreReport kubernetes = request.kubernetes().enabled()
-                    ? new KubernetesRestore(store, manifest, digest, request.kubernetes(), request.dryRun(), listener).run()
+            // The cluster is checked first (key, served kinds, --existing fail): a restore that cannot apply its
+            // objects writes no file and pushes no image either.
+            KubernetesRestore cluster = request.kubernetes().enabled()
+                    ? new KubernetesRestore(store, manifest, digest, request.kubernetes(), request.dryRun(), listener, env)
                     : null;
-            return new RestoreResult(request.app(), request.release(), digest, request.dryRun(),
-                    sources == null ? null : sources.directory().toString(),
-                    sources == null ? 0 : sources.written(), sources == null ? 0 : sources.unchanged(),
-                    pushed, kubernetes);
+            try (KubernetesRestore.Checked checked = cluster == null ? null : cluster.check()) {
+                SourceRestore.Result sources = null;
+                if (request.sourcesTo() != null) {
+                    sources = SourceRestore.restore(store, manifest, Path.of(request.sourcesTo()), request.dryRun(), listener);
+                    listener.info((request.dryRun() ? "would write " : "wrote ") + sources.written() + " file(s) to " + sources.directory()
+                            + (sources.unchanged() > 0 ? " (" + sources.unchanged() + " already identical)" : ""));
+                }
+                List<String> pushed = List.of();
+                if (request.imagesTo() != null) {
+                    if (request.dryRun()) {
+                        pushed = manifest.images().stream().map(i -> i.ref() + "@" + i.digest() + " (dry run: not pushed)").toList();
+                    } else {
+                        pushed = ImageRestore.create(env, request.insecureRegistries()).restore(store, manifest, request.imagesTo(), listener)
+                                .stream().map(ImageRestore.RestoredImage::pushedTo).toList();
+                    }
+                }
+                // Images before objects, so workloads pointed at a backup registry find their images there.
+                KubernetesRestoreReport kubernetes = cluster == null ? null : cluster.apply(checked);
+                return new RestoreResult(request.app(), request.release(), digest, request.dryRun(),
+                        sources == null ? null : sources.directory().toString(),
+                        sources == null ? 0 : sources.written(), sources == null ? 0 : sources.unchanged(),
+                        pushed, kubernetes);
+            }
         }
     }
 }

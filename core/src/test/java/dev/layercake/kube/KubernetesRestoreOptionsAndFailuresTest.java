@@ -6,7 +6,11 @@ import dev.layercake.model.Digest;
 import dev.layercake.model.ImageCopy;
 import dev.layercake.model.ImageEntry;
 import dev.layercake.model.Manifest;
+import dev.layercake.model.SourceFile;
+import dev.layercake.model.SourceSection;
+import dev.layercake.restore.RestoreEngine;
 import dev.layercake.restore.RestoreRequest;
+import dev.layercake.restore.RestoreResult;
 import dev.layercake.store.ReleaseStore;
 import dev.layercake.store.StoreLocation;
 import dev.layercake.testing.KubernetesMockServerFixture;
@@ -162,6 +166,31 @@ class KubernetesRestoreOptionsAndFailuresTest {
                 .isInstanceOfSatisfying(LayercakeException.class, e -> assertThat(e.kind()).isEqualTo(LayercakeException.Kind.AUTH))
                 .hasMessageContaining("was encrypted with key " + c.manifest().kubernetes().encryptionKeyId());
         assertThat(targetHasAnything()).isFalse();
+    }
+
+    @Test
+    void aRestoreThatCannotApplyItsObjectsWritesNoFileAndPushesNothingEither() {
+        byte[] tf = "resource \"x\" \"y\" {}\n".getBytes(StandardCharsets.UTF_8);
+        SourceSection files = new SourceSection("repo", "abc123", "main", null, false,
+                List.of(new SourceFile("infra/main.tf", "terraform", store.putBytes(tf, "text/plain").digest(),
+                        tf.length, SourceFile.MODE_FILE)), List.of(), null);
+        KubeTestSupport.Captured c = KubeTestSupport.backup(store, "shop", "r1", options(List.of()), env, files, new KubeTestSupport.Recorder());
+        Path sources = tmp.resolve("restored-sources");
+        RestoreRequest request = new RestoreRequest(StoreLocation.parse(tmp.resolve("store").toString()), "shop", "r1",
+                sources.toString(), null, List.of(), to("skip", false, null), false);
+        // No encryption key in the engine's environment: the cluster check fails before any other write.
+        assertThatThrownBy(() -> new RestoreEngine(Map.of()).restore(request, new KubeTestSupport.Recorder()))
+                .isInstanceOfSatisfying(LayercakeException.class, e -> assertThat(e.kind()).isEqualTo(LayercakeException.Kind.USAGE))
+                .hasMessageContaining("nothing was applied");
+        assertThat(sources).doesNotExist();
+        assertThat(targetHasAnything()).isFalse();
+        assertThat(c.manifest().kubernetes().resources()).isNotEmpty();
+
+        // With the key, the same request restores both.
+        RestoreResult done = new RestoreEngine(env).restore(request, new KubeTestSupport.Recorder());
+        assertThat(done.kubernetes().entries()).isNotEmpty();
+        assertThat(sources.resolve("infra/main.tf")).hasBinaryContent(tf);
+        assertThat(targetHasAnything()).isTrue();
     }
 
     @Test
