@@ -3,10 +3,14 @@ package dev.layercake.kube;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.layercake.model.Json;
 
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import java.util.function.BiPredicate;
 
 /**
@@ -19,8 +23,9 @@ import java.util.function.BiPredicate;
  *   <tr><td>all</td><td>metadata uid, resourceVersion, generation, creationTimestamp, deletionTimestamp,
  *       deletionGracePeriodSeconds, selfLink, managedFields, ownerReferences, finalizers; status</td><td>always</td></tr>
  *   <tr><td>Service</td><td>spec.clusterIP, spec.clusterIPs</td><td>unless headless (None)</td></tr>
- *   <tr><td>Service</td><td>spec.ports[].nodePort, spec.healthCheckNodePort</td><td>unless the Service is annotated
- *       {@code layercake.dev/keep-node-ports: "true"}</td></tr>
+ *   <tr><td>Service</td><td>spec.ports[].nodePort, spec.healthCheckNodePort</td><td>unless pinned: named in the
+ *       Service's {@code kubectl.kubernetes.io/last-applied-configuration} (as Velero keeps them), or the Service is
+ *       annotated {@code layercake.dev/keep-node-ports: "true"}</td></tr>
  *   <tr><td>Namespace</td><td>the kubernetes.io/metadata.name label, spec.finalizers</td><td>always (set by the API server)</td></tr>
  *   <tr><td>Pod</td><td>spec.nodeName, spec.priority, injected service-account token volumes and their mounts</td><td>always</td></tr>
  *   <tr><td>PersistentVolume</td><td>spec.claimRef.uid, spec.claimRef.resourceVersion</td><td>always</td></tr>
@@ -37,7 +42,8 @@ public final class Sanitizer {
         UNLESS_HEADLESS((root, value) -> "None".equals(value.asText())
                 || (value.isArray() && value.size() == 1 && "None".equals(value.get(0).asText()))),
         UNLESS_NODE_PORTS_KEPT((root, value) -> "true".equals(
-                root.path("metadata").path("annotations").path(KEEP_NODE_PORTS).asText())),
+                root.path("metadata").path("annotations").path(KEEP_NODE_PORTS).asText())
+                || declaredNodePorts(root).contains(value.asInt())),
         ONLY_TOKEN_SECRET_REFS((root, value) -> !value.path("name").asText("")
                 .startsWith(root.path("metadata").path("name").asText() + "-token-")),
         ONLY_TOKEN_VOLUMES((root, value) -> !(value.path("name").asText("").startsWith("kube-api-access-")
@@ -55,6 +61,35 @@ public final class Sanitizer {
     }
 
     public static final String KEEP_NODE_PORTS = "layercake.dev/keep-node-ports";
+
+    /** kubectl's record of what was applied: a nodePort written there was chosen by a person, not allocated. */
+    public static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+
+    /**
+     * The node ports the Service's last-applied configuration pins (as Velero keeps them): those in
+     * {@code spec.ports[].nodePort} and {@code spec.healthCheckNodePort}. Unreadable JSON pins nothing.
+     */
+    static Set<Integer> declaredNodePorts(JsonNode service) {
+        String applied = service.path("metadata").path("annotations").path(LAST_APPLIED).asText("");
+        if (applied.isEmpty()) {
+            return Set.of();
+        }
+        try {
+            JsonNode spec = Json.mapper().readTree(applied).path("spec");
+            Set<Integer> ports = new HashSet<>();
+            for (JsonNode port : spec.path("ports")) {
+                if (port.path("nodePort").isInt()) {
+                    ports.add(port.path("nodePort").asInt());
+                }
+            }
+            if (spec.path("healthCheckNodePort").isInt()) {
+                ports.add(spec.path("healthCheckNodePort").asInt());
+            }
+            return ports;
+        } catch (IOException e) {
+            return Set.of();
+        }
+    }
 
     public static final List<Rule> RULES = List.of(
             new Rule("*", "/metadata/uid", Condition.ALWAYS, "assigned by the cluster"),

@@ -56,6 +56,19 @@ class KubeRulesTest {
         assertThat(clean.path("spec").path("ports").get(0).has("nodePort")).isFalse();
         assertThat(clean.path("spec").has("healthCheckNodePort")).isFalse();
 
+        // A node port written in kubectl's last-applied configuration was pinned by a person: kept, the others not.
+        ObjectNode pinned = svc.deepCopy();
+        ((ObjectNode) pinned.path("spec")).putArray("ports").add(Json.mapper().readTree("{\"port\":80,\"nodePort\":30001}"))
+                .add(Json.mapper().readTree("{\"port\":443,\"nodePort\":31443}"));
+        ((ObjectNode) pinned.path("metadata")).putObject("annotations").put(Sanitizer.LAST_APPLIED,
+                "{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"spec\":{\"type\":\"NodePort\",\"ports\":[{\"port\":80,\"nodePort\":30001},{\"port\":443}]}}");
+        JsonNode pinnedClean = Sanitizer.sanitize(pinned);
+        assertThat(pinnedClean.path("spec").path("ports").get(0).path("nodePort").asInt()).isEqualTo(30001);
+        assertThat(pinnedClean.path("spec").path("ports").get(1).has("nodePort")).as("allocated, not pinned").isFalse();
+        assertThat(pinnedClean.path("spec").has("healthCheckNodePort")).isFalse();
+        ((ObjectNode) pinned.path("metadata").path("annotations")).put(Sanitizer.LAST_APPLIED, "{not json");
+        assertThat(Sanitizer.sanitize(pinned).path("spec").path("ports").get(0).has("nodePort")).as("unreadable pins nothing").isFalse();
+
         ((ObjectNode) svc.path("metadata")).putObject("annotations").put(Sanitizer.KEEP_NODE_PORTS, "true");
         ((ObjectNode) svc.path("spec")).put("clusterIP", "None").putArray("clusterIPs").add("None");
         JsonNode kept = Sanitizer.sanitize(svc);
