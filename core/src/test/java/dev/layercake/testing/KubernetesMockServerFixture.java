@@ -18,6 +18,7 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,6 +27,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 
 /**
  * fabric8's kubernetes-server-mock in CRUD mode on 127.0.0.1 (plain HTTP, free port), made to look enough
@@ -76,8 +78,13 @@ public final class KubernetesMockServerFixture implements AutoCloseable {
     private record Refusal(String method, String pathPrefix, int code) {
     }
 
+    /** A request as an {@link #authorizer(Function) authorizer} sees it: path with its query, body as text. */
+    public record Request(String method, String path, String body) {
+    }
+
     private final List<ServedType> types = new CopyOnWriteArrayList<>(BUILT_IN);
     private final List<Refusal> refusals = new CopyOnWriteArrayList<>();
+    private volatile Function<Request, String> authorizer;
     private final KubernetesCrudDispatcher crud = new KubernetesCrudDispatcher(new ArrayList<>());
     private final KubernetesMockServer server;
     private NamespacedKubernetesClient client;
@@ -137,6 +144,14 @@ public final class KubernetesMockServerFixture implements AutoCloseable {
         refusals.clear();
     }
 
+    /**
+     * Stands in for an RBAC authorizer: every request (discovery included) goes to it first, and is answered
+     * 403 Forbidden with the reason it returns, or served when it returns null. null removes it.
+     */
+    public void authorizer(Function<Request, String> authorizer) {
+        this.authorizer = authorizer;
+    }
+
     public List<ServedType> servedTypes() {
         return List.copyOf(types);
     }
@@ -162,6 +177,15 @@ public final class KubernetesMockServerFixture implements AutoCloseable {
                     return f.code() == 403
                             ? status(403, "Forbidden", "forbidden: User \"tester\" cannot " + method.toLowerCase() + " " + bare)
                             : status(f.code(), "ServiceUnavailable", "the server is currently unable to handle the request");
+                }
+            }
+            Function<Request, String> authorize = authorizer;
+            if (authorize != null) {
+                String body = request.getBody() == null ? null
+                        : new String(request.getBody().getBytes(), StandardCharsets.UTF_8); // getBytes does not consume
+                String denied = authorize.apply(new Request(method, path, body));
+                if (denied != null) {
+                    return status(403, "Forbidden", "forbidden: " + denied);
                 }
             }
             if (method.equals("GET")) {

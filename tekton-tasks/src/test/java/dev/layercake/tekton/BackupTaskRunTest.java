@@ -84,6 +84,10 @@ class BackupTaskRunTest {
         assertThat(m.at("/build/job").asText()).isEqualTo("release");
         assertThat(m.at("/build/number").asText()).isEqualTo("release-42");
         assertThat(m.toString()).contains(commit);
+        // no `namespace` param: no Kubernetes capture at all (not the kubeconfig's current namespace)
+        assertThat(m.at("/kubernetes/namespaces")).as(m.toString()).isEmpty();
+        assertThat(m.at("/kubernetes/resources")).isEmpty();
+        assertThat(m.at("/kubernetes/context").asText("")).isEmpty();
 
         // The same release again is refused by the CLI; the step fails, writes no results, keeps the manifest.
         TaskRunSimulator.Run again = backup("release-42").workspace("store", pvc).param("store", "releases").run();

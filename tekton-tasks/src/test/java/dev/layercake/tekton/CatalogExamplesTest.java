@@ -1,5 +1,7 @@
 package dev.layercake.tekton;
 
+import dev.layercake.kube.KubeRules;
+import dev.layercake.testing.KubernetesMockServerFixture;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
@@ -55,7 +57,29 @@ class CatalogExamplesTest {
     /** What a least-privilege ServiceAccount of each Task may do. */
     static final Map<Catalog.Entry, Set<String>> ALLOWED_VERBS = Map.of(
             Catalog.Entry.BACKUP, Set.of("get", "list"),
-            Catalog.Entry.RESTORE, Set.of("get", "list", "create", "patch"));
+            Catalog.Entry.RESTORE, Set.of("get", "list", "create", "update", "escalate", "bind"));
+
+    /**
+     * The verbs KubernetesRestore uses on the kinds it restores: list (findExisting lists each type per
+     * namespace), get (where listing is refused, the target Namespace, waitEstablished reading each CRD),
+     * create (create()), update (update(), for --existing update: resource(r).update() is a PUT, an update;
+     * the restore never patches).
+     */
+    static final Set<String> RESTORE_VERBS = Set.of("get", "list", "create", "update");
+
+    /** The group and plural of each kind of KubeRules.RESTORE_ORDER the mock server does not serve. */
+    static final List<KubernetesMockServerFixture.ServedType> RESTORE_ORDER_EXTRA_TYPES = List.of(
+            new KubernetesMockServerFixture.ServedType("storage.k8s.io", "v1", "StorageClass", "storageclasses", false),
+            new KubernetesMockServerFixture.ServedType("", "v1", "ResourceQuota", "resourcequotas", true),
+            new KubernetesMockServerFixture.ServedType("", "v1", "LimitRange", "limitranges", true),
+            new KubernetesMockServerFixture.ServedType("scheduling.k8s.io", "v1", "PriorityClass", "priorityclasses", false));
+
+    /**
+     * Cluster-scoped kinds of the restore order the restore sample deliberately does not grant (creating
+     * cluster-wide RBAC takes cluster-wide escalate and bind); its comments must say so.
+     */
+    static final Set<String> RESTORE_NOT_GRANTED = Set.of("clusterroles", "clusterrolebindings", "storageclasses",
+            "priorityclasses", "persistentvolumes");
 
     static final Pattern TASK_RESULT = Pattern.compile("\\$\\(tasks\\.([a-z0-9-]+)\\.results\\.([A-Za-z0-9_.-]+?)(?:\\.(uri|digest))?\\)");
     static final Pattern PIPELINE_PARAM = Pattern.compile("\\$\\(params\\.([a-z0-9-]+)\\)");
@@ -105,12 +129,14 @@ class CatalogExamplesTest {
                 .map(sa -> sa.getMetadata().getNamespace() + "/" + sa.getMetadata().getName()).collect(Collectors.toSet());
         assertThat(accounts).as("a ServiceAccount sample").isNotEmpty();
         Set<String> roles = new HashSet<>();
+        Set<String> accountNamespaces = accounts.stream().map(a -> a.substring(0, a.indexOf('/'))).collect(Collectors.toSet());
         for (Role role : TektonDocuments.ofType(samples, Role.class)) {
-            checkRules(entry, role.getRules());
+            checkRules(entry, role.getRules(), true);
+            assertThat(accountNamespaces).as("the Role is in the app's namespace, not the CI's").doesNotContain(role.getMetadata().getNamespace());
             roles.add("Role/" + role.getMetadata().getNamespace() + "/" + role.getMetadata().getName());
         }
         for (ClusterRole role : TektonDocuments.ofType(samples, ClusterRole.class)) {
-            checkRules(entry, role.getRules());
+            checkRules(entry, role.getRules(), false);
             roles.add("ClusterRole/" + role.getMetadata().getName());
         }
         assertThat(roles).isNotEmpty();
@@ -173,6 +199,71 @@ class CatalogExamplesTest {
             assertThat(installed.getSpec().getParams()).filteredOn(ps -> ps.getName().equals(TaskStructureTest.IMAGE_PARAM))
                     .singleElement().satisfies(ps -> assertThat(ps.getDefault().getStringVal()).isEqualTo("localhost/layercake:dev"));
         }
+    }
+
+    /**
+     * Capture lists every served type in the app's namespaces (a 403 fails the backup) and every
+     * cluster-scoped one (a 403 skips the type with a warning), and follows CRDs, ClusterRoles and
+     * ClusterRoleBindings from what it selects (AppGraph.listAll, KubernetesCaptureStep.checkNamespaces).
+     */
+    @Test
+    void theBackupSampleLetsCaptureReadEveryTypeItLists() {
+        List<HasMetadata> docs = rbacSample(Catalog.Entry.BACKUP);
+        SampleRbac rbac = SampleRbac.of(docs, "ci", "layercake-backup");
+        String ns = roleNamespace(docs);
+        List<KubernetesMockServerFixture.ServedType> listed = new ArrayList<>(KubernetesMockServerFixture.BUILT_IN);
+        listed.add(new KubernetesMockServerFixture.ServedType("example.com", "v1", "Widget", "widgets", true)); // a custom resource
+        listed.add(new KubernetesMockServerFixture.ServedType("apps", "v1", "ControllerRevision", "controllerrevisions", true));
+        listed.addAll(RESTORE_ORDER_EXTRA_TYPES);
+        for (KubernetesMockServerFixture.ServedType t : listed) {
+            if (KubeRules.neverCaptured(t.group(), t.kind())) {
+                continue;
+            }
+            for (String verb : List.of("get", "list")) {
+                assertThat(rbac.allows(verb, t.group(), t.plural(), t.namespaced() ? ns : null, null))
+                        .as("backup sample grants %s %s %s", verb, t.plural(), t.namespaced() ? "in " + ns : "(cluster-scoped)").isTrue();
+            }
+        }
+        assertThat(rbac.allows("get", "", "namespaces", null, ns)).as("checkNamespaces reads the Namespace").isTrue();
+        assertThat(rbac.allows("list", "", "secrets", "kube-system", null)).as("namespaced reads only in the app's namespace").isFalse();
+        for (String verb : List.of("create", "update", "patch", "delete", "watch")) {
+            assertThat(rbac.allows(verb, "", "configmaps", ns, "x")).as("backup may not " + verb).isFalse();
+        }
+    }
+
+    /** Every kind of KubeRules.RESTORE_ORDER, with every verb KubernetesRestore uses, or said to be left out. */
+    @Test
+    void theRestoreSampleGrantsEveryVerbTheRestoreUsesOnTheKindsItRestores() throws Exception {
+        List<HasMetadata> docs = rbacSample(Catalog.Entry.RESTORE);
+        String text = Files.readString(Catalog.Entry.RESTORE.dir().resolve("samples/rbac.yaml"));
+        SampleRbac rbac = SampleRbac.of(docs, "ci", "layercake-restore");
+        String target = roleNamespace(docs);
+        List<KubernetesMockServerFixture.ServedType> known = new ArrayList<>(KubernetesMockServerFixture.BUILT_IN);
+        known.addAll(RESTORE_ORDER_EXTRA_TYPES);
+        for (List<KubeRules.GroupKind> rank : KubeRules.RESTORE_ORDER) {
+            for (KubeRules.GroupKind kind : rank) {
+                KubernetesMockServerFixture.ServedType t = known.stream().filter(k -> kind.matches(k.group(), k.kind())).findFirst()
+                        .orElseThrow(() -> new AssertionError(kind + " of the restore order: add its plural to RESTORE_ORDER_EXTRA_TYPES"));
+                String ns = t.namespaced() ? target : null;
+                String name = t.kind().equals("Namespace") ? target : "x";
+                if (RESTORE_NOT_GRANTED.contains(t.plural())) {
+                    assertThat(t.namespaced()).isFalse();
+                    assertThat(rbac.allows("create", t.group(), t.plural(), null, name)).as(t.plural() + " is left out").isFalse();
+                    assertThat(text).as("the sample says it leaves out " + t.plural()).contains(t.plural());
+                    continue;
+                }
+                for (String verb : RESTORE_VERBS) {
+                    assertThat(rbac.allows(verb, t.group(), t.plural(), ns, name))
+                            .as("restore sample grants %s %s %s", verb, t.plural(), ns == null ? "(cluster-scoped)" : "in " + ns).isTrue();
+                }
+            }
+        }
+        assertThat(rbac.allows("escalate", "rbac.authorization.k8s.io", "roles", target, "x")).as("creating the app's Roles").isTrue();
+        assertThat(rbac.allows("bind", "rbac.authorization.k8s.io", "roles", target, "x")).as("binding the app's Roles").isTrue();
+        assertThat(rbac.allows("bind", "rbac.authorization.k8s.io", "clusterroles", target, "view")).as("binding ClusterRoles").isTrue();
+        assertThat(rbac.allows("create", "", "configmaps", "kube-system", "x")).as("namespaced writes only in the target").isFalse();
+        assertThat(rbac.allows("update", "", "namespaces", null, "kube-system")).as("only the target Namespace is updated").isFalse();
+        assertThat(text).contains("escalate").contains("bind");
     }
 
     @Test
@@ -305,14 +396,38 @@ class CatalogExamplesTest {
         }
     }
 
-    private static void checkRules(Catalog.Entry entry, List<PolicyRule> rules) {
+    /**
+     * Only the Task's verbs; escalate and bind only on roles; a wildcard only in the backup's namespaced
+     * Role (read-only, confined to the app's namespace): bound cluster-wide it would read every Secret.
+     */
+    private static void checkRules(Catalog.Entry entry, List<PolicyRule> rules, boolean namespaced) {
         assertThat(rules).isNotEmpty();
         for (PolicyRule rule : rules) {
             assertThat(rule.getVerbs()).isSubsetOf(ALLOWED_VERBS.get(entry));
-            assertThat(rule.getResources()).isNotEmpty().doesNotContain("*");
-            assertThat(rule.getApiGroups()).doesNotContain("*");
+            if (rule.getVerbs().contains("escalate") || rule.getVerbs().contains("bind")) {
+                assertThat(rule.getApiGroups()).containsExactly("rbac.authorization.k8s.io");
+                assertThat(rule.getResources()).isSubsetOf("roles", "clusterroles");
+                assertThat(rule.getVerbs()).as("escalate and bind in rules of their own").isSubsetOf("escalate", "bind");
+            }
+            assertThat(rule.getResources()).isNotEmpty();
+            if (entry == Catalog.Entry.BACKUP && namespaced) {
+                assertThat(rule.getVerbs()).isSubsetOf("get", "list");
+            } else {
+                assertThat(rule.getResources()).doesNotContain("*");
+                assertThat(rule.getApiGroups()).doesNotContain("*");
+            }
             assertThat(rule.getResources()).as("no access to the CI's own Tekton objects").noneMatch(r -> r.contains("tekton"));
         }
+    }
+
+    private static List<HasMetadata> rbacSample(Catalog.Entry entry) {
+        return TektonDocuments.parse(entry.dir().resolve("samples/rbac.yaml"));
+    }
+
+    private static String roleNamespace(List<HasMetadata> docs) {
+        List<Role> roles = TektonDocuments.ofType(docs, Role.class);
+        assertThat(roles).hasSize(1);
+        return roles.get(0).getMetadata().getNamespace();
     }
 
     private static String checkBinding(RoleRef ref, List<Subject> subjects, String namespace, Set<String> roles, Set<String> accounts) {

@@ -11,9 +11,13 @@ import io.fabric8.tekton.v1.TaskResult;
 import io.fabric8.tekton.v1.WorkspaceDeclaration;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.w3c.dom.NodeList;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,6 +26,7 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import javax.xml.parsers.DocumentBuilderFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -257,6 +262,48 @@ class TaskStructureTest {
                 assertThat(r.getType()).isEqualTo("string");
             }
         }
+    }
+
+    /**
+     * The image param defaults to the image Jib pushes (cli/pom.xml, {@code <to>}) when this version is
+     * released: the project version without -SNAPSHOT. A development build pushes the -SNAPSHOT tag, which
+     * the README says how to run.
+     */
+    @ParameterizedTest
+    @EnumSource(Catalog.Entry.class)
+    void theImageDefaultIsTheImageTheCliModuleBuildsForThisRelease(Catalog.Entry entry) throws Exception {
+        Element parent = pom(Catalog.ROOT.resolve("../pom.xml"));
+        String version = child(parent, "version").getTextContent().strip();
+        String release = version.replaceFirst("-SNAPSHOT$", "");
+        Element cli = pom(Catalog.ROOT.resolve("../cli/pom.xml"));
+        String repository = child(child(cli, "properties"), "layercake.image").getTextContent().strip();
+        String to = null;
+        NodeList plugins = cli.getElementsByTagName("plugin");
+        for (int i = 0; i < plugins.getLength(); i++) {
+            Element plugin = (Element) plugins.item(i);
+            if (child(plugin, "artifactId").getTextContent().strip().equals("jib-maven-plugin")) {
+                to = child(child(child(plugin, "configuration"), "to"), "image").getTextContent().strip();
+            }
+        }
+        assertThat(to).as("cli/pom.xml: jib-maven-plugin <to><image>").isEqualTo("${layercake.image}:${project.version}");
+        ParamSpec image = entry.task().getSpec().getParams().stream().filter(p -> p.getName().equals(IMAGE_PARAM)).findFirst().orElseThrow();
+        assertThat(image.getDefault().getStringVal()).isEqualTo(repository + ":" + release).startsWith(CLI_IMAGE);
+    }
+
+    private static Element pom(Path file) throws Exception {
+        DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+        factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+        return factory.newDocumentBuilder().parse(file.toFile()).getDocumentElement();
+    }
+
+    /** The direct child element of that name. */
+    private static Element child(Element parent, String name) {
+        for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element e && e.getTagName().equals(name)) {
+                return e;
+            }
+        }
+        throw new AssertionError("no <" + name + "> in <" + parent.getTagName() + ">");
     }
 
     @ParameterizedTest
