@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -191,6 +192,52 @@ class KubernetesRestoreOptionsAndFailuresTest {
         assertThat(done.kubernetes().entries()).isNotEmpty();
         assertThat(sources.resolve("infra/main.tf")).hasBinaryContent(tf);
         assertThat(targetHasAnything()).isTrue();
+    }
+
+    @Test
+    void customResourcesWaitUntilTheirCrdIsEstablished() throws Exception {
+        KubeTestSupport.Captured c = backup();
+        target.establishCrds(false);
+        // The API server establishes the CRD 800 ms after it was created (here: an update once allowed).
+        Thread establisher = new Thread(() -> {
+            try {
+                for (int i = 0; i < 100 && target.client().apiextensions().v1().customResourceDefinitions().withName("widgets.example.com").get() == null; i++) {
+                    Thread.sleep(50);
+                }
+                Thread.sleep(800);
+                target.establishCrds(true);
+                var crd = target.client().apiextensions().v1().customResourceDefinitions().withName("widgets.example.com").get();
+                crd.getMetadata().setLabels(Map.of("touched", "true"));
+                target.client().resource(crd).update(); // a PUT, which the fixture's API server answers by establishing it
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        establisher.start();
+        long t0 = System.nanoTime();
+        KubernetesRestoreReport report = new KubernetesRestore(store, c.manifest(), c.digest(), to("skip", false, null), false,
+                new KubeTestSupport.Recorder(), env).establishTimeout(Duration.ofSeconds(30)).run();
+        long waitedMs = (System.nanoTime() - t0) / 1_000_000;
+        establisher.join();
+        assertThat(waitedMs).as("waited for Established").isGreaterThanOrEqualTo(800);
+        assertThat(report.applied()).extracting(KubernetesRestoreReport.Entry::object)
+                .contains("Widget front-restored/shop-widget", "Deployment front-restored/web");
+    }
+
+    @Test
+    void aCrdThatIsNeverEstablishedStopsTheRestoreSayingWhatWasApplied() {
+        KubeTestSupport.Captured c = backup();
+        target.establishCrds(false);
+        KubernetesRestoreException e = catchThrowableOfType(KubernetesRestoreException.class, () ->
+                new KubernetesRestore(store, c.manifest(), c.digest(), to("skip", false, null), false,
+                        new KubeTestSupport.Recorder(), env).establishTimeout(Duration.ofSeconds(1)).run());
+        assertThat(e).isNotNull();
+        assertThat(e.getMessage()).contains("not established within 1s").contains("Applied before the failure")
+                .contains("CustomResourceDefinition widgets.example.com");
+        assertThat(e.report().applied()).extracting(KubernetesRestoreReport.Entry::object)
+                .containsExactly("CustomResourceDefinition widgets.example.com");
+        assertThat(target.client().apiextensions().v1().customResourceDefinitions().withName("widgets.example.com").get())
+                .as("the CRD itself was created, and the message says so").isNotNull();
     }
 
     @Test

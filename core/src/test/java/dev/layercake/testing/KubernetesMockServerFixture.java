@@ -85,6 +85,7 @@ public final class KubernetesMockServerFixture implements AutoCloseable {
     private final List<ServedType> types = new CopyOnWriteArrayList<>(BUILT_IN);
     private final List<Refusal> refusals = new CopyOnWriteArrayList<>();
     private volatile Function<Request, String> authorizer;
+    private volatile boolean establishCrds = true;
     private final KubernetesCrudDispatcher crud = new KubernetesCrudDispatcher(new ArrayList<>());
     private final KubernetesMockServer server;
     private NamespacedKubernetesClient client;
@@ -150,6 +151,15 @@ public final class KubernetesMockServerFixture implements AutoCloseable {
      */
     public void authorizer(Function<Request, String> authorizer) {
         this.authorizer = authorizer;
+    }
+
+    /**
+     * Whether a CRD created or updated from now on is marked Established (the default, as a real API server
+     * does within milliseconds). Off: it stays {@code Established=False} (reason Installing) until it is
+     * updated again with this on, so a restore's wait for establishment can be tested.
+     */
+    public void establishCrds(boolean establish) {
+        this.establishCrds = establish;
     }
 
     public List<ServedType> servedTypes() {
@@ -279,7 +289,11 @@ public final class KubernetesMockServerFixture implements AutoCloseable {
                 ObjectNode status = crd.putObject("status");
                 ArrayNode conditions = status.putArray("conditions");
                 conditions.addObject().put("type", "NamesAccepted").put("status", "True");
-                conditions.addObject().put("type", "Established").put("status", "True");
+                if (establishCrds) {
+                    conditions.addObject().put("type", "Established").put("status", "True");
+                } else {
+                    conditions.addObject().put("type", "Established").put("status", "False").put("reason", "Installing");
+                }
                 status.putObject("acceptedNames").put("kind", kind).put("plural", plural);
                 return new RecordedRequest(request.getRequestLine(), request.method(), request.getPath(), request.getHeaders(),
                         new Buffer(JSON.writeValueAsBytes(crd)));
