@@ -24,6 +24,9 @@ import java.util.UUID;
  * A store in a local folder. Each write goes to a temporary file under {@code .tmp/}, is flushed to disk,
  * then hard-linked to its key: the link fails if the key exists, so creation is atomic and exclusive.
  * A process killed mid-write leaves only a temporary file, which no reader ever sees.
+ *
+ * <p>Opening a store writes nothing: the folder and {@code .tmp/} are made by the first write, so a command
+ * that fails its checks, or only reads, leaves the folder as it found it.
  */
 public final class FileSystemObjectStore implements ObjectStore {
 
@@ -32,11 +35,9 @@ public final class FileSystemObjectStore implements ObjectStore {
 
     public FileSystemObjectStore(Path root) {
         this.root = root.toAbsolutePath().normalize();
-        try {
-            Files.createDirectories(this.root.resolve(TMP));
-        } catch (IOException e) {
+        if (Files.exists(this.root) && !Files.isDirectory(this.root)) {
             throw new LayercakeException(LayercakeException.Kind.UNAVAILABLE,
-                    "cannot create the store folder " + this.root + ": " + e.getMessage(), e);
+                    "the store " + this.root + " is not a folder");
         }
     }
 
@@ -89,6 +90,7 @@ public final class FileSystemObjectStore implements ObjectStore {
         }
         Path tmp = root.resolve(TMP).resolve(UUID.randomUUID() + ".part");
         try {
+            Files.createDirectories(tmp.getParent());
             try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 content.transferTo(out);
             }
