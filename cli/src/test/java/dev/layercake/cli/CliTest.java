@@ -1,7 +1,9 @@
 package dev.layercake.cli;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.layercake.model.Digest;
+import dev.layercake.model.Json;
 import dev.layercake.testing.GitRepoFixture;
 import dev.layercake.testing.StoreSnapshot;
 import dev.layercake.testing.TreeAssertions;
@@ -182,6 +184,41 @@ class CliTest {
         assertThat(r.err()).contains("refusing manifest path '../../escaped.txt'");
         assertThat(tmp.resolve("a/escaped.txt")).doesNotExist();
         assertThat(out).doesNotExist();
+    }
+
+    /** With --json, bad usage found by the parser is a JSON error on stdout too (exit 2); without, stdout stays empty. */
+    @Test
+    void usageErrorsHonourJson() {
+        String store = tmp.resolve("store").toString();
+        for (String[] args : List.of(
+                new String[] {"backup", "--store", store, "--json"},
+                new String[] {"list", "--store", store, "--no-such-option", "--json"},
+                new String[] {"show", "--json", "--store", store, "--app"},
+                new String[] {"verify", "--json", "--store", store, "--app", "shop", "--release", "r1", "extra"})) {
+            Cli.Run r = Cli.run(args);
+            assertThat(r.exitCode()).as(String.join(" ", args)).isEqualTo(2);
+            JsonNode error = strictJson(r).path("error");
+            assertThat(error.path("kind").asText()).isEqualTo("usage");
+            assertThat(error.path("exitCode").asInt()).isEqualTo(2);
+            assertThat(error.path("message").asText()).isNotBlank();
+            assertThat(r.err()).contains("error: " + error.path("message").asText());
+        }
+        Cli.Run missingApp = Cli.run("backup", "--store", store, "--json");
+        assertThat(strictJson(missingApp).path("error").path("message").asText()).contains("Missing required option: '--app=<app>'");
+
+        Cli.Run text = Cli.run("backup", "--store", store);
+        assertThat(text.exitCode()).isEqualTo(2);
+        assertThat(text.out()).isEmpty();
+        assertThat(text.err()).contains("Missing required option: '--app=<app>'");
+    }
+
+    /** Parses stdout as one JSON document and nothing else (no text before or after it). */
+    private static JsonNode strictJson(Cli.Run r) {
+        try {
+            return Json.mapper().reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(r.out());
+        } catch (java.io.IOException e) {
+            throw new AssertionError("stdout is not exactly one JSON document: " + r.out() + "\nstderr: " + r.err(), e);
+        }
     }
 
     @Test
