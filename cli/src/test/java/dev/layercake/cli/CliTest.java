@@ -212,6 +212,20 @@ class CliTest {
         assertThat(text.err()).contains("Missing required option: '--app=<app>'");
     }
 
+    /** With --json, stdout is exactly one JSON document; progress goes to stderr. */
+    @Test
+    void progressGoesToStderrAndStdoutIsOnlyJson() {
+        try (GitRepoFixture repo = GitRepoFixture.create(tmp.resolve("repo")).sampleRelease()) {
+            repo.commit("release");
+            Cli.Run backup = Cli.run("backup", "--app", "shop", "--store", tmp.resolve("store").toString(), "--source",
+                    repo.dir().toString(), "--release", "r1", "--image-mode", "none", "--json");
+            assertThat(backup.exitCode()).as(backup.err()).isZero();
+            assertThat(strictJson(backup).path("release").asText()).isEqualTo("r1");
+            assertThat(backup.out()).doesNotContain("==>");
+            assertThat(backup.err()).contains("==> sources").contains("==> manifest").contains("captured ");
+        }
+    }
+
     /** Parses stdout as one JSON document and nothing else (no text before or after it). */
     private static JsonNode strictJson(Cli.Run r) {
         try {
