@@ -40,6 +40,10 @@ final class GcCommand extends BaseCommand {
                 out().printf("%s %d blob(s), %s; %d named by %d release(s) kept, %d younger than %s kept%n",
                         dryRun ? "would collect" : "collected", r.blobsCollected(), humanBytes(r.bytesCollected()),
                         r.blobsReferenced(), r.releases(), r.blobsTooYoung(), grace);
+                if (r.abandonedWritesRemoved() > 0) {
+                    out().printf("%s %d unfinished write(s) left by killed processes%n", dryRun ? "would remove" : "removed",
+                            r.abandonedWritesRemoved());
+                }
             }
             out().flush();
             return 0;

@@ -7,6 +7,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -86,21 +87,37 @@ public final class LayercakeCommand implements Runnable {
         }
         err.flush();
         if (json) {
-            Map<String, Object> doc = new LinkedHashMap<>();
-            doc.put("error", Map.of("kind", kind, "message", message, "exitCode", code));
-            cl.getOut().println(Json.writeString(doc));
-            cl.getOut().flush();
+            printJsonError(cl, kind, message, code);
         }
         return code;
     }
 
+    /** The {@code {"error": {...}}} document every command prints on stdout with --json when it fails. */
+    private static void printJsonError(CommandLine cl, String kind, String message, int code) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("kind", kind);
+        error.put("message", message);
+        error.put("exitCode", code);
+        cl.getOut().println(Json.writeString(Map.of("error", error)));
+        cl.getOut().flush();
+    }
+
+    /**
+     * Bad usage (unknown option, missing or invalid value): the message on stderr, and with --json the same
+     * {@code {"error": ...}} document as any other failure on stdout, exit 2. The command's own options were not
+     * parsed, so --json is looked for in the arguments as given.
+     */
     private static int handleUsage(CommandLine.ParameterException e, String[] args) {
         CommandLine cl = e.getCommandLine();
         PrintWriter err = cl.getErr();
         err.println("error: " + e.getMessage());
         err.println("Try '" + cl.getCommandSpec().qualifiedName() + " --help' for usage.");
         err.flush();
-        return 2;
+        int code = LayercakeException.Kind.USAGE.exitCode();
+        if (args != null && Arrays.stream(args).anyMatch(a -> a.equals("--json") || a.equals("--json=true"))) {
+            printJsonError(cl, "usage", e.getMessage(), code);
+        }
+        return code;
     }
 
     /** Picocli version provider reading the jar's Implementation-Version. */

@@ -1,8 +1,11 @@
 package dev.layercake.cli;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.layercake.model.Digest;
+import dev.layercake.model.Json;
 import dev.layercake.testing.GitRepoFixture;
+import dev.layercake.testing.StoreSnapshot;
 import dev.layercake.testing.TreeAssertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -10,6 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -77,17 +82,34 @@ class CliTest {
         }
     }
 
+    /** Runs a command that must fail with {@code exitCode} and leave the folder store exactly as it was. */
+    private static Cli.Run failsAndChangesNothing(Path store, int exitCode, String... args) {
+        List<String> before = StoreSnapshot.of(store);
+        Cli.Run r = Cli.run(args);
+        assertThat(r.exitCode()).as(String.join(" ", args) + "\n" + r.err()).isEqualTo(exitCode);
+        assertThat(StoreSnapshot.of(store)).as("the store after: " + String.join(" ", args)).isEqualTo(before);
+        return r;
+    }
+
+    private static String[] backup(Path store, String... more) {
+        List<String> args = new ArrayList<>(List.of("backup", "--app", "shop", "--store", store.toString(), "--image-mode", "none"));
+        args.addAll(List.of(more));
+        return args.toArray(String[]::new);
+    }
+
     @Test
     void badInputGivesAClearErrorAndTheRightExitCode() throws Exception {
-        String store = tmp.resolve("store").toString();
+        Path fresh = tmp.resolve("store");
+        Path empty = Files.createDirectories(tmp.resolve("empty-store"));
         Path plain = Files.createDirectories(tmp.resolve("plain"));
 
-        Cli.Run notRepo = Cli.run("backup", "--app", "shop", "--store", store, "--source", plain.toString());
-        assertThat(notRepo.exitCode()).isEqualTo(2);
-        assertThat(notRepo.err()).contains("error: --source '" + plain + "' is not inside a git repository");
+        for (Path store : List.of(fresh, empty)) {
+            Cli.Run notRepo = failsAndChangesNothing(store, 2, backup(store, "--source", plain.toString()));
+            assertThat(notRepo.err()).contains("error: --source '" + plain + "' is not inside a git repository");
+        }
+        assertThat(fresh).doesNotExist();
 
-        Cli.Run missingApp = Cli.run("backup", "--store", store);
-        assertThat(missingApp.exitCode()).isEqualTo(2);
+        Cli.Run missingApp = failsAndChangesNothing(fresh, 2, "backup", "--store", fresh.toString());
         assertThat(missingApp.err()).contains("Missing required option: '--app=<app>'");
 
         Cli.Run badScheme = Cli.run("list", "--store", "ftp://host/x", "--json");
@@ -96,27 +118,49 @@ class CliTest {
 
         try (GitRepoFixture repo = GitRepoFixture.create(tmp.resolve("repo")).sampleRelease()) {
             repo.commit("one");
-            Cli.Run unknownRef = Cli.run("backup", "--app", "shop", "--store", store, "--source", repo.dir().toString(), "--ref", "v9");
-            assertThat(unknownRef.exitCode()).isEqualTo(1);
-            assertThat(unknownRef.err()).contains("unknown ref 'v9'");
+            String source = repo.dir().toString();
+            for (Path store : List.of(fresh, empty)) {
+                Cli.Run unknownRef = failsAndChangesNothing(store, 1, backup(store, "--source", source, "--ref", "v9"));
+                assertThat(unknownRef.err()).contains("unknown ref 'v9'");
+                Cli.Run badRelease = failsAndChangesNothing(store, 2, backup(store, "--source", source, "--release", "../r1"));
+                assertThat(badRelease.err()).contains("release id '../r1' is not allowed");
+            }
+            assertThat(fresh).doesNotExist();
 
-            assertThat(Cli.run("backup", "--app", "shop", "--store", store, "--source", repo.dir().toString(), "--release", "r1",
-                    "--image-mode", "none").exitCode()).isZero();
-            Path manifest = tmp.resolve("store/releases/shop/r1/manifest.json");
+            Cli.Run first = Cli.run(backup(fresh, "--source", source, "--release", "r1"));
+            assertThat(first.exitCode()).as(first.err()).isZero();
+            Path manifest = fresh.resolve("releases/shop/r1/manifest.json");
             byte[] before = Files.readAllBytes(manifest);
-            Cli.Run again = Cli.run("backup", "--app", "shop", "--store", store, "--source", repo.dir().toString(), "--release", "r1",
-                    "--image-mode", "none", "--json");
-            assertThat(again.exitCode()).isEqualTo(1);
+
+            // A store that holds a release: every bad input leaves every path, size and time as it was.
+            Cli.Run again = failsAndChangesNothing(fresh, 1, backup(fresh, "--source", source, "--release", "r1", "--json"));
             assertThat(again.json().path("error").path("kind").asText()).isEqualTo("conflict");
             assertThat(again.err()).contains("release shop/r1 already exists");
             assertThat(Files.readAllBytes(manifest)).isEqualTo(before);
 
-            Cli.Run noRelease = Cli.run("show", "--store", store, "--app", "shop", "--release", "r2");
-            assertThat(noRelease.exitCode()).isEqualTo(1);
+            assertThat(failsAndChangesNothing(fresh, 2, backup(fresh, "--source", plain.toString(), "--release", "r2")).err())
+                    .contains("is not inside a git repository");
+            assertThat(failsAndChangesNothing(fresh, 1, backup(fresh, "--source", source, "--ref", "v9", "--release", "r2")).err())
+                    .contains("unknown ref 'v9'");
+            assertThat(failsAndChangesNothing(fresh, 2, backup(fresh, "--source", source, "--release", "a/b")).err())
+                    .contains("release id 'a/b' is not allowed");
+            assertThat(failsAndChangesNothing(fresh, 2, "backup", "--app", "..", "--store", fresh.toString(), "--source", source).err())
+                    .contains("app '..' is not allowed");
+            assertThat(failsAndChangesNothing(fresh, 2, "backup", "--app", "shop", "--store", fresh.toString(), "--source", source,
+                    "--release", "r2", "--image-mode", "sometimes").err()).contains("--image-mode 'sometimes'");
+            assertThat(failsAndChangesNothing(fresh, 2, "backup", "--app", "shop", "--store", fresh.toString(), "--source", source,
+                    "--release", "r2", "--image-target", "not a registry").err()).contains("--image-target");
+            assertThat(failsAndChangesNothing(fresh, 2, backup(fresh, "--source", source, "--release", "r2", "--build-system", "gitlab")).err())
+                    .contains("build system 'gitlab' is not one of jenkins, tekton, cli");
+            assertThat(failsAndChangesNothing(fresh, 2, backup(fresh, "--source", source, "--release", "r2",
+                    "--namespace", "shop", "--selector", "app in (a")).err()).contains("--selector");
+            assertThat(failsAndChangesNothing(fresh, 2, backup(fresh, "--source", source, "--release", "r2",
+                    "--freeze", "--retain-until", "2001-01-01")).err()).contains("is not in the future");
+
+            Cli.Run noRelease = failsAndChangesNothing(fresh, 1, "show", "--store", fresh.toString(), "--app", "shop", "--release", "r2");
             assertThat(noRelease.err()).contains("release shop/r2 does not exist").contains("releases of shop: r1");
 
-            Cli.Run nothing = Cli.run("restore", "--store", store, "--app", "shop", "--release", "r1");
-            assertThat(nothing.exitCode()).isEqualTo(2);
+            Cli.Run nothing = failsAndChangesNothing(fresh, 2, "restore", "--store", fresh.toString(), "--app", "shop", "--release", "r1");
             assertThat(nothing.err()).contains("nothing to restore");
         }
     }
@@ -140,6 +184,55 @@ class CliTest {
         assertThat(r.err()).contains("refusing manifest path '../../escaped.txt'");
         assertThat(tmp.resolve("a/escaped.txt")).doesNotExist();
         assertThat(out).doesNotExist();
+    }
+
+    /** With --json, bad usage found by the parser is a JSON error on stdout too (exit 2); without, stdout stays empty. */
+    @Test
+    void usageErrorsHonourJson() {
+        String store = tmp.resolve("store").toString();
+        for (String[] args : List.of(
+                new String[] {"backup", "--store", store, "--json"},
+                new String[] {"list", "--store", store, "--no-such-option", "--json"},
+                new String[] {"show", "--json", "--store", store, "--app"},
+                new String[] {"verify", "--json", "--store", store, "--app", "shop", "--release", "r1", "extra"})) {
+            Cli.Run r = Cli.run(args);
+            assertThat(r.exitCode()).as(String.join(" ", args)).isEqualTo(2);
+            JsonNode error = strictJson(r).path("error");
+            assertThat(error.path("kind").asText()).isEqualTo("usage");
+            assertThat(error.path("exitCode").asInt()).isEqualTo(2);
+            assertThat(error.path("message").asText()).isNotBlank();
+            assertThat(r.err()).contains("error: " + error.path("message").asText());
+        }
+        Cli.Run missingApp = Cli.run("backup", "--store", store, "--json");
+        assertThat(strictJson(missingApp).path("error").path("message").asText()).contains("Missing required option: '--app=<app>'");
+
+        Cli.Run text = Cli.run("backup", "--store", store);
+        assertThat(text.exitCode()).isEqualTo(2);
+        assertThat(text.out()).isEmpty();
+        assertThat(text.err()).contains("Missing required option: '--app=<app>'");
+    }
+
+    /** With --json, stdout is exactly one JSON document; progress goes to stderr. */
+    @Test
+    void progressGoesToStderrAndStdoutIsOnlyJson() {
+        try (GitRepoFixture repo = GitRepoFixture.create(tmp.resolve("repo")).sampleRelease()) {
+            repo.commit("release");
+            Cli.Run backup = Cli.run("backup", "--app", "shop", "--store", tmp.resolve("store").toString(), "--source",
+                    repo.dir().toString(), "--release", "r1", "--image-mode", "none", "--json");
+            assertThat(backup.exitCode()).as(backup.err()).isZero();
+            assertThat(strictJson(backup).path("release").asText()).isEqualTo("r1");
+            assertThat(backup.out()).doesNotContain("==>");
+            assertThat(backup.err()).contains("==> sources").contains("==> manifest").contains("captured ");
+        }
+    }
+
+    /** Parses stdout as one JSON document and nothing else (no text before or after it). */
+    private static JsonNode strictJson(Cli.Run r) {
+        try {
+            return Json.mapper().reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(r.out());
+        } catch (java.io.IOException e) {
+            throw new AssertionError("stdout is not exactly one JSON document: " + r.out() + "\nstderr: " + r.err(), e);
+        }
     }
 
     @Test

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -88,24 +89,60 @@ class S3StoreCliTest {
     void unreachableOrUnauthorisedS3GivesAClearErrorWithoutTheSecret() throws Exception {
         try (GitRepoFixture repo = GitRepoFixture.create(tmp.resolve("repo")).sampleRelease()) {
             repo.commit("release");
+            String source = repo.dir().toString();
             int closedPort;
             try (ServerSocket socket = new ServerSocket(0)) {
                 closedPort = socket.getLocalPort();
             }
             String down = "http://127.0.0.1:" + closedPort;
-            Cli.Run unreachable = Cli.finish(Cli.start(tmp, s3.env(), withS3(down, "backup", "--app", "shop",
-                    "--store", "s3://releases/x", "--source", repo.dir().toString(), "--image-mode", "none")));
-            assertThat(unreachable.exitCode()).isEqualTo(1);
-            assertThat(unreachable.err()).contains("error:").contains("127.0.0.1:" + closedPort);
-
             Map<String, String> wrong = new HashMap<>(s3.env());
             wrong.put("AWS_SECRET_ACCESS_KEY", "not-the-secret-5f3a9c");
-            Cli.Run unauthorised = Cli.finish(Cli.start(tmp, wrong, withS3(s3.endpoint(), "backup", "--app", "shop",
-                    "--store", "s3://releases/x", "--source", repo.dir().toString(), "--image-mode", "none", "--json")));
-            assertThat(unauthorised.exitCode()).isEqualTo(1);
-            assertThat(unauthorised.json().path("error").path("kind").asText()).isEqualTo("auth");
-            assertThat(unauthorised.err() + unauthorised.out()).doesNotContain("not-the-secret-5f3a9c")
-                    .doesNotContain(S3ProxyFixture.SECRET_KEY);
+
+            // First against an empty prefix of the bucket, then against one that already holds a release.
+            for (String prefix : List.of("x", "held")) {
+                String store = "s3://releases/" + prefix;
+                if (prefix.equals("held")) {
+                    Cli.Run held = Cli.finish(Cli.start(tmp, s3.env(), withS3(s3.endpoint(), "backup", "--app", "shop",
+                            "--store", store, "--source", source, "--release", "r1", "--image-mode", "none")));
+                    assertThat(held.exitCode()).as(held.err()).isZero();
+                }
+                List<String> before = s3.objects("releases");
+                assertThat(before.stream().anyMatch(k -> k.startsWith("held/releases/shop/r1/manifest.json")))
+                        .isEqualTo(prefix.equals("held"));
+
+                Cli.Run unreachable = Cli.finish(Cli.start(tmp, s3.env(), withS3(down, "backup", "--app", "shop",
+                        "--store", store, "--source", source, "--image-mode", "none")));
+                assertThat(unreachable.exitCode()).isEqualTo(1);
+                assertThat(unreachable.err()).contains("error:").contains("127.0.0.1:" + closedPort);
+                assertThat(s3.objects("releases")).as("after unreachable").isEqualTo(before);
+
+                Cli.Run unauthorised = Cli.finish(Cli.start(tmp, wrong, withS3(s3.endpoint(), "backup", "--app", "shop",
+                        "--store", store, "--source", source, "--image-mode", "none", "--json")));
+                assertThat(unauthorised.exitCode()).isEqualTo(1);
+                assertThat(unauthorised.json().path("error").path("kind").asText()).isEqualTo("auth");
+                assertThat(unauthorised.err() + unauthorised.out()).doesNotContain("not-the-secret-5f3a9c")
+                        .doesNotContain(S3ProxyFixture.SECRET_KEY);
+                assertThat(s3.objects("releases")).as("after unauthorised").isEqualTo(before);
+
+                Cli.Run notRepo = Cli.finish(Cli.start(tmp, s3.env(), withS3(s3.endpoint(), "backup", "--app", "shop",
+                        "--store", store, "--source", tmp.toString(), "--image-mode", "none")));
+                assertThat(notRepo.exitCode()).isEqualTo(2);
+                assertThat(s3.objects("releases")).as("after not a git repo").isEqualTo(before);
+
+                Cli.Run unknownRef = Cli.finish(Cli.start(tmp, s3.env(), withS3(s3.endpoint(), "backup", "--app", "shop",
+                        "--store", store, "--source", source, "--ref", "v9", "--image-mode", "none")));
+                assertThat(unknownRef.exitCode()).isEqualTo(1);
+                assertThat(unknownRef.err()).contains("unknown ref 'v9'");
+                assertThat(s3.objects("releases")).as("after unknown ref").isEqualTo(before);
+
+                if (prefix.equals("held")) {
+                    Cli.Run taken = Cli.finish(Cli.start(tmp, s3.env(), withS3(s3.endpoint(), "backup", "--app", "shop",
+                            "--store", store, "--source", source, "--release", "r1", "--image-mode", "none")));
+                    assertThat(taken.exitCode()).isEqualTo(1);
+                    assertThat(taken.err()).contains("release shop/r1 already exists");
+                    assertThat(s3.objects("releases")).as("after an existing release id").isEqualTo(before);
+                }
+            }
 
             Cli.Run list = Cli.finish(Cli.start(tmp, s3.env(), withS3(s3.endpoint(), "list", "--store", "s3://releases/x", "--json")));
             assertThat(list.exitCode()).isZero();

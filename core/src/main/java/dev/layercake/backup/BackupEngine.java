@@ -4,6 +4,7 @@ import dev.layercake.LayercakeException;
 import dev.layercake.build.BuildInfoResolver;
 import dev.layercake.freeze.ReleaseSealer;
 import dev.layercake.images.ReleaseTagger;
+import dev.layercake.kube.LabelSelector;
 import dev.layercake.model.BuildInfo;
 import dev.layercake.model.Digest;
 import dev.layercake.model.ImageEntry;
@@ -11,6 +12,8 @@ import dev.layercake.model.Manifest;
 import dev.layercake.model.Names;
 import dev.layercake.model.ToolInfo;
 import dev.layercake.progress.ProgressListener;
+import dev.layercake.registry.ImageRef;
+import dev.layercake.registry.RegistryException;
 import dev.layercake.retention.StoreLocks;
 import dev.layercake.source.GitSource;
 import dev.layercake.store.ReleaseStore;
@@ -23,8 +26,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Runs one backup: resolve the build and the commit, refuse a taken release id, capture sources, then the
- * other steps (Kubernetes, images), and write the manifest last. Nothing is visible until that write.
+ * Runs one backup: check the request, resolve the commit and the build, refuse a taken release id, then
+ * capture sources and the other steps (Kubernetes, images), and write the manifest last. Nothing is visible
+ * until that write, and a request that fails its checks (bad names or options, not a git repository, unknown
+ * ref, store unreachable or unauthorised, release id taken) fails before anything is written to the store.
  */
 public final class BackupEngine {
 
@@ -43,55 +48,90 @@ public final class BackupEngine {
     }
 
     public BackupResult backup(BackupRequest request, ProgressListener listener) {
-        Names.checkSegment("app", request.app());
-        try (ReleaseStore store = ReleaseStore.open(request.store(), env);
-             GitSource git = GitSource.open(request.source(), listener);
-             StoreLocks.Lock lease = StoreLocks.acquireBackupLease(store, request.app(), listener)) {
-            ReleaseSealer sealer = ReleaseSealer.prepare(store, request.freeze(), listener);
-            BackupContext ctx = new BackupContext(request, store, listener, env);
+        // Bad input changes nothing: every check that needs no store comes first, then the git source and
+        // the ref, then the read-only store checks (bucket, taken release id, freeze support). Only then is
+        // anything written, starting with the backup lease.
+        checkRequest(request);
+        try (GitSource git = GitSource.open(request.source(), listener);
+             ReleaseStore store = ReleaseStore.open(request.store(), env)) {
             BuildInfo detected = new BuildInfoResolver(env).resolve(request.build());
+            checkBuildSystem(detected.system());
             BuildInfo build = new BuildInfo(detected.system(), detected.job(), detected.number(), detected.url(),
                     detected.triggeredBy(), git.commit());
-            ctx.build(build);
             Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
             String release = request.release() != null ? request.release()
                     : BuildInfoResolver.defaultRelease(build, git.commit(), now);
             Names.checkSegment("release id", release);
+            ReleaseSealer sealer = ReleaseSealer.prepare(store, request.freeze(), listener);
             store.requireReleaseAbsent(request.app(), release);
-            ctx.release(release);
-
-            listener.phase("sources");
-            ctx.source(git.capture(store, request.source()));
-            ctx.source().referencedImages().forEach(r -> ctx.addImageCandidate(r.ref(), r.file() + ":" + r.line()));
-            request.images().images().forEach(ref -> ctx.addImageCandidate(ref, "option"));
-            for (BackupStep step : steps) {
-                listener.phase(step.name());
-                step.run(ctx);
+            try (StoreLocks.Lock lease = StoreLocks.acquireBackupLease(store, request.app(), listener)) {
+                return run(request, listener, store, git, build, release, now, sealer);
             }
-
-            listener.phase("manifest");
-            Manifest manifest = new Manifest(Manifest.SCHEMA_VERSION, request.app(), release, now.toString(),
-                    new ToolInfo("layercake", version()), build, ctx.source(), ctx.images(), ctx.kubernetes());
-            Digest digest = store.writeManifest(manifest);
-            listener.info("release " + request.app() + "/" + release + " written: " + digest);
-            boolean frozen = sealer.seal(request.app(), release);
-            if (frozen && request.freeze() != null && request.freeze().tagImages()) {
-                listener.phase("release tags");
-                try {
-                    ReleaseTagger.create(env, request.images().insecureRegistries()).tag(manifest, listener);
-                } catch (LayercakeException e) {
-                    // The release itself is complete; say so, so nobody re-runs the whole backup.
-                    throw new LayercakeException(e.kind(), "release " + request.app() + "/" + release
-                            + " was written and frozen, but tagging its images failed: " + e.getMessage()
-                            + " (re-run: layercake freeze --tag-images)", e);
-                }
-            }
-            return new BackupResult(request.app(), release, digest, store.location().uri(),
-                    withSlash(store.location().uri()) + StoreKeys.manifest(request.app(), release),
-                    ctx.source().files().size(), ctx.images().size(), ctx.kubernetes().resources().size(),
-                    ctx.images().stream().map(BackupEngine::pinned).toList(),
-                    store.stats().blobsWritten(), store.stats().bytesWritten(), store.stats().blobsSkipped(), frozen);
         }
+    }
+
+    /** The checks that need neither the store nor git: names and option values. */
+    private static void checkRequest(BackupRequest request) {
+        Names.checkSegment("app", request.app());
+        if (request.release() != null) {
+            Names.checkSegment("release id", request.release());
+        }
+        if (request.images().target() != null && !request.images().mode().equals(ImageOptions.NONE)) {
+            try {
+                ImageRef.parseTarget(request.images().target());
+            } catch (RegistryException e) {
+                throw LayercakeException.usage("--image-target: " + e.getMessage());
+            }
+        }
+        if (request.kubernetes().enabled()) {
+            request.kubernetes().selectors().forEach(LabelSelector::parse);
+        }
+    }
+
+    private static void checkBuildSystem(String system) {
+        if (!List.of(BuildInfo.JENKINS, BuildInfo.TEKTON, BuildInfo.CLI).contains(system)) {
+            throw LayercakeException.usage("build system '" + system + "' is not one of jenkins, tekton, cli"
+                    + " (--build-system or LAYERCAKE_BUILD_SYSTEM)");
+        }
+    }
+
+    private BackupResult run(BackupRequest request, ProgressListener listener, ReleaseStore store, GitSource git,
+                             BuildInfo build, String release, Instant now, ReleaseSealer sealer) {
+        BackupContext ctx = new BackupContext(request, store, listener, env);
+        ctx.build(build);
+        ctx.release(release);
+
+        listener.phase("sources");
+        ctx.source(git.capture(store, request.source()));
+        ctx.source().referencedImages().forEach(r -> ctx.addImageCandidate(r.ref(), r.file() + ":" + r.line()));
+        request.images().images().forEach(ref -> ctx.addImageCandidate(ref, "option"));
+        for (BackupStep step : steps) {
+            listener.phase(step.name());
+            step.run(ctx);
+        }
+
+        listener.phase("manifest");
+        Manifest manifest = new Manifest(Manifest.SCHEMA_VERSION, request.app(), release, now.toString(),
+                new ToolInfo("layercake", version()), build, ctx.source(), ctx.images(), ctx.kubernetes());
+        Digest digest = store.writeManifest(manifest);
+        listener.info("release " + request.app() + "/" + release + " written: " + digest);
+        boolean frozen = sealer.seal(request.app(), release);
+        if (frozen && request.freeze() != null && request.freeze().tagImages()) {
+            listener.phase("release tags");
+            try {
+                ReleaseTagger.create(env, request.images().insecureRegistries()).tag(manifest, listener);
+            } catch (LayercakeException e) {
+                // The release itself is complete; say so, so nobody re-runs the whole backup.
+                throw new LayercakeException(e.kind(), "release " + request.app() + "/" + release
+                        + " was written and frozen, but tagging its images failed: " + e.getMessage()
+                        + " (re-run: layercake freeze --tag-images)", e);
+            }
+        }
+        return new BackupResult(request.app(), release, digest, store.location().uri(),
+                withSlash(store.location().uri()) + StoreKeys.manifest(request.app(), release),
+                ctx.source().files().size(), ctx.images().size(), ctx.kubernetes().resources().size(),
+                ctx.images().stream().map(BackupEngine::pinned).toList(),
+                store.stats().blobsWritten(), store.stats().bytesWritten(), store.stats().blobsSkipped(), frozen);
     }
 
     private static String pinned(ImageEntry image) {

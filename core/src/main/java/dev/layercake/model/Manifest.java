@@ -54,6 +54,35 @@ public record Manifest(
         return blobs;
     }
 
+    /**
+     * The size the manifest records for each blob it names, where it records one: source files, the git
+     * bundle and image blobs (Kubernetes objects record only a digest). The manifest write checks these.
+     */
+    public Map<Digest, Long> recordedBlobSizes() {
+        Map<Digest, Long> sizes = new LinkedHashMap<>();
+        if (source != null) {
+            for (SourceFile f : source.files()) {
+                sizes.putIfAbsent(f.digest(), f.size());
+            }
+            if (source.bundle() != null) {
+                sizes.putIfAbsent(source.bundle().digest(), source.bundle().size());
+            }
+        }
+        for (ImageEntry image : images) {
+            addImageSizes(image, sizes);
+        }
+        return sizes;
+    }
+
+    private static void addImageSizes(ImageEntry image, Map<Digest, Long> sizes) {
+        for (BlobRef b : image.blobs()) {
+            sizes.putIfAbsent(b.digest(), b.size());
+        }
+        for (ImageEntry referrer : image.referrers()) {
+            addImageSizes(referrer, sizes);
+        }
+    }
+
     private static void addImageBlobs(ImageEntry image, Map<Digest, String> blobs) {
         for (BlobRef b : image.blobs()) {
             blobs.putIfAbsent(b.digest(), "image " + image.ref() + " blob " + b.digest().shortHex()

@@ -24,6 +24,8 @@ import java.util.Set;
  *   <li>List the blobs, then read every manifest of every app and mark what each names.</li>
  *   <li>Delete the unmarked blobs older than the grace period. A blob younger than {@code grace} is never
  *       collected, whoever wrote it; a manifest that cannot be read stops the collection before any delete.</li>
+ *   <li>Remove what killed writes left behind (a folder store's {@code .tmp/*.part}) untouched for the grace
+ *       period and at least {@link #ABANDONED_WRITE_MIN_AGE}; readers never see those.</li>
  * </ol>
  * Safe against a backup running at the same time: a backup holds a lease from before its first blob until
  * after its manifest, and waits while a collection holds the lock, so a collection never runs while a
@@ -33,6 +35,13 @@ import java.util.Set;
 public final class GarbageCollector {
 
     public static final Duration DEFAULT_GRACE = Duration.ofHours(24);
+
+    /**
+     * An unfinished write (a folder store's {@code .tmp/*.part}) is removed only when untouched for the grace
+     * period and at least this long, whatever the grace: a write in progress keeps touching its file, and one
+     * by a tool that takes no lease (a backup's own lease, a signature) must not lose it to a short --grace.
+     */
+    public static final Duration ABANDONED_WRITE_MIN_AGE = Duration.ofHours(1);
 
     private GarbageCollector() {
     }
@@ -65,7 +74,7 @@ public final class GarbageCollector {
             if (!inFlight.isEmpty()) {
                 listener.warn("a backup or another collection is running (" + String.join(", ", inFlight)
                         + "); nothing collected, run gc again when it has finished");
-                return new GcResult(where, g.toString(), dryRun, true, inFlight, 0, 0, 0, 0, 0, 0, List.of());
+                return new GcResult(where, g.toString(), dryRun, true, inFlight, 0, 0, 0, 0, 0, 0, List.of(), 0);
             }
 
             if (!dryRun) {
@@ -115,10 +124,16 @@ public final class GarbageCollector {
                     bytes += blob.size();
                 }
             }
+            Duration partAge = g.compareTo(ABANDONED_WRITE_MIN_AGE) > 0 ? g : ABANDONED_WRITE_MIN_AGE;
+            int abandoned = store.objects().removeAbandonedWrites(now.minus(partAge), dryRun);
+            if (abandoned > 0) {
+                listener.info((dryRun ? "would remove " : "removed ") + abandoned + " unfinished write(s) of killed processes"
+                        + " untouched for over " + partAge);
+            }
             listener.info((dryRun ? "would collect " : "collected ") + collected.size() + " blob(s), " + bytes + " bytes; "
                     + referenced + " named by " + releases + " release(s), " + young + " younger than the grace period " + g);
             return new GcResult(where, g.toString(), dryRun, false, List.of(), releases, blobs.size(), referenced, young,
-                    collected.size(), bytes, collected);
+                    collected.size(), bytes, collected, abandoned);
         }
     }
 }

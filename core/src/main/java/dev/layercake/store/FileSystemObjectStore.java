@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -23,7 +25,11 @@ import java.util.UUID;
 /**
  * A store in a local folder. Each write goes to a temporary file under {@code .tmp/}, is flushed to disk,
  * then hard-linked to its key: the link fails if the key exists, so creation is atomic and exclusive.
- * A process killed mid-write leaves only a temporary file, which no reader ever sees.
+ * A process killed mid-write leaves only a temporary file, which no reader ever sees; garbage collection
+ * removes those left untouched long enough ({@link #removeAbandonedWrites}).
+ *
+ * <p>Opening a store writes nothing: the folder and {@code .tmp/} are made by the first write, so a command
+ * that fails its checks, or only reads, leaves the folder as it found it.
  */
 public final class FileSystemObjectStore implements ObjectStore {
 
@@ -32,11 +38,9 @@ public final class FileSystemObjectStore implements ObjectStore {
 
     public FileSystemObjectStore(Path root) {
         this.root = root.toAbsolutePath().normalize();
-        try {
-            Files.createDirectories(this.root.resolve(TMP));
-        } catch (IOException e) {
+        if (Files.exists(this.root) && !Files.isDirectory(this.root)) {
             throw new LayercakeException(LayercakeException.Kind.UNAVAILABLE,
-                    "cannot create the store folder " + this.root + ": " + e.getMessage(), e);
+                    "the store " + this.root + " is not a folder");
         }
     }
 
@@ -89,6 +93,7 @@ public final class FileSystemObjectStore implements ObjectStore {
         }
         Path tmp = root.resolve(TMP).resolve(UUID.randomUUID() + ".part");
         try {
+            Files.createDirectories(tmp.getParent());
             try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 content.transferTo(out);
             }
@@ -117,7 +122,7 @@ public final class FileSystemObjectStore implements ObjectStore {
             try {
                 Files.deleteIfExists(tmp);
             } catch (IOException ignored) {
-                // A leftover .part file is invisible to readers and removed by garbage collection.
+                // A leftover .part file is invisible to readers; gc removes it once untouched long enough.
             }
         }
     }
@@ -169,6 +174,33 @@ public final class FileSystemObjectStore implements ObjectStore {
         } catch (IOException e) {
             throw unavailable("delete " + key, e);
         }
+    }
+
+    /** Removes {@code .tmp/*.part} files (writes of killed processes) last modified before {@code before}. */
+    @Override
+    public int removeAbandonedWrites(Instant before, boolean dryRun) {
+        Path dir = root.resolve(TMP);
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        int removed = 0;
+        try (DirectoryStream<Path> parts = Files.newDirectoryStream(dir, "*.part")) {
+            for (Path part : parts) {
+                try {
+                    if (Files.getLastModifiedTime(part).toInstant().isBefore(before)) {
+                        if (!dryRun) {
+                            Files.delete(part);
+                        }
+                        removed++;
+                    }
+                } catch (NoSuchFileException e) {
+                    // finished or removed while we looked
+                }
+            }
+        } catch (IOException e) {
+            throw unavailable("clean " + TMP, e);
+        }
+        return removed;
     }
 
     private LayercakeException unavailable(String what, IOException e) {

@@ -2,6 +2,7 @@ package dev.layercake.store;
 
 import java.io.Closeable;
 import java.io.InputStream;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -36,6 +37,16 @@ public interface ObjectStore extends Closeable {
 
     /** Removes a key; no-op when absent. Only prune and garbage collection call this. */
     void delete(String key);
+
+    /**
+     * What interrupted writes left behind (never visible as objects) and last changed before {@code before}:
+     * removed unless {@code dryRun}; returns how many. Only garbage collection calls this. The default removes
+     * nothing: S3 aborts a failed multipart upload itself, and those of killed processes are left to the
+     * bucket's {@code AbortIncompleteMultipartUpload} lifecycle rule.
+     */
+    default int removeAbandonedWrites(Instant before, boolean dryRun) {
+        return 0;
+    }
 
     @Override
     default void close() {

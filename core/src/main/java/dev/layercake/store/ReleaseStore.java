@@ -169,21 +169,34 @@ public final class ReleaseStore implements Closeable {
     }
 
     /**
-     * Writes the manifest, the last write of a backup: only after every blob it names is present with its
-     * recorded size. Exclusive: an existing release is never overwritten.
+     * Writes the manifest, the last write of a backup: only after every blob it names is present, with the
+     * size the manifest records for it (source files, the git bundle and image blobs record one; Kubernetes
+     * objects only a digest). Otherwise it fails as corrupt and writes nothing. Exclusive: an existing release
+     * is never overwritten.
      *
      * @return the manifest's digest
      */
     public Digest writeManifest(Manifest manifest) {
+        Map<Digest, Long> sizes = manifest.recordedBlobSizes();
         List<String> missing = new ArrayList<>();
+        List<String> wrongSize = new ArrayList<>();
         for (Map.Entry<Digest, String> e : manifest.referencedBlobs().entrySet()) {
-            if (!hasBlob(e.getKey())) {
+            Optional<ObjectInfo> stored = statBlob(e.getKey());
+            Long recorded = sizes.get(e.getKey());
+            if (stored.isEmpty()) {
                 missing.add(e.getValue() + " (" + e.getKey() + ")");
+            } else if (recorded != null && recorded >= 0 && stored.get().size() != recorded) {
+                wrongSize.add(e.getValue() + " (" + e.getKey() + "): " + stored.get().size() + " bytes stored, "
+                        + recorded + " recorded");
             }
         }
         if (!missing.isEmpty()) {
             throw LayercakeException.corrupt("refusing to write the manifest of " + manifest.app() + "/" + manifest.release()
                     + ": " + missing.size() + " named blob(s) are not in the store, first: " + missing.get(0));
+        }
+        if (!wrongSize.isEmpty()) {
+            throw LayercakeException.corrupt("refusing to write the manifest of " + manifest.app() + "/" + manifest.release()
+                    + ": " + wrongSize.size() + " named blob(s) do not have the size it records, first: " + wrongSize.get(0));
         }
         byte[] bytes = Json.write(manifest);
         String key = StoreKeys.manifest(manifest.app(), manifest.release());

@@ -55,4 +55,68 @@ class ManifestSchemaTest {
             assertThat(schema().validate(manifest)).isNotEmpty();
         }
     }
+
+    /**
+     * The keys other tools rely on are in every manifest, nested ones included, even from a CLI build with no
+     * CI environment (so job, number, url and triggeredBy are unknown): written as null, never left out.
+     */
+    @Test
+    void aCliBuildWithoutCiEnvironmentWritesEveryStableKey() throws Exception {
+        try (GitRepoFixture repo = GitRepoFixture.create(tmp.resolve("repo")).sampleRelease()) {
+            String commit = repo.commit("release");
+            StoreLocation store = StoreLocation.parse(tmp.resolve("store").toString());
+            new BackupEngine(BackupSteps.defaults(), Map.of(), Clock.systemUTC()).backup(new BackupRequest(store, "shop", "r1",
+                    new SourceOptions(repo.dir().toString(), null, List.of(), List.of(), false), null,
+                    new ImageOptions(List.of(), ImageOptions.NONE, null, List.of()), null, null), ProgressListener.NONE);
+            JsonNode m = Json.mapper().readTree(Files.readAllBytes(tmp.resolve("store/releases/shop/r1/manifest.json")));
+            assertThat(schema().validate(m)).isEmpty();
+
+            assertThat(fields(m)).containsAll(List.of("app", "release", "createdAt", "build", "source", "images", "kubernetes"));
+            JsonNode build = m.path("build");
+            assertThat(fields(build)).containsAll(List.of("system", "job", "number", "url", "triggeredBy"));
+            assertThat(build.path("system").asText()).isEqualTo("cli");
+            for (String unknown : List.of("job", "number", "url", "triggeredBy")) {
+                assertThat(build.get(unknown).isNull()).as("build." + unknown).isTrue();
+            }
+            JsonNode source = m.path("source");
+            assertThat(fields(source)).containsAll(List.of("repo", "commit", "ref", "dirty", "files", "referencedImages"));
+            assertThat(source.path("commit").asText()).isEqualTo(commit);
+            assertThat(source.path("ref").asText()).isEqualTo("HEAD");
+            assertThat(source.path("dirty").isBoolean()).isTrue();
+            assertThat(source.path("files").isArray() && !source.path("files").isEmpty()).isTrue();
+            for (JsonNode f : source.path("files")) {
+                assertThat(fields(f)).containsAll(List.of("path", "kind", "digest", "size", "mode"));
+            }
+            assertThat(source.path("referencedImages").isArray() && !source.path("referencedImages").isEmpty()).isTrue();
+            assertThat(m.path("images").isArray()).isTrue();
+            assertThat(m.path("kubernetes").path("resources").isArray()).isTrue();
+
+            // The schema holds other writers to the same keys: leaving one out fails validation.
+            ((com.fasterxml.jackson.databind.node.ObjectNode) m.path("build")).remove("job");
+            assertThat(schema().validate(m)).isNotEmpty();
+        }
+    }
+
+    /** Manifests written before the keys were always present (nulls left out) still read. */
+    @Test
+    void anOlderManifestWithoutTheNullKeysStillReads() {
+        byte[] old = """
+                {"schemaVersion":1,"app":"shop","release":"old","createdAt":"2026-01-01T00:00:00Z",
+                 "tool":{"name":"layercake","version":"dev"},
+                 "build":{"system":"cli","commit":"%s"},
+                 "source":{"repo":"x","commit":"%s","dirty":false,"files":[],"referencedImages":[]},
+                 "images":[],"kubernetes":{"namespaces":[],"selectors":[],"resources":[],"drift":[]}}
+                """.formatted("a".repeat(40), "a".repeat(40)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Manifest m = Json.read(old, Manifest.class, "old manifest");
+        assertThat(m.build().system()).isEqualTo("cli");
+        assertThat(m.build().job()).isNull();
+        assertThat(m.source().ref()).isNull();
+        assertThat(m.referencedBlobs()).isEmpty();
+    }
+
+    private static List<String> fields(JsonNode node) {
+        List<String> names = new java.util.ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
 }

@@ -35,6 +35,42 @@ class FileSystemRetentionTest extends RetentionContractTest {
         }
     }
 
+    /**
+     * A write killed before its rename leaves a .tmp/*.part file: gc removes it once untouched for the grace
+     * period, and never one touched within the last hour, even with --grace 0 (a write may still be running).
+     */
+    @Test
+    void gcRemovesPartFilesOfKilledWritesOlderThanTheGrace() throws Exception {
+        StoreLocation location = location("parts");
+        new dev.layercake.testing.ReleaseFixture(tmp, location, Map.of()).backup("shop", "r1", Map.of("a.tf", "v1"));
+        Path tmpDir = location.directory().resolve(".tmp");
+        Path old = Files.writeString(tmpDir.resolve("killed-two-days-ago.part"), "half a blob");
+        Files.setLastModifiedTime(old, FileTime.from(Instant.now().minus(Duration.ofHours(48))));
+        Path young = Files.writeString(tmpDir.resolve("still-being-written.part"), "half a blob");
+        Path recent = Files.writeString(tmpDir.resolve("ten-minutes-ago.part"), "half a blob");
+        Files.setLastModifiedTime(recent, FileTime.from(Instant.now().minus(Duration.ofMinutes(10))));
+        Path other = Files.writeString(tmpDir.resolve("not-ours.txt"), "x");
+        Files.setLastModifiedTime(other, FileTime.from(Instant.now().minus(Duration.ofHours(48))));
+
+        try (ReleaseStore store = open(location)) {
+            GcResult dry = GarbageCollector.collect(store, Duration.ofHours(24), true, ProgressListener.NONE);
+            assertThat(dry.abandonedWritesRemoved()).isEqualTo(1);
+            assertThat(old).exists();
+
+            GcResult gc = GarbageCollector.collect(store, Duration.ofHours(24), false, ProgressListener.NONE);
+            assertThat(gc.abandonedWritesRemoved()).isEqualTo(1);
+            assertThat(old).doesNotExist();
+            assertThat(young).exists();
+            assertThat(recent).exists();
+            assertThat(other).exists();
+
+            assertThat(GarbageCollector.collect(store, Duration.ZERO, false, ProgressListener.NONE).abandonedWritesRemoved()).isZero();
+            assertThat(young).exists();
+            assertThat(recent).exists();
+            assertThat(store.listReleases("shop")).containsExactly("r1");
+        }
+    }
+
     @Override
     protected StoreLocation location(String name) {
         return StoreLocation.parse(tmp.resolve("store-" + name).toString());

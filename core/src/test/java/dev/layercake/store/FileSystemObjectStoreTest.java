@@ -25,6 +25,21 @@ class FileSystemObjectStoreTest extends ObjectStoreContractTest {
         return 11 * 1024 * 1024;
     }
 
+    /** Opening a store, and reading from it, writes nothing: the folder and .tmp/ come with the first write. */
+    @Test
+    void openingAndReadingWriteNothingTheFirstWriteMakesTheFolder() {
+        Path root = dir.resolve("lazy");
+        ObjectStore store = new FileSystemObjectStore(root);
+        assertThat(store.stat("blobs/sha256/00")).isEmpty();
+        assertThat(store.list("")).isEmpty();
+        assertThat(root).doesNotExist();
+
+        byte[] doc = "{}".getBytes();
+        assertThat(store.create("locks/a.json", new ByteArrayInputStream(doc), doc.length, () -> { })).isTrue();
+        assertThat(root.resolve(".tmp")).isDirectory();
+        assertThat(store.list("")).extracting(ObjectInfo::key).containsExactly("locks/a.json");
+    }
+
     /** Locks and leases come and go while backups and gc list them: a vanished object is just not listed. */
     @Test
     void listingWhileObjectsAreDeletedNeverFails() throws Exception {

@@ -8,13 +8,19 @@ import org.gaul.s3proxy.blobstore.BlobStore;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
@@ -102,6 +108,25 @@ public final class S3ProxyFixture implements AutoCloseable {
     public StoreLocation location(String bucket, String prefix) {
         return StoreLocation.parse("s3://" + bucket + (prefix == null || prefix.isEmpty() ? "" : "/" + prefix),
                 endpoint, REGION, true);
+    }
+
+    /**
+     * Every object in a bucket as "key size=N etag=E", sorted, then any unfinished multipart upload as
+     * "upload key": what the server holds, for "nothing stored is changed" checks.
+     */
+    public List<String> objects(String bucket) {
+        List<String> out = new ArrayList<>();
+        String token = null;
+        do {
+            ListObjectsV2Response page = blobStore.list(ListObjectsV2Request.builder().bucket(bucket).continuationToken(token).build());
+            for (S3Object o : page.contents()) {
+                out.add(o.key() + " size=" + o.size() + " etag=" + o.eTag());
+            }
+            token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
+        } while (token != null);
+        Collections.sort(out);
+        blobStore.listMultipartUploads(bucket).stream().map(u -> "upload " + u.key()).sorted().forEach(out::add);
+        return out;
     }
 
     /** The folder holding the buckets' files, for tests that tamper with stored bytes. */
