@@ -19,10 +19,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * The backup step that captures the application's live objects: selection ({@link AppGraph}), one blob per
@@ -32,7 +28,8 @@ import java.util.concurrent.Future;
 public final class KubernetesCaptureStep implements BackupStep {
 
     public static final String MEDIA_TYPE = "application/vnd.kubernetes.object+json";
-    private static final int STORE_THREADS = 8;
+    /** Writes and flushes at once: overlapping flushes share journal commits (32 measured best here). */
+    private static final int STORE_THREADS = 32;
 
     @Override
     public String name() {
@@ -124,45 +121,31 @@ public final class KubernetesCaptureStep implements BackupStep {
         }
     }
 
+    /** What one object becomes before it is stored: its document (Secrets encrypted) and manifest entry. */
+    private record Prepared(String apiVersion, AppGraph.Member member, byte[] document, boolean encrypted) {
+    }
+
     private static List<KubernetesResource> store(List<AppGraph.Member> members, SecretCipher cipher, ReleaseStore store,
                                                   ProgressListener listener) {
-        ExecutorService pool = Executors.newFixedThreadPool(STORE_THREADS, r -> {
-            Thread t = new Thread(r, "layercake-kube-store");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<KubernetesResource>> futures = new ArrayList<>();
-            for (AppGraph.Member m : members) {
-                futures.add(pool.submit(() -> {
-                    ObjectNode o = m.object().deepCopy();
-                    Trees.metadata(o).remove("managedFields");
-                    boolean encrypted = false;
-                    if (cipher != null && m.id().group().isEmpty() && m.id().kind().equals("Secret")) {
-                        o = cipher.encrypt(o);
-                        encrypted = true;
-                    }
-                    BlobRef ref = store.putBytes(Json.write(o), MEDIA_TYPE);
-                    return new KubernetesResource(o.path("apiVersion").asText(), m.id().kind(), m.id().namespace(),
-                            m.id().name(), ref.digest(), encrypted);
-                }));
+        List<Prepared> prepared = members.parallelStream().map(m -> {
+            ObjectNode o = m.object().deepCopy();
+            Trees.metadata(o).remove("managedFields");
+            boolean encrypted = false;
+            if (cipher != null && m.id().group().isEmpty() && m.id().kind().equals("Secret")) {
+                o = cipher.encrypt(o);
+                encrypted = true;
             }
-            List<KubernetesResource> out = new ArrayList<>();
-            for (int i = 0; i < futures.size(); i++) {
-                out.add(futures.get(i).get());
-                listener.progress("kubernetes", i + 1, futures.size(), "objects");
-            }
-            return out;
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LayercakeException(LayercakeException.Kind.FAILED, "interrupted while storing Kubernetes objects");
-        } finally {
-            pool.shutdownNow();
+            return new Prepared(o.path("apiVersion").asText(), m, Json.write(o), encrypted);
+        }).toList();
+        // One batch: on a folder store every object is written, then all are flushed together, then linked.
+        List<BlobRef> refs = store.putAllBytes(prepared.stream().map(Prepared::document).toList(), MEDIA_TYPE, STORE_THREADS);
+        List<KubernetesResource> out = new ArrayList<>(prepared.size());
+        for (int i = 0; i < prepared.size(); i++) {
+            Prepared p = prepared.get(i);
+            out.add(new KubernetesResource(p.apiVersion(), p.member().id().kind(), p.member().id().namespace(),
+                    p.member().id().name(), refs.get(i).digest(), p.encrypted()));
         }
+        listener.progress("kubernetes", out.size(), out.size(), "objects");
+        return out;
     }
 }

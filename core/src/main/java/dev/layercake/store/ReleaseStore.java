@@ -15,9 +15,12 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -124,6 +127,39 @@ public final class ReleaseStore implements Closeable {
     /** Stores bytes already in memory (small documents: Kubernetes objects, OCI manifests). */
     public BlobRef putBytes(byte[] bytes, String mediaType) {
         return putBlob(Digest.of(bytes), bytes.length, mediaType, () -> new ByteArrayInputStream(bytes));
+    }
+
+    /**
+     * Stores many small documents at once, {@code parallelism} at a time, skipping those already stored;
+     * returns their refs in order. A folder store makes the batch durable together (see
+     * {@link FileSystemObjectStore#createAll}), which is what makes a capture of thousands of Kubernetes
+     * objects cheap.
+     */
+    public List<BlobRef> putAllBytes(List<byte[]> documents, String mediaType, int parallelism) {
+        List<BlobRef> refs = new ArrayList<>(documents.size());
+        Map<String, byte[]> missing = new LinkedHashMap<>();
+        Set<Digest> seen = new HashSet<>();
+        for (byte[] doc : documents) {
+            Digest digest = Digest.of(doc);
+            refs.add(new BlobRef(digest, doc.length, mediaType));
+            if (seen.add(digest)) {
+                Optional<ObjectInfo> existing = objects.stat(StoreKeys.blob(digest));
+                if (existing.isPresent()) {
+                    stats.skipped(existing.get().size());
+                } else {
+                    missing.put(StoreKeys.blob(digest), doc);
+                }
+            }
+        }
+        Set<String> created = objects.createAll(missing, parallelism);
+        missing.forEach((key, doc) -> {
+            if (created.contains(key)) {
+                stats.written(doc.length);
+            } else {
+                stats.skipped(doc.length);
+            }
+        });
+        return refs;
     }
 
     /**
