@@ -120,7 +120,7 @@ public final class FileSystemObjectStore implements ObjectStore {
      * Writes every object to its temporary file first, then flushes them all, then links them all into
      * place. The same guarantee as {@link #create} (an object is visible only once durable), but the
      * flushes of a batch overlap and share the filesystem's journal commits: 5,000 one-kilobyte objects
-     * took ~0.65 s this way against ~1.3 s written one by one on this machine's disk
+     * took 0.67-0.78 s this way against 1.2-4 s written one by one, on a quiet moment of a noisy shared disk
      * (benchmarks/kube/README.md).
      */
     @Override
