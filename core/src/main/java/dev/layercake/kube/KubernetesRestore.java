@@ -361,8 +361,7 @@ public final class KubernetesRestore {
                     create(connection, type, p);
                     action = KubernetesRestoreReport.CREATED;
                 } else if (target.existing().equals(RestoreRequest.KubernetesTarget.UPDATE)) {
-                    update(connection, type, p, live);
-                    action = KubernetesRestoreReport.UPDATED;
+                    action = update(connection, type, p) ? KubernetesRestoreReport.UPDATED : KubernetesRestoreReport.CREATED;
                 } else {
                     action = KubernetesRestoreReport.SKIPPED;
                 }
@@ -420,7 +419,19 @@ public final class KubernetesRestore {
         }
     }
 
-    private static void update(KubeConnection connection, ResourceType type, Planned p, GenericKubernetesResource live) {
+    /**
+     * Replaces a live object with the release's. The live object is read again here, not taken from the check
+     * before sources and images were restored: controllers change a running object's resourceVersion all the
+     * time, and an update carrying an old one is refused (409). Returns false when it was gone and was created.
+     */
+    private static boolean update(KubeConnection connection, ResourceType type, Planned p) {
+        var op = connection.client().genericKubernetesResources(type.context());
+        GenericKubernetesResource live = p.id().namespace() == null ? op.withName(p.id().name()).get()
+                : op.inNamespace(p.id().namespace()).withName(p.id().name()).get();
+        if (live == null) {
+            create(connection, type, p);
+            return false;
+        }
         ObjectNode object = p.object().deepCopy();
         Trees.metadata(object).put("resourceVersion", live.getMetadata().getResourceVersion());
         JsonNode liveTree = Json.mapper().valueToTree(live);
@@ -432,13 +443,13 @@ public final class KubernetesRestore {
                 }
             }
         }
-        var op = connection.client().genericKubernetesResources(type.context());
         GenericKubernetesResource r = Trees.generic(object);
         if (p.id().namespace() == null) {
             op.resource(r).update();
         } else {
             op.inNamespace(p.id().namespace()).resource(r).update();
         }
+        return true;
     }
 
     private void waitEstablished(KubeConnection connection, String name) {

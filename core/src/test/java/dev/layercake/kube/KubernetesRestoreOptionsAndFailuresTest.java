@@ -331,6 +331,25 @@ class KubernetesRestoreOptionsAndFailuresTest {
     }
 
     @Test
+    void updateUsesTheObjectAsItIsWhenApplied() {
+        KubeTestSupport.Captured c = backup();
+        restore(c.manifest(), c.digest(), to("skip", false, null), false, env);
+        KubernetesRestore restore = new KubernetesRestore(store, c.manifest(), c.digest(), to("update", false, null), false,
+                new KubeTestSupport.Recorder(), env);
+        try (KubernetesRestore.Checked checked = restore.check()) {
+            // While sources and images are restored, a controller (here: us) changes a live object.
+            target.client().configMaps().inNamespace("front-restored").withName("web-config").edit(cm -> {
+                cm.getData().put("greeting", "changed after the check");
+                return cm;
+            });
+            KubernetesRestoreReport updated = restore.apply(checked);
+            assertThat(updated.applied()).hasSize(ShopApp.EXPECTED.size());
+        }
+        assertThat(target.client().configMaps().inNamespace("front-restored").withName("web-config").get().getData())
+                .containsEntry("greeting", "hola");
+    }
+
+    @Test
     void imagesArePinnedToTheReleaseDigestsAndPointedAtTheBackupRegistry() {
         KubeTestSupport.Captured c = backup();
         Digest web = Digest.of("web".getBytes(StandardCharsets.UTF_8));
