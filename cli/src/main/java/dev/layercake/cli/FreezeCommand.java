@@ -1,5 +1,6 @@
 package dev.layercake.cli;
 
+import dev.layercake.LayercakeException;
 import dev.layercake.freeze.FreezeResult;
 import dev.layercake.freeze.ReleaseFreezer;
 import dev.layercake.images.ReleaseTagger;
@@ -49,9 +50,14 @@ final class FreezeCommand extends BaseCommand {
         try (ReleaseStore releases = ReleaseStore.open(store.location())) {
             FreezeResult r = ReleaseFreezer.freeze(releases, app, release, ReleaseFreezer.parseRetainUntil(retainUntil),
                     legalHold, progress());
-            List<ReleaseTagger.Tagged> tags = tagImages
-                    ? ReleaseTagger.create(System.getenv(), insecureRegistries).tag(releases.readManifest(app, release), progress())
-                    : List.of();
+            List<ReleaseTagger.Tagged> tags = List.of();
+            if (tagImages) {
+                try {
+                    tags = ReleaseTagger.create(System.getenv(), insecureRegistries).tag(releases.readManifest(app, release), progress());
+                } catch (LayercakeException e) {
+                    throw ReleaseTagger.afterFreeze(app, release, e);
+                }
+            }
             if (common.json) {
                 @SuppressWarnings("unchecked")
                 Map<String, Object> doc = new LinkedHashMap<>(Json.mapper().convertValue(r, Map.class));

@@ -86,6 +86,11 @@ public final class BackupEngine {
         if (request.kubernetes().enabled()) {
             request.kubernetes().selectors().forEach(LabelSelector::parse);
         }
+        if (request.freeze() != null && request.freeze().tagImages()
+                && (request.images().target() == null || !request.images().mode().equals(ImageOptions.COPY))) {
+            throw LayercakeException.usage("--tag-images tags the release's copies in the backup registry: it needs"
+                    + " --image-target REGISTRY/PREFIX and --image-mode copy");
+        }
     }
 
     private static void checkBuildSystem(String system) {
@@ -122,9 +127,7 @@ public final class BackupEngine {
                 ReleaseTagger.create(env, request.images().insecureRegistries()).tag(manifest, listener);
             } catch (LayercakeException e) {
                 // The release itself is complete; say so, so nobody re-runs the whole backup.
-                throw new LayercakeException(e.kind(), "release " + request.app() + "/" + release
-                        + " was written and frozen, but tagging its images failed: " + e.getMessage()
-                        + " (re-run: layercake freeze --tag-images)", e);
+                throw ReleaseTagger.afterFreeze(request.app(), release, e);
             }
         }
         return new BackupResult(request.app(), release, digest, store.location().uri(),

@@ -171,6 +171,19 @@ class ImageRoundTripTest {
                     .hasMessageContaining("written and frozen");
             assertThat(PodmanImages.skopeoDigest(keep + "/demo/app2:rel-2")).isEqualTo(app1Digest);
 
+            // Two images of one repository in a release: each gets the release id and its own tag, none collide.
+            world.podman.push("localhost/lc-app1:1", own.host() + "/demo/same:a");
+            world.podman.push("localhost/lc-app2:1", own.host() + "/demo/same:b");
+            BackupResult both = backupFrozen(store, "rel-4", List.of(own.host() + "/demo/same:a", own.host() + "/demo/same:b"), keep, insecure);
+            assertThat(both.frozen()).isTrue();
+            assertThat(PodmanImages.skopeoDigest(keep + "/demo/same:rel-4-a")).isEqualTo(app1Digest);
+            assertThat(PodmanImages.skopeoDigest(keep + "/demo/same:rel-4-b")).isEqualTo(PodmanImages.skopeoDigest(mine.get("app2")));
+
+            // Tags of a release with no backup-registry copy are a usage error before any work is done.
+            assertThatThrownBy(() -> world.backup(store, "rel-5", List.of(mine.get("app2")), ImageOptions.COPY, null, insecure,
+                    ProgressListener.NONE, ImageWorld.fastRetries(), null, new FreezeOptions(true, null, false, null, true)))
+                    .isInstanceOf(LayercakeException.class).hasMessageContaining("--tag-images").hasMessageContaining("--image-target");
+
             // Asking for tags without freezing is a usage error before any work is done.
             assertThatThrownBy(() -> world.backup(store, "rel-3", List.of(mine.get("app2")), ImageOptions.COPY, keep, insecure,
                     ProgressListener.NONE, ImageWorld.fastRetries(), null, new FreezeOptions(false, null, false, null, true)))

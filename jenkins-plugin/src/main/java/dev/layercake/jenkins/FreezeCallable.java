@@ -1,5 +1,6 @@
 package dev.layercake.jenkins;
 
+import dev.layercake.LayercakeException;
 import dev.layercake.freeze.FreezeResult;
 import dev.layercake.freeze.ReleaseFreezer;
 import dev.layercake.images.ReleaseTagger;
@@ -58,6 +59,8 @@ final class FreezeCallable extends MasterToSlaveFileCallable<LinkedHashMap<Strin
                         AgentWorkspace.registryHosts(copies, List.of()))) {
                     ReleaseTagger.create(registry.env(), insecure).tag(manifest, new TaskListenerProgress(listener))
                             .forEach(t -> tags.add(t.image() + ":" + t.tag() + "@" + t.digest()));
+                } catch (LayercakeException e) {
+                    throw ReleaseTagger.afterFreeze(step.getApp(), step.getRelease(), e);
                 }
             }
             LinkedHashMap<String, Object> m = new LinkedHashMap<>();
