@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Runs one action per item on a bounded pool of daemon threads; the first failure is rethrown as is. */
@@ -57,6 +58,12 @@ final class Parallel {
             throw new LayercakeException(LayercakeException.Kind.UNAVAILABLE, cause.getMessage(), cause);
         } finally {
             pool.shutdownNow();
+            // Tasks already running finish (or fail) before we return: a caller's clean-up must see all they did.
+            try {
+                pool.awaitTermination(1, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

@@ -15,13 +15,13 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The release store: content-addressed blobs shared by every release of every app, and one manifest per
@@ -137,20 +137,24 @@ public final class ReleaseStore implements Closeable {
      */
     public List<BlobRef> putAllBytes(List<byte[]> documents, String mediaType, int parallelism) {
         List<BlobRef> refs = new ArrayList<>(documents.size());
-        Map<String, byte[]> missing = new LinkedHashMap<>();
-        Set<Digest> seen = new HashSet<>();
+        Map<String, byte[]> unique = new LinkedHashMap<>();
         for (byte[] doc : documents) {
             Digest digest = Digest.of(doc);
             refs.add(new BlobRef(digest, doc.length, mediaType));
-            if (seen.add(digest)) {
-                Optional<ObjectInfo> existing = objects.stat(StoreKeys.blob(digest));
-                if (existing.isPresent()) {
-                    stats.skipped(existing.get().size());
-                } else {
-                    missing.put(StoreKeys.blob(digest), doc);
-                }
+            if (unique.putIfAbsent(StoreKeys.blob(digest), doc) != null) {
+                stats.skipped(doc.length); // the same document twice in one batch is stored once
             }
         }
+        // Existence checks in parallel too: on S3 each is a request.
+        Map<String, byte[]> missing = new ConcurrentHashMap<>();
+        Parallel.forEach(unique.entrySet(), parallelism, "layercake-store-stat", e -> {
+            Optional<ObjectInfo> existing = objects.stat(e.getKey());
+            if (existing.isPresent()) {
+                stats.skipped(existing.get().size());
+            } else {
+                missing.put(e.getKey(), e.getValue());
+            }
+        });
         Set<String> created = objects.createAll(missing, parallelism);
         missing.forEach((key, doc) -> {
             if (created.contains(key)) {
