@@ -8,14 +8,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.HttpRetryException;
+import java.net.Authenticator;
 import java.net.HttpURLConnection;
+import java.net.PasswordAuthentication;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -26,6 +28,11 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+
+import javax.net.ssl.HostnameVerifier;
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * A client of the OCI distribution protocol for any number of registries: manifests fetched and pushed
@@ -60,6 +67,37 @@ public final class RegistryClient implements Closeable {
 
     public RegistryClient(RegistryOptions options) {
         this.options = options;
+    }
+
+    /**
+     * Refuses every server-authentication request (we send our own Authorization header); proxy requests go
+     * to the JVM's default Authenticator, as they would without this one.
+     */
+    private static final Authenticator PROXY_AUTH_ONLY = new Authenticator() {
+        @Override
+        protected PasswordAuthentication getPasswordAuthentication() {
+            Authenticator fallback = Authenticator.getDefault();
+            if (getRequestorType() != RequestorType.PROXY || fallback == null || fallback == this) {
+                return null;
+            }
+            return Authenticator.requestPasswordAuthentication(fallback, getRequestingHost(), getRequestingSite(),
+                    getRequestingPort(), getRequestingProtocol(), getRequestingPrompt(), getRequestingScheme(),
+                    getRequestingURL(), getRequestorType());
+        }
+    };
+
+    /**
+     * The JDK checks the certificate's host name itself and asks this verifier only when that check failed:
+     * answering no keeps the check strict even if a permissive verifier was made the JVM-wide default.
+     */
+    private static final HostnameVerifier STRICT_HOSTNAMES = (host, session) -> false;
+
+    private static SSLSocketFactory defaultTls() {
+        try {
+            return SSLContext.getDefault().getSocketFactory();
+        } catch (NoSuchAlgorithmException e) {
+            throw new RegistryException(RegistryException.Kind.UNAVAILABLE, "no TLS in this JVM: " + e.getMessage(), e);
+        }
     }
 
     private HttpClient http() {
@@ -382,9 +420,6 @@ public final class RegistryClient implements Closeable {
             Response r;
             try {
                 r = exchange(call);
-            } catch (HttpRetryException e) {
-                // A streamed upload answered 401: the session's token no longer holds (it was fetched for the POST).
-                throw refused(call);
             } catch (IOException | UncheckedIOException e) {
                 Throwable mismatch = findCause(e, Digests.ContentMismatchException.class);
                 if (mismatch != null) {
@@ -438,8 +473,17 @@ public final class RegistryClient implements Closeable {
         HttpURLConnection c = (HttpURLConnection) call.uri(this).toURL().openConnection();
         c.setInstanceFollowRedirects(false);
         c.setUseCaches(false);
+        // Our own auth only: a JVM-wide Authenticator (Jenkins installs one for its proxy) must not answer a
+        // registry's 401 with someone else's password; proxy authentication still goes to it.
+        c.setAuthenticator(PROXY_AUTH_ONLY);
+        if (c instanceof HttpsURLConnection https) {
+            // TLS as the JDK defaults it, whatever another component set as the JVM-wide HTTPS defaults.
+            https.setSSLSocketFactory(defaultTls());
+            https.setHostnameVerifier(STRICT_HOSTNAMES);
+        }
         c.setConnectTimeout((int) options.connectTimeout().toMillis());
-        c.setReadTimeout((int) Duration.ofMinutes(2).toMillis());
+        // A registry may take a while to commit a large upload once its last byte is in; reads stall far less.
+        c.setReadTimeout((int) (call.streamOpener != null ? Duration.ofMinutes(30) : Duration.ofMinutes(2)).toMillis());
         c.setRequestMethod(call.method);
         call.headers.forEach(c::setRequestProperty);
         authorization(call).ifPresent(a -> c.setRequestProperty("Authorization", a));

@@ -31,6 +31,7 @@ class RegistryClientProtocolTest {
     private HttpServer server;
     private String host;
     private final List<String> tokenQueries = new CopyOnWriteArrayList<>();
+    private final List<String> putBodies = new CopyOnWriteArrayList<>();
     private final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
     private final byte[] manifest = ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
             + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"sha256:" + "0".repeat(64)
@@ -71,6 +72,26 @@ class RegistryClientProtocolTest {
                 } else {
                     respond(ex, 200, blob, "application/octet-stream");
                 }
+            } else if (path.startsWith("/v2/upload/")) {
+                String method = ex.getRequestMethod();
+                byte[] body = ex.getRequestBody().readAllBytes();
+                if (method.equals("POST")) {
+                    putBodies.add(method + " " + body.length + " " + ex.getRequestHeaders().getFirst("Content-Length"));
+                    ex.getResponseHeaders().add("Location", "/v2/upload/app/blobs/uploads/session-1?state=x");
+                    respond(ex, 202, new byte[0], null);
+                } else if (method.equals("PUT") && !"Bearer tok-123".equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+                    // the token ran out between opening the session and the upload
+                    putBodies.add("PUT refused " + body.length);
+                    ex.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"http://" + host
+                            + "/token\",service=\"test-registry\",scope=\"repository:upload/app:pull,push\"");
+                    respond(ex, 401, "{\"errors\":[{\"code\":\"UNAUTHORIZED\"}]}".getBytes(), "application/json");
+                } else {
+                    putBodies.add("PUT " + new String(body, StandardCharsets.UTF_8) + " " + ex.getRequestURI().getRawQuery());
+                    respond(ex, 201, new byte[0], null);
+                }
+            } else if (path.startsWith("/v2/basic/")) {
+                ex.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"registry\"");
+                respond(ex, 401, new byte[0], null);
             } else if (path.startsWith("/v2/down/")) {
                 respond(ex, 502, new byte[0], null);
             } else {
@@ -142,6 +163,44 @@ class RegistryClientProtocolTest {
                 in.readAllBytes();
             }
         })).hasMessageContaining("hashes to");
+    }
+
+    @Test
+    void aStreamedUploadRefusedWith401IsSentAgainWithAFreshToken() {
+        RegistryClient client = client(h -> h.equals(host) ? Optional.of(new Credentials("alice", "right-pw")) : Optional.empty());
+        Descriptor d = Descriptor.of(Digests.sha256(blob), blob.length, "application/octet-stream");
+        AtomicInteger opened = new AtomicInteger();
+        client.pushBlob(host, "upload/app", d, () -> {
+            opened.incrementAndGet();
+            return new java.io.ByteArrayInputStream(blob);
+        });
+        // The empty POST went with Content-Length 0; the PUT was refused once, then sent whole with the token.
+        assertThat(putBodies).contains("POST 0 0");
+        assertThat(putBodies).anyMatch(b -> b.startsWith("PUT refused"));
+        assertThat(putBodies).anyMatch(b -> b.startsWith("PUT layer content ") && b.contains("digest=sha256%3A"));
+        assertThat(opened.get()).as("the content is opened again for the second attempt").isGreaterThanOrEqualTo(2);
+        assertThat(tokenQueries).anyMatch(q -> q.contains("scope=repository%3Aupload%2Fapp%3Apull%2Cpush"));
+    }
+
+    @Test
+    void aBasicChallengeIsNeverAnsweredByTheJvmsDefaultAuthenticator() {
+        List<String> asked = new CopyOnWriteArrayList<>();
+        java.net.Authenticator previous = java.net.Authenticator.getDefault();
+        java.net.Authenticator.setDefault(new java.net.Authenticator() {
+            @Override
+            protected java.net.PasswordAuthentication getPasswordAuthentication() {
+                asked.add(getRequestingHost() + " " + getRequestorType());
+                return new java.net.PasswordAuthentication("someone-else", "their-password".toCharArray());
+            }
+        });
+        try {
+            RegistryException e = catchThrowableOfType(RegistryException.class,
+                    () -> client(CredentialProvider.ANONYMOUS).getManifest(ImageRef.parse(host + "/basic/app:1")));
+            assertThat(e.kind()).isEqualTo(RegistryException.Kind.AUTH);
+            assertThat(asked).as("a component's JVM-wide Authenticator is not asked for registry passwords").isEmpty();
+        } finally {
+            java.net.Authenticator.setDefault(previous);
+        }
     }
 
     private static void respond(HttpExchange ex, int status, byte[] body, String type) throws IOException {
