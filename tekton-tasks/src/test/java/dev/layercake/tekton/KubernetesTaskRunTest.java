@@ -1,14 +1,13 @@
 package dev.layercake.tekton;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.layercake.backup.BackupSteps;
 import dev.layercake.testing.GitRepoFixture;
+import dev.layercake.testing.KubernetesMockServerFixture;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,8 +37,6 @@ class KubernetesTaskRunTest {
 
     @Test
     void capturesTheAppsObjectsWithSecretsEncryptedByTheWorkspaceKey() throws Exception {
-        Assumptions.assumeTrue(BackupSteps.defaults().stream().anyMatch(s -> s.getClass().getSimpleName().contains("Kubernetes")),
-                "the engine has no Kubernetes step yet (BackupSteps.defaults())");
         try (MockCluster cluster = MockCluster.start()) {
             KubernetesClient client = cluster.client();
             client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shop").endMetadata().build()).create();
@@ -93,33 +90,23 @@ class KubernetesTaskRunTest {
         }
     }
 
-    /**
-     * core's KubernetesMockServerFixture, reached by reflection: it arrives on main with the Kubernetes work,
-     * and until then this test has nothing to run against.
-     */
-    record MockCluster(AutoCloseable fixture) implements AutoCloseable {
+    /** core's Kubernetes API test server (fabric8's mock server in CRUD mode, with discovery served). */
+    record MockCluster(KubernetesMockServerFixture fixture) implements AutoCloseable {
 
-        static MockCluster start() throws Exception {
-            Class<?> type;
-            try {
-                type = Class.forName("dev.layercake.testing.KubernetesMockServerFixture");
-            } catch (ClassNotFoundException e) {
-                Assumptions.abort("core's KubernetesMockServerFixture is not on this branch yet");
-                return null;
-            }
-            return new MockCluster((AutoCloseable) type.getMethod("start").invoke(null));
+        static MockCluster start() {
+            return new MockCluster(KubernetesMockServerFixture.start());
         }
 
-        KubernetesClient client() throws Exception {
-            return (KubernetesClient) fixture.getClass().getMethod("client").invoke(fixture);
+        KubernetesClient client() {
+            return fixture.client();
         }
 
-        void writeKubeconfig(Path file, String context) throws Exception {
-            fixture.getClass().getMethod("writeKubeconfig", Path.class, String.class).invoke(fixture, file, context);
+        void writeKubeconfig(Path file, String context) {
+            fixture.writeKubeconfig(file, context);
         }
 
         @Override
-        public void close() throws Exception {
+        public void close() {
             fixture.close();
         }
     }

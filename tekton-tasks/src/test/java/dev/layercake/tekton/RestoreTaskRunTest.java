@@ -1,6 +1,7 @@
 package dev.layercake.tekton;
 
 import dev.layercake.testing.GitRepoFixture;
+import dev.layercake.testing.S3ProxyFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,7 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * layercake-restore-app's step run as Tekton runs it: against a stand-in CLI for the flag mapping, and
- * against the built CLI on a release that layercake-backup-app's step stored first.
+ * against the built CLI on releases that layercake-backup-app's step stored first, in a folder store and in
+ * s3proxy with an image that is pushed back to a registry that never saw it.
  */
 class RestoreTaskRunTest {
 
@@ -133,5 +135,48 @@ class RestoreTaskRunTest {
         assertThat(missing.exitCode()).as(missing.toString()).isNotZero();
         assertThat(missing.results()).isEmpty();
         assertThat(missing.stderr()).contains("9.9");
+    }
+    @Test
+    void restoresSourcesAndImagesOfAnS3ReleaseTheBackupTaskStored() throws Exception {
+        Path checkout = tmp.resolve("ws/s3-checkout");
+        try (GitRepoFixture repo = GitRepoFixture.create(checkout)) {
+            repo.write("Dockerfile", "FROM scratch\nCOPY web /web\n").write("infra/main.tf", "terraform {}\n");
+            repo.commit("2.0");
+        }
+        try (S3ProxyFixture s3 = S3ProxyFixture.start();
+             LocalRegistry source = LocalRegistry.start(tmp.resolve("registry-source"));
+             LocalRegistry fresh = LocalRegistry.start(tmp.resolve("registry-fresh"))) {
+            s3.createBucket("releases");
+            Path aws = Files.createDirectories(tmp.resolve("ws/aws"));
+            Files.writeString(aws.resolve("credentials"), "[default]\naws_access_key_id = " + S3ProxyFixture.ACCESS_KEY
+                    + "\naws_secret_access_key = " + S3ProxyFixture.SECRET_KEY + "\n");
+            String ref = source.buildAndPush("shop/web", "2.0", "web 2.0\n");
+            String digest = source.digest("shop/web", "2.0");
+
+            TaskRunSimulator.Run backup = new TaskRunSimulator(Catalog.Entry.BACKUP.task(), tmp.resolve("runs")).path(bin)
+                    .imageEnv("JAVA_TOOL_OPTIONS", "-Xmx256m")
+                    .workspace("source", checkout).workspace("aws-credentials", aws)
+                    .param("app", "shop").param("release", "2.0").param("secrets", "skip")
+                    .param("store", "s3://releases/team-a").param("s3-endpoint", s3.endpoint())
+                    .param("s3-region", S3ProxyFixture.REGION).param("s3-path-style", "true")
+                    .param("images", List.of(ref)).param("insecure-registry", List.of(source.host()))
+                    .run();
+            assertThat(backup.exitCode()).as(backup.toString()).isZero();
+
+            // The restore runs elsewhere: a new workspace, a registry that never saw the image.
+            Path target = Files.createDirectories(tmp.resolve("ws/s3-target"));
+            TaskRunSimulator.Run run = restore(bin).workspace("source", target).workspace("aws-credentials", aws)
+                    .param("release", "2.0").param("store", "s3://releases/team-a").param("s3-endpoint", s3.endpoint())
+                    .param("s3-region", S3ProxyFixture.REGION).param("s3-path-style", "true")
+                    .param("sources-to", "restored").param("images-to", fresh.host() + "/restored")
+                    .param("insecure-registry", List.of(fresh.host()))
+                    .run();
+            assertThat(run.exitCode()).as(run.toString()).isZero();
+            assertThat(run.stderr()).doesNotContain(S3ProxyFixture.SECRET_KEY);
+            assertThat(run.result("RELEASE")).isEqualTo("2.0");
+            assertThat(run.result("MANIFEST_DIGEST")).isEqualTo(backup.result("MANIFEST_DIGEST"));
+            assertThat(target.resolve("restored/infra/main.tf")).hasContent("terraform {}");
+            assertThat(fresh.digest("restored/shop/web", "2.0")).as("the image pushed back with its digest").isEqualTo(digest);
+        }
     }
 }
