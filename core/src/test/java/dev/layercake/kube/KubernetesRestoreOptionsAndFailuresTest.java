@@ -170,7 +170,7 @@ class KubernetesRestoreOptionsAndFailuresTest {
     }
 
     @Test
-    void aRestoreThatCannotApplyItsObjectsWritesNoFileAndPushesNothingEither() {
+    void aRestoreThatCannotApplyItsObjectsWritesNoFileEither() {
         byte[] tf = "resource \"x\" \"y\" {}\n".getBytes(StandardCharsets.UTF_8);
         SourceSection files = new SourceSection("repo", "abc123", "main", null, false,
                 List.of(new SourceFile("infra/main.tf", "terraform", store.putBytes(tf, "text/plain").digest(),
