@@ -32,6 +32,7 @@ public final class RegistryFixture implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final boolean auth;
+    private boolean tls;
     private Process process;
 
     private RegistryFixture(Path dir, int port, boolean auth) {
@@ -58,6 +59,39 @@ public final class RegistryFixture implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A registry serving HTTPS with a self-signed certificate (made with openssl) whose subjectAltName is
+     * {@code san}, e.g. {@code IP:127.0.0.1} or {@code DNS:registry.example.invalid}; see {@link #certificate()}.
+     */
+    public static RegistryFixture startWithTls(String san) {
+        requireBinary(BINARY, "docker-registry");
+        requireBinary("/usr/bin/openssl", "openssl");
+        try {
+            RegistryFixture r = new RegistryFixture(Files.createTempDirectory("layercake-registry-"), freePort(), false);
+            r.tls = true;
+            Process p = new ProcessBuilder("/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                    "-keyout", r.dir.resolve("key.pem").toString(), "-out", r.certificate().toString(), "-days", "2",
+                    "-subj", "/CN=layercake-test-" + r.port, "-addext", "subjectAltName=" + san)
+                    .redirectErrorStream(true).redirectOutput(r.dir.resolve("openssl.log").toFile()).start();
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException("openssl failed: " + Files.readString(r.dir.resolve("openssl.log")));
+            }
+            r.writeConfig();
+            r.startProcess();
+            return r;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The PEM certificate of a registry started with {@link #startWithTls}. */
+    public Path certificate() {
+        return dir.resolve("cert.pem");
     }
 
     /** Fails under CI=true when a service binary is missing; skips the test elsewhere. */
@@ -145,6 +179,9 @@ public final class RegistryFixture implements AutoCloseable {
                 .append("storage:\n  filesystem:\n    rootdirectory: ").append(storage()).append('\n')
                 .append("  delete:\n    enabled: true\n")
                 .append("http:\n  addr: 127.0.0.1:").append(port).append('\n');
+        if (tls) {
+            yml.append("  tls:\n    certificate: ").append(certificate()).append("\n    key: ").append(dir.resolve("key.pem")).append('\n');
+        }
         if (auth) {
             Files.writeString(dir.resolve("htpasswd"), USER + ":" + PASSWORD_BCRYPT + "\n");
             yml.append("auth:\n  htpasswd:\n    realm: layercake-test\n    path: ").append(dir.resolve("htpasswd")).append('\n');
@@ -165,6 +202,15 @@ public final class RegistryFixture implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("docker-registry exited: " + log());
+            }
+            if (tls) {
+                // no trust in its certificate here: listening is enough
+                try (java.net.Socket ignored = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
+                    return;
+                } catch (IOException notYet) {
+                    sleep(50);
+                    continue;
+                }
             }
             try {
                 HttpURLConnection c = (HttpURLConnection) URI.create("http://" + host() + "/v2/").toURL().openConnection();

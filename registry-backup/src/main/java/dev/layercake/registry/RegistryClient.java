@@ -32,6 +32,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import javax.net.ssl.HostnameVerifier;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
@@ -425,6 +426,13 @@ public final class RegistryClient implements Closeable {
                 if (mismatch != null) {
                     throw new RegistryException(RegistryException.Kind.CORRUPT, mismatch.getMessage(), e);
                 }
+                if (isTlsMisconfiguration(e)) {
+                    // Not transient: an untrusted or misnamed certificate, or TLS spoken to a plain-HTTP registry.
+                    throw new RegistryException(RegistryException.Kind.UNAVAILABLE, "TLS with " + call.registry + " failed ("
+                            + describe(e) + "). If its certificate is issued by a private CA, add that CA to the JVM's"
+                            + " trust store (-Djavax.net.ssl.trustStore=...); if the registry speaks plain HTTP, name it with"
+                            + " --insecure-registry " + call.registry, e);
+                }
                 boolean unknownHost = findCause(e, java.nio.channels.UnresolvedAddressException.class) != null
                         || findCause(e, java.net.UnknownHostException.class) != null;
                 if (!call.retry || unknownHost || attempt >= options.maxAttempts()) {
@@ -507,6 +515,24 @@ public final class RegistryClient implements Closeable {
             }
         }
         return Response.of(c);
+    }
+
+    /**
+     * A TLS failure that a retry cannot mend: the certificate chain is not trusted, the certificate names
+     * another host, or the server does not speak TLS at all. (A connection reset during a handshake is
+     * transient and retried as usual.)
+     */
+    private static boolean isTlsMisconfiguration(Throwable e) {
+        if (findCause(e, java.security.cert.CertificateException.class) != null) {
+            return true;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = t.getMessage() == null ? "" : t.getMessage();
+            if (m.startsWith("HTTPS hostname wrong") || (t instanceof SSLException && m.contains("Unsupported or unrecognized SSL message"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Sends a request without our auth (a redirect to a storage backend), with the same retries. */
