@@ -1,5 +1,6 @@
 package dev.layercake.images;
 
+import dev.layercake.LayercakeException;
 import dev.layercake.registry.ImageRef;
 import dev.layercake.registry.RegistryClient;
 import dev.layercake.registry.RegistryException;
@@ -16,6 +17,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
+import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -56,6 +59,32 @@ class RegistryTlsTest {
                 SSLContext.setDefault(previous);
                 HttpsURLConnection.setDefaultHostnameVerifier(previousVerifier);
             }
+        }
+    }
+
+    @Test
+    void aPrivateCaNamedByTheEnvironmentIsTrustedForRegistriesOnly() throws Exception {
+        try (RegistryFixture ours = RegistryFixture.startWithTls("IP:127.0.0.1");
+             RegistryFixture otherName = RegistryFixture.startWithTls("DNS:registry.example.invalid")) {
+            ImageRef probe = ImageRef.parse(ours.host() + "/nothing/here:1");
+            Map<String, String> env = Map.of(RegistryAccess.CA_ENV, ours.certificate() + java.io.File.pathSeparator + otherName.certificate());
+            RegistryClient client = new RegistryClient(RegistryAccess.options(env, List.of()));
+            assertThat(client.headManifest(probe)).as("trusted through LAYERCAKE_REGISTRY_CA").isEmpty();
+            // Host names are still checked, and the JVM's own trust is untouched.
+            RegistryException wrongName = catchThrowableOfType(RegistryException.class,
+                    () -> client.headManifest(ImageRef.parse(otherName.host() + "/nothing/here:1")));
+            assertThat(wrongName).isNotNull();
+            assertThat(catchThrowableOfType(RegistryException.class,
+                    () -> new RegistryClient(RegistryOptions.defaults()).headManifest(probe))).isNotNull();
+
+            Path missing = ours.certificate().resolveSibling("no-such-ca.pem");
+            assertThat(catchThrowableOfType(LayercakeException.class,
+                    () -> RegistryAccess.options(Map.of(RegistryAccess.CA_ENV, missing.toString()), List.of())))
+                    .hasMessageContaining(RegistryAccess.CA_ENV).hasMessageContaining(missing.toString());
+            Path notPem = Files.writeString(ours.certificate().resolveSibling("not.pem"), "hello\n");
+            assertThat(catchThrowableOfType(RegistryException.class,
+                    () -> new RegistryClient(RegistryAccess.options(Map.of(RegistryAccess.CA_ENV, notPem.toString()), List.of()))
+                            .headManifest(probe))).hasMessageContaining(notPem.toString());
         }
     }
 

@@ -17,7 +17,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -93,12 +92,24 @@ public final class RegistryClient implements Closeable {
      */
     private static final HostnameVerifier STRICT_HOSTNAMES = (host, session) -> false;
 
-    private static SSLSocketFactory defaultTls() {
-        try {
-            return SSLContext.getDefault().getSocketFactory();
-        } catch (NoSuchAlgorithmException e) {
-            throw new RegistryException(RegistryException.Kind.UNAVAILABLE, "no TLS in this JVM: " + e.getMessage(), e);
+    /** The JVM's TLS defaults, or (with trusted certificates given) a context that also trusts those CAs. */
+    private SSLSocketFactory tls() {
+        return (options.trustedCertificates().isEmpty() ? RegistryTrust.context(List.of()) : privateTrust()).getSocketFactory();
+    }
+
+    private volatile SSLContext privateTrust;
+
+    private SSLContext privateTrust() {
+        SSLContext ctx = privateTrust;
+        if (ctx == null) {
+            synchronized (this) {
+                if (privateTrust == null) {
+                    privateTrust = RegistryTrust.context(options.trustedCertificates());
+                }
+                ctx = privateTrust;
+            }
         }
+        return ctx;
     }
 
     private HttpClient http() {
@@ -107,7 +118,11 @@ public final class RegistryClient implements Closeable {
             synchronized (this) {
                 h = http;
                 if (h == null) {
-                    h = HttpClient.newBuilder()
+                    HttpClient.Builder b = HttpClient.newBuilder();
+                    if (!options.trustedCertificates().isEmpty()) {
+                        b.sslContext(privateTrust()); // token services often sit behind the same private CA
+                    }
+                    h = b
                             .version(HttpClient.Version.HTTP_1_1)
                             .connectTimeout(options.connectTimeout())
                             .followRedirects(HttpClient.Redirect.NEVER)
@@ -429,9 +444,9 @@ public final class RegistryClient implements Closeable {
                 if (isTlsMisconfiguration(e)) {
                     // Not transient: an untrusted or misnamed certificate, or TLS spoken to a plain-HTTP registry.
                     throw new RegistryException(RegistryException.Kind.UNAVAILABLE, "TLS with " + call.registry + " failed ("
-                            + describe(e) + "). If its certificate is issued by a private CA, add that CA to the JVM's"
-                            + " trust store (-Djavax.net.ssl.trustStore=...); if the registry speaks plain HTTP, name it with"
-                            + " --insecure-registry " + call.registry, e);
+                            + describe(e) + "). If its certificate is issued by a private CA, point LAYERCAKE_REGISTRY_CA at"
+                            + " that CA's PEM file (or add it to the JVM's trust store); if the registry speaks plain HTTP,"
+                            + " name it with --insecure-registry " + call.registry, e);
                 }
                 boolean unknownHost = findCause(e, java.nio.channels.UnresolvedAddressException.class) != null
                         || findCause(e, java.net.UnknownHostException.class) != null;
@@ -486,7 +501,7 @@ public final class RegistryClient implements Closeable {
         c.setAuthenticator(PROXY_AUTH_ONLY);
         if (c instanceof HttpsURLConnection https) {
             // TLS as the JDK defaults it, whatever another component set as the JVM-wide HTTPS defaults.
-            https.setSSLSocketFactory(defaultTls());
+            https.setSSLSocketFactory(tls());
             https.setHostnameVerifier(STRICT_HOSTNAMES);
         }
         c.setConnectTimeout((int) options.connectTimeout().toMillis());
