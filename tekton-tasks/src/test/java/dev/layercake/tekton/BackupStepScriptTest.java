@@ -40,7 +40,7 @@ class BackupStepScriptTest {
         TaskRunSimulator.executable(bin.resolve("layercake"), """
                 #!/usr/bin/env bash
                 printf '%%s\\n' "$@" > '%1$s/cli-args'
-                env | grep -E '^(DOCKER_CONFIG|REGISTRY_AUTH_FILE|AWS_[A-Z_]+|TEKTON_[A-Z_]+)=' | sort > '%1$s/cli-env'
+                env | grep -E '^(DOCKER_CONFIG|REGISTRY_AUTH_FILE|LAYERCAKE_REGISTRY_CA|AWS_[A-Z_]+|TEKTON_[A-Z_]+)=' | sort > '%1$s/cli-env'
                 echo "progress goes to stderr" >&2
                 cat '%1$s/cli-output.json'
                 exit %2$d
@@ -168,17 +168,21 @@ class BackupStepScriptTest {
         Files.writeString(key.resolve("aes.key"), "x".repeat(32));
         Path kube = Files.createDirectories(tmp.resolve("ws/kube"));
         Files.writeString(kube.resolve("kubeconfig"), "apiVersion: v1\n");
+        Path ca = Files.createDirectories(tmp.resolve("ws/ca"));
+        Files.writeString(ca.resolve("ca.crt"), "-----BEGIN CERTIFICATE-----\n");
+        Files.writeString(ca.resolve("second.pem"), "-----BEGIN CERTIFICATE-----\n");
 
         TaskRunSimulator.Run run = backup().workspace("dockerconfig", docker).workspace("aws-credentials", aws)
                 .workspace("encryption-key", key).param("encryption-key-file", "aes.key")
-                .workspace("kubeconfig", kube).run();
+                .workspace("kubeconfig", kube).workspace("registry-ca", ca).run();
         assertThat(run.exitCode()).as(run.toString()).isZero();
         Map<String, String> env = cliEnv();
         Path dockerConfig = Path.of(env.get("DOCKER_CONFIG"));
         assertThat(dockerConfig.resolve("config.json")).hasContent("{\"auths\":{}}");
         assertThat(env).containsEntry("REGISTRY_AUTH_FILE", dockerConfig.resolve("config.json").toString())
                 .containsEntry("AWS_SHARED_CREDENTIALS_FILE", aws.resolve("credentials").toString())
-                .containsEntry("AWS_CONFIG_FILE", aws.resolve("config").toString());
+                .containsEntry("AWS_CONFIG_FILE", aws.resolve("config").toString())
+                .containsEntry("LAYERCAKE_REGISTRY_CA", ca.resolve("ca.crt") + ":" + ca.resolve("second.pem"));
         assertThat(cliArgs()).containsSubsequence("--encryption-key-file", key.resolve("aes.key").toString())
                 .containsSubsequence("--kubeconfig", kube.resolve("kubeconfig").toString());
         assertThat(run.stderr()).doesNotContain("auths").doesNotContain("xxxxxxxx");
@@ -192,8 +196,13 @@ class BackupStepScriptTest {
                 .containsEntry("AWS_SECRET_ACCESS_KEY", "secret-from-a-file").doesNotContainKeys("AWS_SESSION_TOKEN");
         assertThat(fromKeys.stderr()).doesNotContain("secret-from-a-file");
 
+        Path emptyCa = Files.createDirectories(tmp.resolve("ws/empty-ca"));
+        TaskRunSimulator.Run noCa = backup().workspace("registry-ca", emptyCa).run();
+        assertThat(noCa.exitCode()).isNotZero();
+        assertThat(noCa.stderr()).contains("workspace registry-ca holds no *.crt or *.pem file");
+
         backup().run();
-        assertThat(cliEnv()).doesNotContainKeys("DOCKER_CONFIG", "AWS_SHARED_CREDENTIALS_FILE", "AWS_ACCESS_KEY_ID");
+        assertThat(cliEnv()).doesNotContainKeys("DOCKER_CONFIG", "AWS_SHARED_CREDENTIALS_FILE", "AWS_ACCESS_KEY_ID", "LAYERCAKE_REGISTRY_CA");
         assertThat(cliArgs()).doesNotContain("--kubeconfig", "--encryption-key-file");
     }
 
