@@ -119,9 +119,8 @@ public final class FileSystemObjectStore implements ObjectStore {
     /**
      * Writes every object to its temporary file first, then flushes them all, then links them all into
      * place. The same guarantee as {@link #create} (an object is visible only once durable), but the
-     * flushes of a batch overlap and share the filesystem's journal commits: 5,000 one-kilobyte objects
-     * took 0.67-0.78 s this way against 1.2-4 s written one by one, on a quiet moment of a noisy shared disk
-     * (benchmarks/kube/README.md).
+     * flushes of a batch overlap and share the filesystem's journal commits. On this project's noisy shared
+     * disk the batch won two probes of three against one-by-one writes (benchmarks/kube/README.md has all three).
      */
     @Override
     public Set<String> createAll(Map<String, byte[]> objects, int parallelism) {
