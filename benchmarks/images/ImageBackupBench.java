@@ -12,18 +12,20 @@ import java.util.List;
 /**
  * Runs one real Layercake backup (the engine with its default steps, as the CLI does) and prints one line
  * of numbers for benchmarks/images/run.sh:
- * {@code --store S --release R --source DIR [--target T] [--insecure H]... --image REF...}
+ * {@code --store S --release R [--then-again R2] --source DIR [--target T] [--insecure H]... --image REF...};
+ * {@code --then-again} runs the same backup once more in the same JVM (a warm Jenkins agent) and prints its time too.
  */
 public final class ImageBackupBench {
 
     public static void main(String[] args) {
-        String store = null, release = null, source = null, target = null;
+        String store = null, release = null, source = null, target = null, again = null;
         List<String> images = new ArrayList<>();
         List<String> insecure = new ArrayList<>();
         for (int i = 0; i < args.length; i += 2) {
             switch (args[i]) {
                 case "--store" -> store = args[i + 1];
                 case "--release" -> release = args[i + 1];
+                case "--then-again" -> again = args[i + 1];
                 case "--source" -> source = args[i + 1];
                 case "--target" -> target = args[i + 1];
                 case "--insecure" -> insecure.add(args[i + 1]);
@@ -73,6 +75,15 @@ public final class ImageBackupBench {
         long engineMs = (System.nanoTime() - t0) / 1_000_000;
         System.out.println("engine_ms=" + engineMs + " images=" + r.images() + " store_blobs_written=" + r.blobsWritten() + " store_bytes_written="
                 + r.bytesWritten() + " store_blobs_skipped=" + r.blobsSkipped() + " registry_bytes_uploaded=" + uploaded[0]);
+        if (again != null) {
+            // The same backup again in this JVM, as a long-lived Jenkins agent runs the next release's backupApp step.
+            BackupRequest next = new BackupRequest(request.store(), "bench", again, request.source(), null, request.images(), null, null);
+            uploaded[0] = "0";
+            long t1 = System.nanoTime();
+            BackupResult r2 = new BackupEngine().backup(next, listener);
+            System.out.println("warm_ms=" + (System.nanoTime() - t1) / 1_000_000 + " store_blobs_written=" + r2.blobsWritten()
+                    + " registry_bytes_uploaded=" + uploaded[0]);
+        }
         System.exit(0);
     }
 

@@ -6,7 +6,9 @@
 #   2. RUNS times (default 3), one after the other in the same run:
 #        skopeo copy --all --preserve-digests of each image, image after image, into a fresh registry;
 #        Layercake backup of the 20 images (release store + --image-target) into another fresh registry;
-#        a second Layercake backup of the unchanged release (new release id, same store and target).
+#        a second Layercake backup of the unchanged release (new release id, same store and target);
+#        a third and a fourth in one JVM, the fourth timed: a long-lived Jenkins agent's next build (no JVM
+#        start, classes loaded).
 #   3. Peak RSS of a Layercake backup of a 50 MiB image vs a 2 GiB image (3 runs each).
 #   Prints a table of medians and ratios.
 #
@@ -128,7 +130,7 @@ BYTES=$(find "$WORK/registry-source/data/docker/registry/v2/blobs" -name data -p
 log "source: 20 images, $UNIQUE unique blobs (manifests included), $BYTES bytes"
 
 # --- runs -------------------------------------------------------------------------------------------
-: > "$WORK/skopeo.txt"; : > "$WORK/lc1.txt"; : > "$WORK/lc2.txt"; : > "$WORK/lc2bytes.txt"; : > "$WORK/lc1rss.txt"; : > "$WORK/e1.txt"; : > "$WORK/e2.txt"; : > "$WORK/lcreg.txt"
+: > "$WORK/skopeo.txt"; : > "$WORK/lc1.txt"; : > "$WORK/lc2.txt"; : > "$WORK/lc2bytes.txt"; : > "$WORK/lc1rss.txt"; : > "$WORK/e1.txt"; : > "$WORK/e2.txt"; : > "$WORK/lcreg.txt"; : > "$WORK/warm.txt"
 for r in $(seq 1 "$RUNS"); do
   start_registry skopeo
   DST="127.0.0.1:${REG_PORT[skopeo]}"
@@ -148,12 +150,14 @@ for r in $(seq 1 "$RUNS"); do
   for img in "${IMAGES[@]}"; do args+=(--image "$SRC/$img"); done
   /usr/bin/time -f "%e %M" -o "$WORK/time1" java $JAVA_OPTS -cp "$CP" ImageBackupBench "${args[@]}" --release "first" > "$WORK/out1"
   /usr/bin/time -f "%e %M" -o "$WORK/time2" java $JAVA_OPTS -cp "$CP" ImageBackupBench "${args[@]}" --release "second" > "$WORK/out2"
+  java $JAVA_OPTS -cp "$CP" ImageBackupBench "${args[@]}" --release "third" --then-again "fourth-warm" > "$WORK/out4"
   awk '{print $1}' "$WORK/time1" >> "$WORK/lc1.txt"
   awk '{print $2}' "$WORK/time1" >> "$WORK/lc1rss.txt"
   awk '{print $1}' "$WORK/time2" >> "$WORK/lc2.txt"
   grep -o 'registry_bytes_uploaded=[0-9]*' "$WORK/out2" | cut -d= -f2 >> "$WORK/lc2bytes.txt"
   grep -o 'engine_ms=[0-9]*' "$WORK/out1" | cut -d= -f2 >> "$WORK/e1.txt"
   grep -o 'engine_ms=[0-9]*' "$WORK/out2" | cut -d= -f2 >> "$WORK/e2.txt"
+  grep -o 'warm_ms=[0-9]*' "$WORK/out4" | cut -d= -f2 >> "$WORK/warm.txt"
   stop_registry target
 
   # The registry-backup module alone into a fresh registry (no store, no sources): skopeo's own job.
@@ -214,7 +218,7 @@ done
 # --- table ------------------------------------------------------------------------------------------
 S=$(median < "$WORK/skopeo.txt"); L1=$(median < "$WORK/lc1.txt"); L2=$(median < "$WORK/lc2.txt")
 B2=$(median < "$WORK/lc2bytes.txt"); R1=$(median < "$WORK/lc1rss.txt")
-LR=$(median < "$WORK/lcreg.txt"); E1=$(median < "$WORK/e1.txt"); E2=$(median < "$WORK/e2.txt")
+LR=$(median < "$WORK/lcreg.txt"); E1=$(median < "$WORK/e1.txt"); E2=$(median < "$WORK/e2.txt"); W2=$(median < "$WORK/warm.txt")
 MS=$(median < "$WORK/rss-small.txt"); MB=$(median < "$WORK/rss-big.txt")
 echo
 echo "Image backup benchmark: 20 images, $UNIQUE unique blobs, $((BYTES / 1024 / 1024)) MiB; medians of $RUNS runs; JAVA_OPTS=$JAVA_OPTS"
@@ -223,6 +227,7 @@ printf '%-58s %12.2f %12.2f %10.2f %s\n' "wall s: backup into a fresh registry v
 printf '%-58s %12.2f %12.2f %10.2f %s\n' "wall s: registry-backup module alone (no store) vs skopeo" "$LR" "$S" "$(echo "$LR / $S" | bc -l)" ""
 printf '%-58s %12.2f %12.2f %10.3f %s\n' "wall s: second backup, unchanged vs first" "$L2" "$L1" "$(echo "$L2 / $L1" | bc -l)" "<= 0.05"
 printf '%-58s %12.2f %12.2f %10.3f %s\n' "engine s (in-process, no JVM start): second vs first" "$(echo "$E2 / 1000" | bc -l)" "$(echo "$E1 / 1000" | bc -l)" "$(echo "$E2 / $E1" | bc -l)" "<= 0.05"
+printf '%-58s %12.2f %12.2f %10.3f %s\n' "engine s, warm JVM (a Jenkins agent's next build): same" "$(echo "$W2 / 1000" | bc -l)" "$(echo "$E1 / 1000" | bc -l)" "$(echo "$W2 / $E1" | bc -l)" "<= 0.05"
 printf '%-58s %12d %12s %10s %s\n' "bytes uploaded to the registry by the second backup" "$B2" "-" "-" "0"
 printf '%-58s %12d %12d %10.2f %s\n' "peak RSS KiB: ${BIG_MIB} MiB image vs ${SMALL_MIB} MiB image" "$MB" "$MS" "$(echo "$MB / $MS" | bc -l)" "<= 1.20"
 printf '%-58s %12d %12s %10s %s\n' "peak RSS KiB: the 20-image backup" "$R1" "-" "-" ""

@@ -13,4 +13,4 @@ trap 'rm -f "$CP_FILE"' EXIT
 mvn -q -pl core -am test-compile dependency:build-classpath -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=test >/dev/null
 CP="core/target/test-classes:core/target/classes:registry-backup/target/classes:$(cat "$CP_FILE")"
 "$KUBECTL" version --client 2>/dev/null | head -1 || true
-exec java -Xmx1g -Dlogback.configurationFile=benchmarks/kube/logback.xml -Dslf4j.provider=ch.qos.logback.classic.spi.LogbackServiceProvider -Djava.util.logging.config.file=benchmarks/kube/logging.properties -cp "$CP" dev.layercake.kube.KubeCaptureBenchmark "$OBJECTS" "$RUNS" "$KUBECTL" ${BENCH_DIR:-}
+exec java -Xmx1g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Djava.util.logging.config.file=benchmarks/kube/logging.properties -cp "$CP" dev.layercake.kube.KubeCaptureBenchmark "$OBJECTS" "$RUNS" "$KUBECTL" ${BENCH_DIR:-}

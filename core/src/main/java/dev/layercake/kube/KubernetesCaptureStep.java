@@ -6,30 +6,30 @@ import dev.layercake.LayercakeException;
 import dev.layercake.backup.BackupContext;
 import dev.layercake.backup.BackupStep;
 import dev.layercake.backup.KubernetesOptions;
-import dev.layercake.model.BlobRef;
+import dev.layercake.model.Digest;
 import dev.layercake.model.DriftEntry;
 import dev.layercake.model.Json;
 import dev.layercake.model.KubernetesResource;
 import dev.layercake.model.KubernetesSection;
+import dev.layercake.model.PackLocation;
 import dev.layercake.progress.ProgressListener;
 import dev.layercake.store.ReleaseStore;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The backup step that captures the application's live objects: selection ({@link AppGraph}), one blob per
- * object (as captured, less managedFields; Secrets encrypted), workload images handed to the image step,
+ * object (as captured, less managedFields; Secrets encrypted; stored in packs), workload images handed to the image step,
  * and drift against the YAML captured from git. Does nothing unless namespaces are given.
  */
 public final class KubernetesCaptureStep implements BackupStep {
 
     public static final String MEDIA_TYPE = "application/vnd.kubernetes.object+json";
-    /** Writes and flushes at once: overlapping flushes share journal commits (32 measured best here). */
-    private static final int STORE_THREADS = 32;
 
     @Override
     public String name() {
@@ -88,7 +88,7 @@ public final class KubernetesCaptureStep implements BackupStep {
                 listener.warn("Secrets are stored UNENCRYPTED (--secrets plain): anyone who can read the store can read them");
             }
 
-            List<KubernetesResource> resources = store(toStore, cipher, store, listener);
+            List<KubernetesResource> resources = store(toStore, cipher, store, app, listener);
             for (Map.Entry<String, List<String>> e : selection.images().entrySet()) {
                 for (String foundIn : e.getValue()) {
                     images.add(e.getKey(), foundIn);
@@ -126,7 +126,7 @@ public final class KubernetesCaptureStep implements BackupStep {
     }
 
     private static List<KubernetesResource> store(List<AppGraph.Member> members, SecretCipher cipher, ReleaseStore store,
-                                                  ProgressListener listener) {
+                                                  String app, ProgressListener listener) {
         List<Prepared> prepared = members.parallelStream().map(m -> {
             ObjectNode o = m.object().deepCopy();
             Trees.metadata(o).remove("managedFields");
@@ -137,15 +137,42 @@ public final class KubernetesCaptureStep implements BackupStep {
             }
             return new Prepared(o.path("apiVersion").asText(), m, Json.write(o), encrypted);
         }).toList();
-        // One batch: on a folder store every object is written, then all are flushed together, then linked.
-        List<BlobRef> refs = store.putAllBytes(prepared.stream().map(Prepared::document).toList(), MEDIA_TYPE, STORE_THREADS);
+        // Packs, not a file per object: an unchanged object points at the pack of the last release; the new ones
+        // are written together as one blob (5000 objects: one write and one flush instead of 5000).
+        List<PackLocation> locations = store.putPacked(prepared.stream().map(Prepared::document).toList(),
+                knownObjects(store, app, listener));
         List<KubernetesResource> out = new ArrayList<>(prepared.size());
         for (int i = 0; i < prepared.size(); i++) {
             Prepared p = prepared.get(i);
             out.add(new KubernetesResource(p.apiVersion(), p.member().id().kind(), p.member().id().namespace(),
-                    p.member().id().name(), refs.get(i).digest(), p.encrypted()));
+                    p.member().id().name(), Digest.of(p.document()), p.encrypted(), locations.get(i)));
         }
         listener.progress("kubernetes", out.size(), out.size(), "objects");
         return out;
+    }
+
+    /**
+     * Where the app's last release stored its objects: those unchanged since are not stored again. Only packed
+     * objects count (a release written before packs had each object in a blob of its own; they are packed anew).
+     * A last release that cannot be read only costs the de-duplication, never the backup.
+     */
+    static Map<Digest, PackLocation> knownObjects(ReleaseStore store, String app, ProgressListener listener) {
+        List<String> releases = store.listReleases(app);
+        if (releases.isEmpty()) {
+            return Map.of();
+        }
+        String last = releases.get(releases.size() - 1);
+        try {
+            Map<Digest, PackLocation> known = new HashMap<>();
+            for (KubernetesResource r : store.readManifest(app, last).kubernetes().resources()) {
+                if (r.pack() != null) {
+                    known.put(r.digest(), r.pack());
+                }
+            }
+            return known;
+        } catch (LayercakeException e) {
+            listener.warn("kubernetes: objects of " + app + "/" + last + " not reused (" + e.getMessage() + "); storing them anew");
+            return Map.of();
+        }
     }
 }

@@ -197,10 +197,22 @@ public final class KubernetesRestore {
 
     /** Reads one stored object and checks it against its digest. */
     static ObjectNode load(ReleaseStore store, KubernetesResource r) {
-        byte[] bytes = store.readBlob(r.digest());
+        byte[] bytes;
+        if (r.pack() != null) {
+            try {
+                bytes = store.readPacked(r.digest(), r.pack());
+            } catch (LayercakeException e) {
+                if (e.kind() != LayercakeException.Kind.CORRUPT) {
+                    throw e;
+                }
+                throw LayercakeException.corrupt("stored " + r.describe() + ": " + e.getMessage() + "; run verify; nothing was applied");
+            }
+        } else {
+            bytes = store.readBlob(r.digest());
+        }
         if (!Digest.of(bytes).equals(r.digest())) {
-            throw LayercakeException.corrupt("stored " + r.kind() + " " + (r.namespace() == null ? "" : r.namespace() + "/")
-                    + r.name() + " does not match its digest " + r.digest() + "; run verify; nothing was applied");
+            throw LayercakeException.corrupt("stored " + r.describe() + " does not match its digest " + r.digest()
+                    + "; run verify; nothing was applied");
         }
         JsonNode node = Json.read(bytes, JsonNode.class, r.kind() + " " + r.name());
         if (!(node instanceof ObjectNode object)) {

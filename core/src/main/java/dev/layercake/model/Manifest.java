@@ -32,7 +32,7 @@ public record Manifest(
 
     /**
      * Every blob this release names, by digest, each once: source files, the git bundle, image content
-     * and Kubernetes objects. Verify re-hashes these; garbage collection keeps them.
+     * and Kubernetes objects (or the packs that hold them). Verify re-hashes these; garbage collection keeps them.
      */
     public Map<Digest, String> referencedBlobs() {
         Map<Digest, String> blobs = new LinkedHashMap<>();
@@ -48,8 +48,11 @@ public record Manifest(
             addImageBlobs(image, blobs);
         }
         for (KubernetesResource r : kubernetes.resources()) {
-            blobs.putIfAbsent(r.digest(), "kubernetes " + r.kind() + " "
-                    + (r.namespace() == null ? "" : r.namespace() + "/") + r.name());
+            if (r.pack() == null) {
+                blobs.putIfAbsent(r.digest(), "kubernetes " + r.describe());
+            } else {
+                blobs.putIfAbsent(r.pack().digest(), "kubernetes objects pack (first: " + r.describe() + ")");
+            }
         }
         return blobs;
     }

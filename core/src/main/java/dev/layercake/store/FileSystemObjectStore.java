@@ -19,11 +19,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A store in a local folder. Each write goes to a temporary file under {@code .tmp/}, is flushed to disk,
@@ -112,52 +109,6 @@ public final class FileSystemObjectStore implements ObjectStore {
                 Files.deleteIfExists(tmp);
             } catch (IOException ignored) {
                 // A leftover .part file is invisible to readers; gc removes it once untouched long enough.
-            }
-        }
-    }
-
-    /**
-     * Writes every object to its temporary file first, then flushes them all, then links them all into
-     * place. The same guarantee as {@link #create} (an object is visible only once durable), but the
-     * flushes of a batch overlap and share the filesystem's journal commits. On this project's noisy shared
-     * disk the batch won two probes of three against one-by-one writes (benchmarks/kube/README.md has all three).
-     */
-    @Override
-    public Set<String> createAll(Map<String, byte[]> objects, int parallelism) {
-        Map<String, Path> pending = new ConcurrentHashMap<>();
-        Set<String> created = ConcurrentHashMap.newKeySet();
-        Path tmpDir = root.resolve(TMP);
-        try {
-            Files.createDirectories(tmpDir);
-            Parallel.forEach(objects.entrySet(), parallelism, "layercake-store-write", e -> {
-                if (!Files.exists(path(e.getKey()))) {
-                    Path tmp = tmpDir.resolve(UUID.randomUUID() + ".part");
-                    pending.put(e.getKey(), tmp);
-                    Files.write(tmp, e.getValue(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                }
-            });
-            Parallel.forEach(pending.values(), parallelism, "layercake-store-flush", tmp -> {
-                try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                    ch.force(true);
-                }
-            });
-            Parallel.forEach(pending.entrySet(), parallelism, "layercake-store-link", e -> {
-                if (publish(e.getValue(), path(e.getKey()))) {
-                    created.add(e.getKey());
-                }
-            });
-            return created;
-        } catch (IOException e) {
-            throw unavailable("write " + objects.size() + " objects", e);
-        } catch (LayercakeException e) {
-            throw e.getCause() instanceof IOException io ? unavailable("write " + objects.size() + " objects", io) : e;
-        } finally {
-            for (Path tmp : pending.values()) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // A leftover .part file is invisible to readers; gc removes it once untouched long enough.
-                }
             }
         }
     }

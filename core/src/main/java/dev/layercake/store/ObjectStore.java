@@ -1,14 +1,10 @@
 package dev.layercake.store;
 
-import java.io.ByteArrayInputStream;
 import java.io.Closeable;
 import java.io.InputStream;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The backend under a release store: keys to bytes. Keys are relative '/'-separated paths checked by
@@ -38,21 +34,6 @@ public interface ObjectStore extends Closeable {
 
     /** Every key under {@code prefix} (recursive), sorted. */
     List<ObjectInfo> list(String prefix);
-
-    /**
-     * Creates many small objects held in memory, each as {@link #create} would (never replacing one that
-     * exists), {@code parallelism} at a time; returns the keys it created. Stores that can make a batch
-     * durable more cheaply than object by object override this.
-     */
-    default Set<String> createAll(Map<String, byte[]> objects, int parallelism) {
-        Set<String> created = ConcurrentHashMap.newKeySet();
-        Parallel.forEach(objects.entrySet(), parallelism, "layercake-store-create", e -> {
-            if (create(e.getKey(), new ByteArrayInputStream(e.getValue()), e.getValue().length, () -> { })) {
-                created.add(e.getKey());
-            }
-        });
-        return created;
-    }
 
     /** Removes a key; no-op when absent. Only prune and garbage collection call this. */
     void delete(String key);

@@ -5,6 +5,7 @@ import dev.layercake.images.ImageVerifier;
 import dev.layercake.model.Digest;
 import dev.layercake.model.ImageCopy;
 import dev.layercake.model.Json;
+import dev.layercake.model.KubernetesResource;
 import dev.layercake.model.Manifest;
 import dev.layercake.progress.ProgressListener;
 import dev.layercake.sign.ManifestSigner;
@@ -17,9 +18,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Re-reads and re-hashes every object a release names. Reports each missing or corrupt object by what it
@@ -91,6 +94,19 @@ public final class ReleaseVerifier {
                 }
             }
             listener.progress("verify", ++done, blobs.size(), "objects");
+        }
+        // A pack hashing right is not enough: each object must be where the manifest says, with its own digest.
+        Set<Digest> badBlobs = new HashSet<>();
+        problems.forEach(p -> badBlobs.add(p.digest()));
+        for (KubernetesResource r : manifest.kubernetes().resources()) {
+            if (r.pack() != null && !badBlobs.contains(r.pack().digest())) {
+                try {
+                    store.readPacked(r.digest(), r.pack());
+                } catch (LayercakeException ex) {
+                    problems.add(new VerifyReport.Problem("kubernetes " + r.describe(), r.digest(),
+                            ex.kind() == LayercakeException.Kind.CORRUPT ? "corrupt" : "unreadable", ex.getMessage()));
+                }
+            }
         }
         if (registryCopies != null && manifest.images().stream().anyMatch(i -> i.copies().stream()
                 .anyMatch(c -> ImageCopy.REGISTRY.equals(c.type())))) {

@@ -78,9 +78,11 @@ class KubernetesRoundTripTest {
         assertThat(captured.images()).containsOnlyKeys("registry.example.com/shop/web:1.4.2", "registry.example.com/shop/db:16.2");
         assertThat(captured.images().get("registry.example.com/shop/web:1.4.2")).containsExactly("Deployment shop-front/web");
 
-        // each object one blob, managedFields gone; the Secret's values unreadable in the store
+        // each object its own digest, all in one pack; managedFields gone; the Secret's values unreadable in the store
+        assertThat(captured.manifest().kubernetes().resources()).extracting(r -> r.pack().digest()).hasSize(ShopApp.EXPECTED.size())
+                .containsOnly(captured.manifest().kubernetes().resources().get(0).pack().digest());
         for (KubernetesResource r : captured.manifest().kubernetes().resources()) {
-            JsonNode stored = Json.mapper().readTree(store.readBlob(r.digest()));
+            JsonNode stored = Json.mapper().readTree(store.readPacked(r.digest(), r.pack()));
             assertThat(stored.path("metadata").has("managedFields")).isFalse();
             assertThat(r.encrypted()).isEqualTo(r.kind().equals("Secret"));
         }
@@ -131,6 +133,61 @@ class KubernetesRoundTripTest {
         assertThat(binding.path("subjects").get(0).path("namespace").asText()).isEqualTo("front-restored");
         // the other app stayed home
         assertThat(get(target, "apps/v1", "Deployment", "front-restored", "other-web")).isNull();
+    }
+
+    /**
+     * The next release of an unchanged app stores only what changed: the Secret, whose encryption is new each time
+     * (fresh nonce). Everything else points into the first release's pack, and both releases restore and verify.
+     */
+    @Test
+    void theNextReleaseStoresOnlyWhatChangedAndPointsIntoTheLastPackForTheRest() throws IOException {
+        Path kubeconfig = source.writeKubeconfig(tmp.resolve("source.yaml"), "prod");
+        KubernetesOptions options = new KubernetesOptions(kubeconfig.toString(), null, List.of("shop-front", "shop-data"),
+                List.of(), KubernetesOptions.ENCRYPT, null, null);
+        KubeTestSupport.Recorder recorder = new KubeTestSupport.Recorder();
+        try (ReleaseStore store = ReleaseStore.open(StoreLocation.parse(tmp.resolve("store").toString()))) {
+            KubeTestSupport.Captured first = KubeTestSupport.backup(store, "shop", "r1", options, env(), null, recorder);
+            List<String> blobsAfterFirst = store.objects().list("blobs/").stream().map(o -> o.key()).toList();
+            assertThat(blobsAfterFirst).as("one pack for the whole capture").hasSize(1);
+
+            source.client().configMaps().inNamespace("shop-front").withName("web-config")
+                    .edit(cm -> { cm.getData().put("greeting", "hi"); return cm; });
+            KubeTestSupport.Captured second = KubeTestSupport.backup(store, "shop", "r2", options, env(), null, recorder);
+
+            List<String> blobsAfterSecond = store.objects().list("blobs/").stream().map(o -> o.key()).toList();
+            assertThat(blobsAfterSecond).as("one new pack: the changed ConfigMap and the re-encrypted Secret").hasSize(2);
+            Map<String, KubernetesResource> before = byName(first.manifest().kubernetes().resources());
+            Map<String, KubernetesResource> after = byName(second.manifest().kubernetes().resources());
+            assertThat(after.keySet()).isEqualTo(before.keySet());
+            for (Map.Entry<String, KubernetesResource> e : after.entrySet()) {
+                boolean changed = e.getKey().equals("ConfigMap shop-front/web-config") || e.getKey().startsWith("Secret ");
+                if (changed) {
+                    assertThat(e.getValue().pack().digest()).as(e.getKey()).isNotEqualTo(before.get(e.getKey()).pack().digest());
+                } else {
+                    assertThat(e.getValue().pack()).as(e.getKey()).isEqualTo(before.get(e.getKey()).pack());
+                }
+            }
+            assertThat(second.manifest().referencedBlobs()).hasSize(2);
+            for (String release : List.of("r1", "r2")) {
+                assertThat(new dev.layercake.verify.ReleaseVerifier(store, recorder).verify("shop", release).ok()).as(release).isTrue();
+            }
+            JsonNode greeting = Json.mapper().readTree(store.readPacked(after.get("ConfigMap shop-front/web-config").digest(),
+                    after.get("ConfigMap shop-front/web-config").pack()));
+            assertThat(greeting.path("data").path("greeting").asText()).isEqualTo("hi");
+
+            // r1 pruned and collected: its pack stays, because r2 points into it
+            dev.layercake.retention.Pruner.prune(store, "shop", 1, null, false, recorder);
+            assertThat(store.listReleases("shop")).containsExactly("r2");
+            dev.layercake.retention.GarbageCollector.collect(store, java.time.Duration.ZERO, false, recorder);
+            assertThat(store.objects().list("blobs/")).hasSize(2);
+            assertThat(new dev.layercake.verify.ReleaseVerifier(store, recorder).verify("shop", "r2").ok()).isTrue();
+        }
+    }
+
+    private static Map<String, KubernetesResource> byName(List<KubernetesResource> resources) {
+        Map<String, KubernetesResource> out = new java.util.TreeMap<>();
+        resources.forEach(r -> out.put(r.describe(), r));
+        return out;
     }
 
     static GenericKubernetesResource get(KubernetesMockServerFixture server, String apiVersion, String kind, String ns, String name) {

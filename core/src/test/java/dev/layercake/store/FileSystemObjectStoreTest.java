@@ -40,17 +40,6 @@ class FileSystemObjectStoreTest extends ObjectStoreContractTest {
         assertThat(store.list("")).extracting(ObjectInfo::key).containsExactly("locks/a.json");
     }
 
-    @Test
-    void aBatchLeavesNoTemporaryFile() throws Exception {
-        FileSystemObjectStore store = (FileSystemObjectStore) newStore();
-        store.createAll(java.util.Map.of("k/a", new byte[] {1}, "k/b", new byte[] {2}), 4);
-        try (var left = java.nio.file.Files.list(store.root().resolve(FileSystemObjectStore.TMP))) {
-            assertThat(left).isEmpty();
-        }
-        assertThat(store.stat("k/a")).isPresent();
-        assertThat(store.stat("k/b")).isPresent();
-    }
-
     /** Locks and leases come and go while backups and gc list them: a vanished object is just not listed. */
     @Test
     void listingWhileObjectsAreDeletedNeverFails() throws Exception {

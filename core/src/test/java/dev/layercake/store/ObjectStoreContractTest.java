@@ -54,28 +54,6 @@ abstract class ObjectStoreContractTest {
     }
 
     @Test
-    void aBatchCreatesWhatIsMissingAndNeverRewrites() throws IOException {
-        assertThat(store.create("batch/kept", bytes("original"), 8, () -> { })).isTrue();
-        java.util.Map<String, byte[]> batch = new java.util.LinkedHashMap<>();
-        for (int i = 0; i < 50; i++) {
-            batch.put("batch/" + i, ("doc " + i).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        }
-        batch.put("batch/kept", "replacement".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        java.util.Set<String> created = store.createAll(batch, 8);
-        assertThat(created).hasSize(50).doesNotContain("batch/kept");
-        for (int i = 0; i < 50; i++) {
-            try (var in = store.open("batch/" + i)) {
-                assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("doc " + i);
-            }
-        }
-        try (var in = store.open("batch/kept")) {
-            assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("original");
-        }
-        assertThat(store.list("batch/")).hasSize(51);
-        assertThat(store.createAll(batch, 8)).as("all exist now").isEmpty();
-    }
-
-    @Test
     void racingCreatesLetExactlyOneWin() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {

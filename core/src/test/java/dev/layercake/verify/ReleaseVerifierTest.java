@@ -61,4 +61,35 @@ class ReleaseVerifierTest {
             }
         }
     }
+
+    /** Kubernetes objects live in packs: a damaged pack is named once, an object not where the manifest says is named itself. */
+    @Test
+    void namesADamagedPackAndAnObjectNotWhereTheManifestSaysItIs() throws Exception {
+        StoreLocation location = StoreLocation.parse(tmp.resolve("store").toString());
+        try (ReleaseStore store = ReleaseStore.open(location)) {
+            List<byte[]> docs = List.of("{\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"a\"}}".getBytes(),
+                    "{\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"b\"}}".getBytes());
+            List<dev.layercake.model.PackLocation> where = store.putPacked(docs, Map.of());
+            dev.layercake.model.KubernetesResource a = new dev.layercake.model.KubernetesResource("v1", "ConfigMap", "shop", "a",
+                    dev.layercake.model.Digest.of(docs.get(0)), false, where.get(0));
+            // b recorded at a's place: the pack is whole, the object is not where the manifest says
+            dev.layercake.model.KubernetesResource b = new dev.layercake.model.KubernetesResource("v1", "ConfigMap", "shop", "b",
+                    dev.layercake.model.Digest.of(docs.get(1)), false, where.get(0));
+            store.writeManifest(new Manifest(Manifest.SCHEMA_VERSION, "shop", "r1", "2026-12-01T00:00:00Z", null, null, null, List.of(),
+                    new dev.layercake.model.KubernetesSection("prod", List.of("shop"), List.of(), null, List.of(a, b), List.of())));
+
+            VerifyReport misplaced = new ReleaseVerifier(store, ProgressListener.NONE).verify("shop", "r1");
+            assertThat(misplaced.problems()).extracting(VerifyReport.Problem::object, VerifyReport.Problem::problem)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("kubernetes ConfigMap shop/b", "corrupt"));
+
+            Path pack = tmp.resolve("store/blobs/sha256/" + where.get(0).digest().hex());
+            byte[] bytes = Files.readAllBytes(pack);
+            bytes[5] ^= 0x01;
+            Files.write(pack, bytes);
+            VerifyReport damaged = new ReleaseVerifier(store, ProgressListener.NONE).verify("shop", "r1");
+            assertThat(damaged.problems()).as("the pack once, not each object in it")
+                    .extracting(VerifyReport.Problem::digest, VerifyReport.Problem::problem)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple(where.get(0).digest(), "corrupt"));
+        }
+    }
 }
