@@ -13,4 +13,8 @@ final class CommonOptions {
 
     @Option(names = {"-q", "--quiet"}, description = "Print no progress, only warnings and the result.")
     boolean quiet;
+
+    /** Before required options are checked: `layercake backup --help` shows help, not "missing --store". */
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this command's help and exit.")
+    boolean help;
 }

@@ -241,4 +241,14 @@ class CliTest {
         assertThat(help.exitCode()).isZero();
         assertThat(help.out()).contains("Exit codes:").contains("2  bad usage").contains("backup").contains("restore");
     }
+
+    @Test
+    void everyCommandShowsItsHelpBeforeCheckingRequiredOptions() {
+        for (String command : java.util.List.of("backup", "list", "show", "verify", "restore", "freeze", "prune", "gc", "diff")) {
+            Cli.Run help = Cli.run(command, "--help");
+            assertThat(help.exitCode()).as(command + " --help: " + help.err()).isZero();
+            assertThat(help.out()).as(command).contains("Usage: layercake " + command).contains("--json");
+            assertThat(help.err()).as(command).doesNotContain("Missing required");
+        }
+    }
 }
