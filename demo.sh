@@ -9,7 +9,7 @@ if [ ! -f "$jar" ]; then
 fi
 store=${LAYERCAKE_STORE:-./layercake-store}
 release="demo-$(date -u +%Y%m%d-%H%M%S)"
-java -jar "$jar" backup --app shop --source src --store "$store" --release "$release" --image-mode none
-java -jar "$jar" list --store "$store"
-java -jar "$jar" show --store "$store" --app shop --release "$release"
-java -jar "$jar" verify --store "$store" --app shop --release "$release"
+bin/layercake backup --app shop --source src --store "$store" --release "$release" --image-mode none
+bin/layercake list --store "$store"
+bin/layercake show --store "$store" --app shop --release "$release"
+bin/layercake verify --store "$store" --app shop --release "$release"
