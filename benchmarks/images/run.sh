@@ -9,6 +9,8 @@
 #        a second Layercake backup of the unchanged release (new release id, same store and target);
 #        a third and a fourth in one JVM, the fourth timed: a long-lived Jenkins agent's next build (no JVM
 #        start, classes loaded).
+#      and the same two backups with the real CLI, bin/layercake (its class-data sharing archive recorded
+#      by an untimed backup before the runs).
 #   3. Peak RSS of a Layercake backup of a 50 MiB image vs a 2 GiB image (3 runs each).
 #   Prints a table of medians and ratios.
 #
@@ -91,7 +93,7 @@ now() { date +%s.%N; }
 
 # --- build Layercake (package only; never install) and the benchmark driver -------------------------
 log "building Layercake"
-(cd "$ROOT" && mvn -q -pl core -am -DskipTests package dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$WORK/cp.txt" >/dev/null)
+(cd "$ROOT" && mvn -q -pl cli -am -DskipTests package dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$WORK/cp.txt" >/dev/null)
 # Test-scope logging bindings must not slow the driver down: keep the runtime classpath only.
 CP="$ROOT/core/target/classes:$(tr ':' '\n' < "$WORK/cp.txt" | grep -v -E 'logback|slf4j-simple' | paste -sd:)"
 mkdir -p "$WORK/bench-classes"
@@ -129,8 +131,23 @@ UNIQUE=$(find "$WORK/registry-source/data/docker/registry/v2/blobs" -name data |
 BYTES=$(find "$WORK/registry-source/data/docker/registry/v2/blobs" -name data -printf '%s\n' | awk '{s+=$1} END {print s}')
 log "source: 20 images, $UNIQUE unique blobs (manifests included), $BYTES bytes"
 
+# The real CLI as users run it (bin/layercake): one backup first, untimed, records its class-data sharing archive.
+export XDG_CACHE_HOME="$WORK/cache"
+cli_backup() { # store target release -> the CLI's wall seconds on stdout
+  local cargs=(backup --app bench --store "$1" --source "$WORK/checkout" --image-target "$2/keep" --insecure-registry "$SRC"
+               --insecure-registry "$2" --release "$3" --json --quiet)
+  for img in "${IMAGES[@]}"; do cargs+=(--image "$SRC/$img"); done
+  JAVA_OPTS="$JAVA_OPTS" /usr/bin/time -f "%e" -o "$WORK/timec" "$ROOT/bin/layercake" "${cargs[@]}" > "$WORK/outc" 2>"$WORK/errc" \
+    || { cat "$WORK/errc" "$WORK/outc" >&2; exit 1; }
+  cat "$WORK/timec"
+}
+start_registry cli
+cli_backup "$WORK/cli-store-warmup" "127.0.0.1:${REG_PORT[cli]}" warmup >/dev/null
+stop_registry cli; rm -rf "$WORK/cli-store-warmup"
+ls "$XDG_CACHE_HOME"/layercake/*jsa >/dev/null || { echo "bin/layercake recorded no archive" >&2; exit 1; }
+
 # --- runs -------------------------------------------------------------------------------------------
-: > "$WORK/skopeo.txt"; : > "$WORK/lc1.txt"; : > "$WORK/lc2.txt"; : > "$WORK/lc2bytes.txt"; : > "$WORK/lc1rss.txt"; : > "$WORK/e1.txt"; : > "$WORK/e2.txt"; : > "$WORK/lcreg.txt"; : > "$WORK/warm.txt"
+: > "$WORK/skopeo.txt"; : > "$WORK/lc1.txt"; : > "$WORK/lc2.txt"; : > "$WORK/lc2bytes.txt"; : > "$WORK/lc1rss.txt"; : > "$WORK/e1.txt"; : > "$WORK/e2.txt"; : > "$WORK/lcreg.txt"; : > "$WORK/warm.txt"; : > "$WORK/cli1.txt"; : > "$WORK/cli2.txt"
 for r in $(seq 1 "$RUNS"); do
   start_registry skopeo
   DST="127.0.0.1:${REG_PORT[skopeo]}"
@@ -167,8 +184,14 @@ for r in $(seq 1 "$RUNS"); do
   for img in "${IMAGES[@]}"; do rargs+=(--image "$SRC/$img"); done
   /usr/bin/time -f "%e %M" -o "$WORK/time3" java $JAVA_OPTS -cp "$CP" ImageBackupBench "${rargs[@]}" --registry-only "$DST/keep" > "$WORK/out3"
   awk '{print $1}' "$WORK/time3" >> "$WORK/lcreg.txt"
-  log "run $r: skopeo $(tail -1 "$WORK/skopeo.txt") s; layercake $(tail -1 "$WORK/lc1.txt") s; second $(tail -1 "$WORK/lc2.txt") s; registry-only $(tail -1 "$WORK/lcreg.txt") s ($(grep engine_ms "$WORK/out2"))"
   stop_registry target
+  start_registry cli
+  cli_backup "$WORK/cli-store-$r" "127.0.0.1:${REG_PORT[cli]}" first >> "$WORK/cli1.txt"
+  cli_backup "$WORK/cli-store-$r" "127.0.0.1:${REG_PORT[cli]}" second >> "$WORK/cli2.txt"
+  grep -q '"blobsWritten" : 0' "$WORK/outc" || { echo "the CLI's second backup wrote blobs: $(cat "$WORK/outc")" >&2; exit 1; }
+  stop_registry cli; rm -rf "$WORK/cli-store-$r"
+  log "run $r: CLI first $(tail -1 "$WORK/cli1.txt") s, second $(tail -1 "$WORK/cli2.txt") s"
+  log "run $r: skopeo $(tail -1 "$WORK/skopeo.txt") s; layercake $(tail -1 "$WORK/lc1.txt") s; second $(tail -1 "$WORK/lc2.txt") s; registry-only $(tail -1 "$WORK/lcreg.txt") s; warm JVM $(tail -1 "$WORK/warm.txt") ms ($(grep engine_ms "$WORK/out2"))"
   rm -rf "$store"
 done
 
@@ -218,14 +241,16 @@ done
 # --- table ------------------------------------------------------------------------------------------
 S=$(median < "$WORK/skopeo.txt"); L1=$(median < "$WORK/lc1.txt"); L2=$(median < "$WORK/lc2.txt")
 B2=$(median < "$WORK/lc2bytes.txt"); R1=$(median < "$WORK/lc1rss.txt")
-LR=$(median < "$WORK/lcreg.txt"); E1=$(median < "$WORK/e1.txt"); E2=$(median < "$WORK/e2.txt"); W2=$(median < "$WORK/warm.txt")
+LR=$(median < "$WORK/lcreg.txt"); E1=$(median < "$WORK/e1.txt"); E2=$(median < "$WORK/e2.txt"); W2=$(median < "$WORK/warm.txt"); C1=$(median < "$WORK/cli1.txt"); C2=$(median < "$WORK/cli2.txt")
 MS=$(median < "$WORK/rss-small.txt"); MB=$(median < "$WORK/rss-big.txt")
 echo
 echo "Image backup benchmark: 20 images, $UNIQUE unique blobs, $((BYTES / 1024 / 1024)) MiB; medians of $RUNS runs; JAVA_OPTS=$JAVA_OPTS"
 printf '%-58s %12s %12s %10s %s\n' "measure" "layercake" "anchor" "ratio" "target"
 printf '%-58s %12.2f %12.2f %10.2f %s\n' "wall s: backup into a fresh registry vs skopeo copy --all" "$L1" "$S" "$(echo "$L1 / $S" | bc -l)" "<= 0.50"
+printf '%-58s %12.2f %12.2f %10.2f %s\n' "wall s: the CLI (bin/layercake, CDS archive) vs skopeo" "$C1" "$S" "$(echo "$C1 / $S" | bc -l)" "<= 0.50"
 printf '%-58s %12.2f %12.2f %10.2f %s\n' "wall s: registry-backup module alone (no store) vs skopeo" "$LR" "$S" "$(echo "$LR / $S" | bc -l)" ""
 printf '%-58s %12.2f %12.2f %10.3f %s\n' "wall s: second backup, unchanged vs first" "$L2" "$L1" "$(echo "$L2 / $L1" | bc -l)" "<= 0.05"
+printf '%-58s %12.2f %12.2f %10.3f %s\n' "wall s: the CLI's second backup vs its first" "$C2" "$C1" "$(echo "$C2 / $C1" | bc -l)" "<= 0.05"
 printf '%-58s %12.2f %12.2f %10.3f %s\n' "engine s (in-process, no JVM start): second vs first" "$(echo "$E2 / 1000" | bc -l)" "$(echo "$E1 / 1000" | bc -l)" "$(echo "$E2 / $E1" | bc -l)" "<= 0.05"
 printf '%-58s %12.2f %12.2f %10.3f %s\n' "engine s, warm JVM (a Jenkins agent's next build): same" "$(echo "$W2 / 1000" | bc -l)" "$(echo "$E1 / 1000" | bc -l)" "$(echo "$W2 / $E1" | bc -l)" "<= 0.05"
 printf '%-58s %12d %12s %10s %s\n' "bytes uploaded to the registry by the second backup" "$B2" "-" "-" "0"
