@@ -523,13 +523,24 @@ public final class RegistryClient implements Closeable {
                 c.setChunkedStreamingMode(1 << 16);
             }
             try (InputStream in = call.streamOpener.open(); OutputStream out = c.getOutputStream()) {
-                in.transferTo(out);
+                copy(in, out);
             } catch (IOException | RuntimeException e) {
                 c.disconnect();
                 throw e;
             }
         }
         return Response.of(c);
+    }
+
+    /** Blob bodies in 256 KiB writes, not transferTo's 8 KiB: a 170 MiB copy is ~700 socket writes, not ~22,000. */
+    static final int COPY_BUFFER = 256 * 1024;
+
+    private static void copy(InputStream in, OutputStream out) throws IOException {
+        byte[] buf = new byte[COPY_BUFFER];
+        int n;
+        while ((n = in.read(buf)) >= 0) {
+            out.write(buf, 0, n);
+        }
     }
 
     /**
