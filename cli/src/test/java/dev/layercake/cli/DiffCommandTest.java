@@ -83,7 +83,7 @@ class DiffCommandTest {
     void flagsAreTheVocabularyOfDiff() {
         Set<String> cli = new TreeSet<>();
         for (OptionSpec o : new CommandLine(new DiffCommand()).getCommandSpec().options()) {
-            if (!Set.of("--json", "--debug", "--quiet").contains(o.longestName())) {
+            if (!Set.of("--json", "--debug", "--quiet", "--help").contains(o.longestName())) {
                 cli.add(o.names()[0].startsWith("--") ? o.names()[0] : o.longestName());
             }
         }

@@ -93,7 +93,7 @@ class RetentionCliTest {
             CommandLine.Model.CommandSpec spec = new CommandLine(sub).getCommandSpec();
             java.util.Set<String> flags = new java.util.TreeSet<>();
             spec.options().stream().map(o -> o.longestName())
-                    .filter(n -> !java.util.Set.of("--json", "--debug", "--quiet").contains(n)).forEach(flags::add);
+                    .filter(n -> !java.util.Set.of("--json", "--debug", "--quiet", "--help").contains(n)).forEach(flags::add);
             java.util.Set<String> vocabulary = new java.util.TreeSet<>();
             dev.layercake.options.Vocabulary.forCommand(spec.name()).stream()
                     .filter(v -> v != dev.layercake.options.Vocabulary.JSON).forEach(v -> vocabulary.add(v.cliFlag()));
