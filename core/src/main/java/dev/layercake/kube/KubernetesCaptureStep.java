@@ -23,8 +23,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The backup step that captures the application's live objects: selection ({@link AppGraph}), one blob per
- * object (as captured, less managedFields; Secrets encrypted; stored in packs), workload images handed to the image step,
+ * The backup step that captures the application's live objects: selection ({@link AppGraph}), each object
+ * stored as captured under its own digest (less managedFields; Secrets encrypted, each a blob of its own; the
+ * others in packs, see {@link ReleaseStore#putPacked}), workload images handed to the image step,
  * and drift against the YAML captured from git. Does nothing unless namespaces are given.
  */
 public final class KubernetesCaptureStep implements BackupStep {
@@ -69,7 +70,7 @@ public final class KubernetesCaptureStep implements BackupStep {
             List<AppGraph.Member> toStore = new ArrayList<>();
             int secretsSkipped = 0;
             for (AppGraph.Member m : selection.members()) {
-                boolean secret = m.id().group().isEmpty() && m.id().kind().equals("Secret");
+                boolean secret = isSecret(m.id());
                 if (secret && (options.secrets().equals(KubernetesOptions.SKIP)
                         || (options.secrets().equals(KubernetesOptions.ENCRYPT) && cipher == null))) {
                     secretsSkipped++;
@@ -131,24 +132,36 @@ public final class KubernetesCaptureStep implements BackupStep {
             ObjectNode o = m.object().deepCopy();
             Trees.metadata(o).remove("managedFields");
             boolean encrypted = false;
-            if (cipher != null && m.id().group().isEmpty() && m.id().kind().equals("Secret")) {
+            if (cipher != null && isSecret(m.id())) {
                 o = cipher.encrypt(o);
                 encrypted = true;
             }
             return new Prepared(o.path("apiVersion").asText(), m, Json.write(o), encrypted);
         }).toList();
-        // Packs, not a file per object: an unchanged object points at the pack of the last release; the new ones
-        // are written together as one blob (5000 objects: one write and one flush instead of 5000).
-        List<PackLocation> locations = store.putPacked(prepared.stream().map(Prepared::document).toList(),
+        // Packs, not a file per object: an unchanged object points into the pack the last release found it in;
+        // the new ones are written together as one blob (5000 objects: one write and one flush instead of 5000).
+        // Secrets stay blobs of their own: a pack lives as long as any release names any object in it, and an old
+        // (rotated, maybe leaked) Secret must go with the last release that names it.
+        List<Prepared> packed = prepared.stream().filter(p -> !isSecret(p.member().id())).toList();
+        List<PackLocation> locations = store.putPacked(packed.stream().map(Prepared::document).toList(),
                 knownObjects(store, app, listener));
+        Map<Prepared, PackLocation> where = new java.util.IdentityHashMap<>();
+        for (int i = 0; i < packed.size(); i++) {
+            where.put(packed.get(i), locations.get(i));
+        }
         List<KubernetesResource> out = new ArrayList<>(prepared.size());
-        for (int i = 0; i < prepared.size(); i++) {
-            Prepared p = prepared.get(i);
+        for (Prepared p : prepared) {
+            PackLocation location = where.get(p);
+            Digest digest = location == null ? store.putBytes(p.document(), MEDIA_TYPE).digest() : Digest.of(p.document());
             out.add(new KubernetesResource(p.apiVersion(), p.member().id().kind(), p.member().id().namespace(),
-                    p.member().id().name(), Digest.of(p.document()), p.encrypted(), locations.get(i)));
+                    p.member().id().name(), digest, p.encrypted(), location));
         }
         listener.progress("kubernetes", out.size(), out.size(), "objects");
         return out;
+    }
+
+    private static boolean isSecret(ObjectId id) {
+        return id.group().isEmpty() && id.kind().equals("Secret");
     }
 
     /**

@@ -19,7 +19,8 @@
  *       app's pod labels, HPAs scaling a captured workload, Ingresses routing to a captured Service (and their
  *       TLS Secrets), the CRDs of captured custom resources, and the app's Namespace objects. The label
  *       {@code layercake.dev/exclude=true} and service-account token Secrets exclude an object however it was reached.</li>
- *   <li>Storage: one blob per object (as captured, less managedFields), Secrets sealed by
+ *   <li>Storage: each object as captured (less managedFields) under its own digest, the new ones of a capture
+ *       written together in one pack (a blob; Secrets are blobs of their own), Secrets sealed by
  *       {@link dev.layercake.kube.SecretCipher} (AES-256-GCM; without a key they are skipped with a warning,
  *       unless {@code --secrets plain}).</li>
  *   <li>Drift ({@link dev.layercake.kube.DriftDetector}): the git YAML of kind {@code kubernetes} against the live

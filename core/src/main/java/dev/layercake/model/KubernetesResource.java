@@ -1,9 +1,9 @@
 package dev.layercake.model;
 
 /**
- * One captured Kubernetes object, stored as one blob: its own {@code digest} always identifies its bytes;
- * {@code pack} says where they are when they were stored in a pack with the other objects of a capture (null:
- * a blob of its own, as releases written before packs have). {@code namespace} is null for cluster-scoped objects.
+ * One captured Kubernetes object: its own {@code digest} always identifies its bytes; {@code pack} says where
+ * they are when they sit in a pack with other objects (null: a blob of its own at {@code digest}, as Secrets are
+ * and as every object of a release written before packs is). {@code namespace} is null for cluster-scoped objects.
  */
 public record KubernetesResource(
         String apiVersion, String kind, String namespace, String name, Digest digest, boolean encrypted,

@@ -23,9 +23,18 @@ public record Manifest(
         List<ImageEntry> images,
         KubernetesSection kubernetes) {
 
-    public static final int SCHEMA_VERSION = 1;
+    /**
+     * 2: Kubernetes objects may sit in packs ({@link KubernetesResource#pack()}). A reader that ignored the pack
+     * would take the object's digest for a blob of its own, and an older gc would delete packs it cannot see as
+     * named: so a manifest newer than this build is refused, never half-read.
+     */
+    public static final int SCHEMA_VERSION = 2;
 
     public Manifest {
+        if (schemaVersion < 1 || schemaVersion > SCHEMA_VERSION) {
+            throw new IllegalArgumentException("manifest schema version " + schemaVersion + " is not one this layercake reads (1 to "
+                    + SCHEMA_VERSION + "); a newer layercake wrote it: upgrade this one before using the store");
+        }
         images = images == null ? List.of() : List.copyOf(images);
         kubernetes = kubernetes == null ? KubernetesSection.empty() : kubernetes;
     }

@@ -19,12 +19,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The release store: content-addressed blobs shared by every release of every app, and one manifest per
@@ -46,7 +46,7 @@ public final class ReleaseStore implements Closeable {
     private final ObjectStore objects;
     private final StoreLocation location;
     private final TransferStats stats = new TransferStats();
-    private final Map<Digest, byte[]> packCache = new ConcurrentHashMap<>();
+    private final Map<Digest, byte[]> packCache = new LinkedHashMap<>();
 
     public ReleaseStore(ObjectStore objects, StoreLocation location) {
         this.objects = objects;
@@ -137,31 +137,41 @@ public final class ReleaseStore implements Closeable {
     public static final String PACK_MEDIA_TYPE = "application/vnd.layercake.pack.v1";
     /** A pack is cut at this size; a capture of thousands of objects is a few MiB. */
     static final int PACK_LIMIT = 32 * 1024 * 1024;
+    /**
+     * An old pack is pointed into only while at least this share of its bytes is still named by the new capture;
+     * below it, the unchanged objects are packed anew, so a pack kept alive by a few objects never holds on to
+     * much that no release names any more (prune and gc can then remove it).
+     */
+    static final double PACK_REUSE_MIN_LIVE = 0.5;
+    /** Packs kept in memory while the store is open (restore, verify, diff read every object of a capture). */
+    private static final long PACK_CACHE_BYTES = 64L * 1024 * 1024;
 
     /**
      * Stores many small documents (Kubernetes objects) as packs: those {@code known} already (where an earlier
-     * release stored them, in a pack that still exists) are not stored again; the others are written back to
-     * back into new packs, each pack one blob. Thousands of objects cost one write and one flush instead of
-     * thousands, on a folder store and on S3 alike. Returns each document's location, in order.
+     * release stored them, in a pack that still exists and that this capture still mostly names) are not stored
+     * again; the others are written back to back into new packs, each pack one blob. Thousands of objects cost one
+     * write and one flush instead of thousands, on a folder store and on S3 alike. Returns each document's
+     * location, in order.
      *
      * <p>Safe against garbage collection like any skipped blob: a backup holds its lease while it names packs of
-     * earlier releases, and a known pack is checked to exist before it is reused.
+     * earlier releases, and a known pack is checked to exist (and to be long enough) before it is reused.
      */
     public List<PackLocation> putPacked(List<byte[]> documents, Map<Digest, PackLocation> known) {
-        Map<Digest, Boolean> packExists = new HashMap<>();
-        Map<Digest, PackLocation> located = new HashMap<>();
         List<Digest> digests = new ArrayList<>(documents.size());
+        for (byte[] doc : documents) {
+            digests.add(Digest.of(doc));
+        }
+        Set<Digest> reusable = reusablePacks(documents, digests, known);
+        Map<Digest, PackLocation> located = new HashMap<>();
         List<List<Integer>> packs = new ArrayList<>();
         List<Integer> current = new ArrayList<>();
         long currentSize = 0;
         Set<Digest> pending = new HashSet<>();
         for (int i = 0; i < documents.size(); i++) {
             byte[] doc = documents.get(i);
-            Digest digest = Digest.of(doc);
-            digests.add(digest);
+            Digest digest = digests.get(i);
             PackLocation old = known.get(digest);
-            if (old != null && old.size() == doc.length
-                    && packExists.computeIfAbsent(old.digest(), d -> statBlob(d).isPresent())) {
+            if (old != null && reusable.contains(old.digest())) {
                 located.put(digest, old);
                 stats.skipped(doc.length);
             } else if (!pending.add(digest)) {
@@ -205,17 +215,77 @@ public final class ReleaseStore implements Closeable {
         return out;
     }
 
+    /** The known packs this batch may point into: they exist, hold what is recorded, and are mostly still named. */
+    private Set<Digest> reusablePacks(List<byte[]> documents, List<Digest> digests, Map<Digest, PackLocation> known) {
+        Map<Digest, Long> liveBytes = new HashMap<>();
+        Map<Digest, Long> recordedEnd = new HashMap<>();
+        Set<Digest> counted = new HashSet<>();
+        for (int i = 0; i < documents.size(); i++) {
+            PackLocation old = known.get(digests.get(i));
+            if (old != null && old.size() == documents.get(i).length && counted.add(digests.get(i))) {
+                liveBytes.merge(old.digest(), old.size(), Long::sum);
+                recordedEnd.merge(old.digest(), old.offset() + old.size(), Math::max);
+            }
+        }
+        Set<Digest> reusable = new HashSet<>();
+        for (Map.Entry<Digest, Long> e : liveBytes.entrySet()) {
+            Optional<ObjectInfo> pack = statBlob(e.getKey());
+            if (pack.isPresent() && pack.get().size() >= recordedEnd.get(e.getKey())
+                    && e.getValue() >= PACK_REUSE_MIN_LIVE * pack.get().size()) {
+                reusable.add(e.getKey());
+            }
+        }
+        return reusable;
+    }
+
     /**
-     * Reads an object stored in a pack and checks it against its own digest. Packs are read once and kept
-     * while this store is open (a restore reads every object of a capture, usually from one or two packs).
+     * A pack's bytes, checked against its digest on first read and kept while this store is open (up to
+     * {@link #PACK_CACHE_BYTES}; beyond, the oldest are dropped).
      */
+    public byte[] pack(Digest digest) {
+        synchronized (packCache) {
+            byte[] cached = packCache.get(digest);
+            if (cached != null) {
+                return cached;
+            }
+        }
+        return readPack(digest);
+    }
+
+    /** Reads a pack from the store itself, never from memory (verify), and keeps what it read for the objects in it. */
+    public byte[] readPack(Digest digest) {
+        byte[] bytes = readBlob(digest);
+        Digest actual = Digest.of(bytes);
+        if (!actual.equals(digest)) {
+            synchronized (packCache) {
+                packCache.remove(digest);
+            }
+            throw LayercakeException.corrupt("pack " + digest + " hashes to " + actual + "; run verify");
+        }
+        synchronized (packCache) {
+            packCache.put(digest, bytes);
+            long total = packCache.values().stream().mapToLong(b -> b.length).sum();
+            var it = packCache.entrySet().iterator();
+            while (total > PACK_CACHE_BYTES && packCache.size() > 1 && it.hasNext()) {
+                var eldest = it.next();
+                if (eldest.getKey().equals(digest)) {
+                    continue;
+                }
+                total -= eldest.getValue().length;
+                it.remove();
+            }
+        }
+        return bytes;
+    }
+
+    /** Reads an object stored in a pack and checks it against its own digest (see {@link #pack}). */
     public byte[] readPacked(Digest digest, PackLocation where) {
-        byte[] pack = packCache.computeIfAbsent(where.digest(), this::readBlob);
-        if (where.offset() + where.size() > pack.length) {
+        byte[] pack = pack(where.digest());
+        if (where.offset() > pack.length || where.size() > pack.length - where.offset()) {
             throw LayercakeException.corrupt("pack " + where.digest() + " is " + pack.length + " bytes; "
                     + digest + " is recorded at " + where.offset() + "+" + where.size());
         }
-        byte[] bytes = Arrays.copyOfRange(pack, Math.toIntExact(where.offset()), Math.toIntExact(where.offset() + where.size()));
+        byte[] bytes = Arrays.copyOfRange(pack, (int) where.offset(), (int) (where.offset() + where.size()));
         Digest actual = Digest.of(bytes);
         if (!actual.equals(digest)) {
             throw LayercakeException.corrupt("the bytes at " + where.offset() + "+" + where.size() + " of pack " + where.digest()

@@ -71,7 +71,7 @@ class BackupRestoreRoundTripTest {
                 assertThat(m.build()).isEqualTo(new BuildInfo("jenkins", "shop/release", "42",
                         "https://ci.example.com/job/shop/job/release/42/", "alice", commit));
                 assertThat(m.createdAt()).isEqualTo("2026-11-25T10:00:00Z");
-                assertThat(m.schemaVersion()).isEqualTo(1);
+                assertThat(m.schemaVersion()).isEqualTo(Manifest.SCHEMA_VERSION);
             }
             BackupResult cli = engine(Map.of()).backup(request(store, repo.dir(), null, List.of()), ProgressListener.NONE);
             assertThat(cli.release()).isEqualTo("20261125-100000-" + commit.substring(0, 8));

@@ -78,11 +78,14 @@ class KubernetesRoundTripTest {
         assertThat(captured.images()).containsOnlyKeys("registry.example.com/shop/web:1.4.2", "registry.example.com/shop/db:16.2");
         assertThat(captured.images().get("registry.example.com/shop/web:1.4.2")).containsExactly("Deployment shop-front/web");
 
-        // each object its own digest, all in one pack; managedFields gone; the Secret's values unreadable in the store
-        assertThat(captured.manifest().kubernetes().resources()).extracting(r -> r.pack().digest()).hasSize(ShopApp.EXPECTED.size())
-                .containsOnly(captured.manifest().kubernetes().resources().get(0).pack().digest());
-        for (KubernetesResource r : captured.manifest().kubernetes().resources()) {
-            JsonNode stored = Json.mapper().readTree(store.readPacked(r.digest(), r.pack()));
+        // each object its own digest; all but the Secret in one pack, the Secret a blob of its own; managedFields
+        // gone; the Secret's values unreadable in the store
+        List<KubernetesResource> resources = captured.manifest().kubernetes().resources();
+        assertThat(resources).filteredOn(r -> r.kind().equals("Secret")).singleElement().satisfies(r -> assertThat(r.pack()).isNull());
+        assertThat(resources).filteredOn(r -> !r.kind().equals("Secret")).extracting(r -> r.pack().digest())
+                .hasSize(ShopApp.EXPECTED.size() - 1).containsOnly(resources.get(0).pack().digest());
+        for (KubernetesResource r : resources) {
+            JsonNode stored = Json.mapper().readTree(r.pack() == null ? store.readBlob(r.digest()) : store.readPacked(r.digest(), r.pack()));
             assertThat(stored.path("metadata").has("managedFields")).isFalse();
             assertThat(r.encrypted()).isEqualTo(r.kind().equals("Secret"));
         }
@@ -136,8 +139,9 @@ class KubernetesRoundTripTest {
     }
 
     /**
-     * The next release of an unchanged app stores only what changed: the Secret, whose encryption is new each time
-     * (fresh nonce). Everything else points into the first release's pack, and both releases restore and verify.
+     * The next release stores only what changed: the edited ConfigMap (in a new pack) and the Secret, whose
+     * encryption is new each time (fresh nonce; a blob of its own). Everything else points into the first release's
+     * pack. Both releases verify; once r1 is pruned and collected, its Secret is gone but its pack stays for r2.
      */
     @Test
     void theNextReleaseStoresOnlyWhatChangedAndPointsIntoTheLastPackForTheRest() throws IOException {
@@ -148,26 +152,28 @@ class KubernetesRoundTripTest {
         try (ReleaseStore store = ReleaseStore.open(StoreLocation.parse(tmp.resolve("store").toString()))) {
             KubeTestSupport.Captured first = KubeTestSupport.backup(store, "shop", "r1", options, env(), null, recorder);
             List<String> blobsAfterFirst = store.objects().list("blobs/").stream().map(o -> o.key()).toList();
-            assertThat(blobsAfterFirst).as("one pack for the whole capture").hasSize(1);
+            assertThat(blobsAfterFirst).as("one pack for the whole capture, and the Secret").hasSize(2);
 
             source.client().configMaps().inNamespace("shop-front").withName("web-config")
                     .edit(cm -> { cm.getData().put("greeting", "hi"); return cm; });
             KubeTestSupport.Captured second = KubeTestSupport.backup(store, "shop", "r2", options, env(), null, recorder);
 
             List<String> blobsAfterSecond = store.objects().list("blobs/").stream().map(o -> o.key()).toList();
-            assertThat(blobsAfterSecond).as("one new pack: the changed ConfigMap and the re-encrypted Secret").hasSize(2);
+            assertThat(blobsAfterSecond).as("a new pack for the changed ConfigMap, the re-encrypted Secret").hasSize(4);
             Map<String, KubernetesResource> before = byName(first.manifest().kubernetes().resources());
             Map<String, KubernetesResource> after = byName(second.manifest().kubernetes().resources());
             assertThat(after.keySet()).isEqualTo(before.keySet());
             for (Map.Entry<String, KubernetesResource> e : after.entrySet()) {
-                boolean changed = e.getKey().equals("ConfigMap shop-front/web-config") || e.getKey().startsWith("Secret ");
-                if (changed) {
+                if (e.getKey().startsWith("Secret ")) {
+                    assertThat(e.getValue().pack()).as(e.getKey()).isNull();
+                    assertThat(e.getValue().digest()).as(e.getKey()).isNotEqualTo(before.get(e.getKey()).digest());
+                } else if (e.getKey().equals("ConfigMap shop-front/web-config")) {
                     assertThat(e.getValue().pack().digest()).as(e.getKey()).isNotEqualTo(before.get(e.getKey()).pack().digest());
                 } else {
                     assertThat(e.getValue().pack()).as(e.getKey()).isEqualTo(before.get(e.getKey()).pack());
                 }
             }
-            assertThat(second.manifest().referencedBlobs()).hasSize(2);
+            assertThat(second.manifest().referencedBlobs()).as("the first pack, the new one, the Secret").hasSize(3);
             for (String release : List.of("r1", "r2")) {
                 assertThat(new dev.layercake.verify.ReleaseVerifier(store, recorder).verify("shop", release).ok()).as(release).isTrue();
             }
@@ -179,7 +185,9 @@ class KubernetesRoundTripTest {
             dev.layercake.retention.Pruner.prune(store, "shop", 1, null, false, recorder);
             assertThat(store.listReleases("shop")).containsExactly("r2");
             dev.layercake.retention.GarbageCollector.collect(store, java.time.Duration.ZERO, false, recorder);
-            assertThat(store.objects().list("blobs/")).hasSize(2);
+            assertThat(store.objects().list("blobs/")).hasSize(3);
+            assertThat(store.hasBlob(before.get("Secret shop-front/db-credentials").digest())).as("r1's Secret went with r1").isFalse();
+            assertThat(store.hasBlob(before.get("Service shop-front/web").pack().digest())).as("r1's pack, named by r2").isTrue();
             assertThat(new dev.layercake.verify.ReleaseVerifier(store, recorder).verify("shop", "r2").ok()).isTrue();
         }
     }

@@ -114,6 +114,20 @@ class ManifestSchemaTest {
         assertThat(m.referencedBlobs()).isEmpty();
     }
 
+    /** A manifest from a newer layercake is refused whole (CORRUPT, which stops gc before any delete), never half-read. */
+    @Test
+    void aManifestOfANewerSchemaIsRefusedNotHalfRead() {
+        byte[] newer = """
+                {"schemaVersion":%d,"app":"shop","release":"next","createdAt":"2026-01-01T00:00:00Z",
+                 "build":{"system":"cli","commit":"%s"},"images":[],"kubernetes":{"resources":[]}}
+                """.formatted(Manifest.SCHEMA_VERSION + 1, "a".repeat(40)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Json.read(newer, Manifest.class, "manifest of shop/next"))
+                .isInstanceOfSatisfying(dev.layercake.LayercakeException.class,
+                        e -> assertThat(e.kind()).isEqualTo(dev.layercake.LayercakeException.Kind.CORRUPT))
+                .hasMessageContaining("schema version " + (Manifest.SCHEMA_VERSION + 1))
+                .hasMessageContaining("upgrade");
+    }
+
     private static List<String> fields(JsonNode node) {
         List<String> names = new java.util.ArrayList<>();
         node.fieldNames().forEachRemaining(names::add);

@@ -151,10 +151,50 @@ class ReleaseStorePackTest {
         pack.toFile().setWritable(true);
         Files.write(pack, bytes);
         try (ReleaseStore store = store()) {
-            assertThat(store.readPacked(Digest.of(docs.get(0)), where.get(0))).as("the untouched object").isEqualTo(docs.get(0));
-            assertThatThrownBy(() -> store.readPacked(Digest.of(docs.get(2)), where.get(2)))
-                    .isInstanceOfSatisfying(LayercakeException.class, e -> assertThat(e.kind()).isEqualTo(LayercakeException.Kind.CORRUPT))
-                    .hasMessageContaining("hash to");
+            // the pack is checked whole before any object is taken from it
+            for (int i : new int[] {0, 2}) {
+                assertThatThrownBy(() -> store.readPacked(Digest.of(docs.get(i)), where.get(i)))
+                        .isInstanceOfSatisfying(LayercakeException.class, e -> assertThat(e.kind()).isEqualTo(LayercakeException.Kind.CORRUPT))
+                        .hasMessageContaining("pack " + where.get(0).digest() + " hashes to");
+            }
+        }
+    }
+
+    @Test
+    void anOffsetPastTheEndIsCorruptNotAnArithmeticError() {
+        byte[] doc = "{\"a\":1}".getBytes(StandardCharsets.UTF_8);
+        try (ReleaseStore store = store()) {
+            PackLocation where = store.putPacked(List.of(doc), Map.of()).get(0);
+            PackLocation absurd = new PackLocation(where.digest(), Long.MAX_VALUE - 2, 10);
+            assertThatThrownBy(() -> store.readPacked(Digest.of(doc), absurd))
+                    .isInstanceOfSatisfying(LayercakeException.class, e -> assertThat(e.kind()).isEqualTo(LayercakeException.Kind.CORRUPT));
+        }
+    }
+
+    /** An old pack is pointed into only while the new capture still names at least half of its bytes. */
+    @Test
+    void aPackMostlyDeadIsNotPointedIntoItsLiveObjectsArePackedAnew() {
+        List<byte[]> first = docs("cm-", 10);
+        Map<Digest, PackLocation> known = new HashMap<>();
+        try (ReleaseStore store = store()) {
+            List<PackLocation> where = store.putPacked(first, Map.of());
+            for (int i = 0; i < first.size(); i++) {
+                known.put(Digest.of(first.get(i)), where.get(i));
+            }
+        }
+        PackLocation oldPack = known.get(Digest.of(first.get(0)));
+        try (ReleaseStore store = store()) {
+            List<PackLocation> six = store.putPacked(first.subList(0, 6), known);
+            assertThat(six).as("6 of 10 still named: reused").allMatch(w -> w.digest().equals(oldPack.digest()));
+            assertThat(store.stats().bytesWritten()).isZero();
+        }
+        try (ReleaseStore store = store()) {
+            List<PackLocation> three = store.putPacked(first.subList(0, 3), known);
+            assertThat(three).as("3 of 10 still named: packed anew").noneMatch(w -> w.digest().equals(oldPack.digest()));
+            assertThat(three).extracting(PackLocation::digest).containsOnly(three.get(0).digest());
+            for (int i = 0; i < 3; i++) {
+                assertThat(store.readPacked(Digest.of(first.get(i)), three.get(i))).isEqualTo(first.get(i));
+            }
         }
     }
 }
