@@ -9,8 +9,8 @@
 #        a second Layercake backup of the unchanged release (new release id, same store and target);
 #        a third and a fourth in one JVM, the fourth timed: a long-lived Jenkins agent's next build (no JVM
 #        start, classes loaded).
-#      and the same two backups with the real CLI, bin/layercake (its class-data sharing archive recorded
-#      by an untimed backup before the runs).
+#      and the same two backups with the real CLI, bin/layercake (with the class-data sharing archive the
+#      package build records next to the jar; one untimed backup before the runs).
 #   3. Peak RSS of a Layercake backup of a 50 MiB image vs a 2 GiB image (3 runs each).
 #   Prints a table of medians and ratios.
 #
@@ -131,8 +131,7 @@ UNIQUE=$(find "$WORK/registry-source/data/docker/registry/v2/blobs" -name data |
 BYTES=$(find "$WORK/registry-source/data/docker/registry/v2/blobs" -name data -printf '%s\n' | awk '{s+=$1} END {print s}')
 log "source: 20 images, $UNIQUE unique blobs (manifests included), $BYTES bytes"
 
-# The real CLI as users run it (bin/layercake): one backup first, untimed, records its class-data sharing archive.
-export XDG_CACHE_HOME="$WORK/cache"
+# The real CLI as users run it (bin/layercake, on the class-data sharing archive package made): one backup first, untimed.
 cli_backup() { # store target release -> the CLI's wall seconds on stdout
   local cargs=(backup --app bench --store "$1" --source "$WORK/checkout" --image-target "$2/keep" --insecure-registry "$SRC"
                --insecure-registry "$2" --release "$3" --json --quiet)
@@ -144,7 +143,7 @@ cli_backup() { # store target release -> the CLI's wall seconds on stdout
 start_registry cli
 cli_backup "$WORK/cli-store-warmup" "127.0.0.1:${REG_PORT[cli]}" warmup >/dev/null
 stop_registry cli; rm -rf "$WORK/cli-store-warmup"
-ls "$XDG_CACHE_HOME"/layercake/*jsa >/dev/null || { echo "bin/layercake recorded no archive" >&2; exit 1; }
+[ -f "$ROOT/cli/target/layercake.jsa" ] || { echo "the build recorded no class-data sharing archive (cli/target/layercake.jsa)" >&2; exit 1; }
 
 # --- runs -------------------------------------------------------------------------------------------
 : > "$WORK/skopeo.txt"; : > "$WORK/lc1.txt"; : > "$WORK/lc2.txt"; : > "$WORK/lc2bytes.txt"; : > "$WORK/lc1rss.txt"; : > "$WORK/e1.txt"; : > "$WORK/e2.txt"; : > "$WORK/lcreg.txt"; : > "$WORK/warm.txt"; : > "$WORK/cli1.txt"; : > "$WORK/cli2.txt"
