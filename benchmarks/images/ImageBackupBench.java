@@ -1,8 +1,8 @@
 import dev.layercake.backup.BackupEngine;
-import dev.layercake.backup.BackupRequest;
+import dev.layercake.options.BackupRequest;
 import dev.layercake.backup.BackupResult;
-import dev.layercake.backup.ImageOptions;
-import dev.layercake.backup.SourceOptions;
+import dev.layercake.options.ImageOptions;
+import dev.layercake.options.SourceOptions;
 import dev.layercake.progress.ProgressListener;
 import dev.layercake.store.StoreLocation;
 

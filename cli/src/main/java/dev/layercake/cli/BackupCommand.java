@@ -1,12 +1,12 @@
 package dev.layercake.cli;
 
 import dev.layercake.backup.BackupEngine;
-import dev.layercake.backup.BackupRequest;
+import dev.layercake.options.BackupRequest;
 import dev.layercake.backup.BackupResult;
-import dev.layercake.backup.FreezeOptions;
-import dev.layercake.backup.ImageOptions;
-import dev.layercake.backup.KubernetesOptions;
-import dev.layercake.backup.SourceOptions;
+import dev.layercake.options.FreezeOptions;
+import dev.layercake.options.ImageOptions;
+import dev.layercake.options.KubernetesOptions;
+import dev.layercake.options.SourceOptions;
 import dev.layercake.model.BuildInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -1,7 +1,7 @@
 package dev.layercake.cli;
 
 import dev.layercake.restore.RestoreEngine;
-import dev.layercake.restore.RestoreRequest;
+import dev.layercake.options.RestoreRequest;
 import dev.layercake.restore.RestoreResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

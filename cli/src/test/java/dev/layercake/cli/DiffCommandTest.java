@@ -1,7 +1,7 @@
 package dev.layercake.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.layercake.backup.KubernetesOptions;
+import dev.layercake.options.KubernetesOptions;
 import dev.layercake.kube.KubernetesCaptureStep;
 import dev.layercake.model.Json;
 import dev.layercake.model.KubernetesSection;

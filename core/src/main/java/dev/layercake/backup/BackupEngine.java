@@ -1,5 +1,9 @@
 package dev.layercake.backup;
 
+import dev.layercake.capture.BackupStep;
+import dev.layercake.capture.BackupContext;
+import dev.layercake.options.ImageOptions;
+import dev.layercake.options.BackupRequest;
 import dev.layercake.LayercakeException;
 import dev.layercake.build.BuildInfoResolver;
 import dev.layercake.freeze.ReleaseSealer;

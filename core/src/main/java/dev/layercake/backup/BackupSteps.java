@@ -1,5 +1,6 @@
 package dev.layercake.backup;
 
+import dev.layercake.capture.BackupStep;
 import dev.layercake.images.ImageBackupStep;
 import dev.layercake.kube.KubernetesCaptureStep;
 

@@ -1,7 +1,7 @@
 package dev.layercake.freeze;
 
 import dev.layercake.LayercakeException;
-import dev.layercake.backup.FreezeOptions;
+import dev.layercake.options.FreezeOptions;
 import dev.layercake.progress.ProgressListener;
 import dev.layercake.sign.ManifestSigner;
 import dev.layercake.sign.PemKeys;

@@ -1,9 +1,9 @@
 package dev.layercake.images;
 
 import dev.layercake.LayercakeException;
-import dev.layercake.backup.BackupContext;
-import dev.layercake.backup.BackupStep;
-import dev.layercake.backup.ImageOptions;
+import dev.layercake.capture.BackupContext;
+import dev.layercake.capture.BackupStep;
+import dev.layercake.options.ImageOptions;
 import dev.layercake.model.BlobRef;
 import dev.layercake.model.Digest;
 import dev.layercake.model.ImageCopy;

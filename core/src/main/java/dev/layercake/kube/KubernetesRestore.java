@@ -8,7 +8,7 @@ import dev.layercake.model.Json;
 import dev.layercake.model.KubernetesResource;
 import dev.layercake.model.Manifest;
 import dev.layercake.progress.ProgressListener;
-import dev.layercake.restore.RestoreRequest;
+import dev.layercake.options.RestoreRequest;
 import dev.layercake.store.ReleaseStore;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClientException;

@@ -6,7 +6,7 @@ import dev.layercake.model.DriftEntry;
 import dev.layercake.model.KubernetesResource;
 import dev.layercake.model.Manifest;
 import dev.layercake.progress.ProgressListener;
-import dev.layercake.restore.RestoreRequest;
+import dev.layercake.options.RestoreRequest;
 import dev.layercake.store.ReleaseStore;
 
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.layercake.restore;
 
+import dev.layercake.options.RestoreRequest;
 import dev.layercake.LayercakeException;
 import dev.layercake.images.ImageRestore;
 import dev.layercake.kube.KubernetesRestore;

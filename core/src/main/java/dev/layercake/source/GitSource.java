@@ -2,7 +2,7 @@ package dev.layercake.source;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.layercake.LayercakeException;
-import dev.layercake.backup.SourceOptions;
+import dev.layercake.options.SourceOptions;
 import dev.layercake.model.BlobRef;
 import dev.layercake.model.ImageReference;
 import dev.layercake.model.SourceFile;

@@ -1,11 +1,14 @@
 package dev.layercake.backup;
 
+import dev.layercake.options.BackupRequest;
+import dev.layercake.options.ImageOptions;
+import dev.layercake.options.SourceOptions;
 import dev.layercake.LayercakeException;
 import dev.layercake.model.BuildInfo;
 import dev.layercake.model.Manifest;
 import dev.layercake.progress.ProgressListener;
 import dev.layercake.restore.RestoreEngine;
-import dev.layercake.restore.RestoreRequest;
+import dev.layercake.options.RestoreRequest;
 import dev.layercake.store.ReleaseStore;
 import dev.layercake.store.StoreLocation;
 import dev.layercake.testing.GitRepoFixture;

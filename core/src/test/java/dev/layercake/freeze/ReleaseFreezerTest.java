@@ -3,7 +3,7 @@ package dev.layercake.freeze;
 import dev.layercake.LayercakeException;
 import dev.layercake.LayercakeException.Kind;
 import dev.layercake.backup.BackupResult;
-import dev.layercake.backup.FreezeOptions;
+import dev.layercake.options.FreezeOptions;
 import dev.layercake.model.Digest;
 import dev.layercake.model.Json;
 import dev.layercake.progress.ProgressListener;

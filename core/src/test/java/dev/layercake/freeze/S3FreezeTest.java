@@ -2,7 +2,7 @@ package dev.layercake.freeze;
 
 import dev.layercake.LayercakeException;
 import dev.layercake.LayercakeException.Kind;
-import dev.layercake.backup.FreezeOptions;
+import dev.layercake.options.FreezeOptions;
 import dev.layercake.progress.ProgressListener;
 import dev.layercake.store.ObjectInfo;
 import dev.layercake.store.ReleaseStore;

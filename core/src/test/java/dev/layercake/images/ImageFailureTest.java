@@ -2,7 +2,7 @@ package dev.layercake.images;
 
 import dev.layercake.LayercakeException;
 import dev.layercake.backup.BackupResult;
-import dev.layercake.backup.ImageOptions;
+import dev.layercake.options.ImageOptions;
 import dev.layercake.store.ReleaseStore;
 import dev.layercake.store.StoreLocation;
 import dev.layercake.testing.PodmanImages;

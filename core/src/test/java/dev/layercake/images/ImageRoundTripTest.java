@@ -2,8 +2,8 @@ package dev.layercake.images;
 
 import dev.layercake.LayercakeException;
 import dev.layercake.backup.BackupResult;
-import dev.layercake.backup.FreezeOptions;
-import dev.layercake.backup.ImageOptions;
+import dev.layercake.options.FreezeOptions;
+import dev.layercake.options.ImageOptions;
 import dev.layercake.model.BlobRef;
 import dev.layercake.model.ImageCopy;
 import dev.layercake.model.ImageEntry;

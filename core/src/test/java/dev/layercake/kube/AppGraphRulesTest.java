@@ -1,6 +1,6 @@
 package dev.layercake.kube;
 
-import dev.layercake.backup.KubernetesOptions;
+import dev.layercake.options.KubernetesOptions;
 import dev.layercake.store.ReleaseStore;
 import dev.layercake.store.StoreLocation;
 import dev.layercake.testing.KubernetesMockServerFixture;

@@ -1,6 +1,6 @@
 package dev.layercake.kube;
 
-import dev.layercake.backup.KubernetesOptions;
+import dev.layercake.options.KubernetesOptions;
 import dev.layercake.model.KubernetesSection;
 import dev.layercake.model.Manifest;
 import dev.layercake.progress.ProgressListener;

@@ -1,12 +1,12 @@
 package dev.layercake.kube;
 
-import dev.layercake.backup.KubernetesOptions;
+import dev.layercake.options.KubernetesOptions;
 import dev.layercake.model.Digest;
 import dev.layercake.model.DriftEntry;
 import dev.layercake.model.Json;
 import dev.layercake.model.SourceFile;
 import dev.layercake.model.SourceSection;
-import dev.layercake.restore.RestoreRequest;
+import dev.layercake.options.RestoreRequest;
 import dev.layercake.store.ReleaseStore;
 import dev.layercake.store.StoreLocation;
 import dev.layercake.testing.KubernetesMockServerFixture;

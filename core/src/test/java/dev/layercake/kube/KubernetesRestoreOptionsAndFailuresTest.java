@@ -1,7 +1,7 @@
 package dev.layercake.kube;
 
 import dev.layercake.LayercakeException;
-import dev.layercake.backup.KubernetesOptions;
+import dev.layercake.options.KubernetesOptions;
 import dev.layercake.model.Digest;
 import dev.layercake.model.ImageCopy;
 import dev.layercake.model.ImageEntry;
@@ -9,7 +9,7 @@ import dev.layercake.model.Manifest;
 import dev.layercake.model.SourceFile;
 import dev.layercake.model.SourceSection;
 import dev.layercake.restore.RestoreEngine;
-import dev.layercake.restore.RestoreRequest;
+import dev.layercake.options.RestoreRequest;
 import dev.layercake.restore.RestoreResult;
 import dev.layercake.store.ReleaseStore;
 import dev.layercake.store.StoreLocation;

@@ -2,10 +2,10 @@ package dev.layercake.kube;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.layercake.backup.KubernetesOptions;
+import dev.layercake.options.KubernetesOptions;
 import dev.layercake.model.Json;
 import dev.layercake.model.KubernetesResource;
-import dev.layercake.restore.RestoreRequest;
+import dev.layercake.options.RestoreRequest;
 import dev.layercake.store.ReleaseStore;
 import dev.layercake.store.StoreLocation;
 import dev.layercake.testing.KubernetesMockServerFixture;

@@ -2,9 +2,9 @@ package dev.layercake.retention;
 
 import dev.layercake.LayercakeException;
 import dev.layercake.LayercakeException.Kind;
-import dev.layercake.backup.BackupContext;
+import dev.layercake.capture.BackupContext;
 import dev.layercake.backup.BackupResult;
-import dev.layercake.backup.BackupStep;
+import dev.layercake.capture.BackupStep;
 import dev.layercake.freeze.ReleaseFreezer;
 import dev.layercake.model.Digest;
 import dev.layercake.progress.ProgressListener;

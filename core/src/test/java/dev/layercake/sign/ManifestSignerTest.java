@@ -2,7 +2,7 @@ package dev.layercake.sign;
 
 import dev.layercake.LayercakeException;
 import dev.layercake.LayercakeException.Kind;
-import dev.layercake.backup.FreezeOptions;
+import dev.layercake.options.FreezeOptions;
 import dev.layercake.store.FileSystemObjectStore;
 import dev.layercake.store.ReleaseStore;
 import dev.layercake.store.StoreKeys;

@@ -1,7 +1,7 @@
 package dev.layercake.source;
 
 import dev.layercake.LayercakeException;
-import dev.layercake.backup.SourceOptions;
+import dev.layercake.options.SourceOptions;
 import dev.layercake.model.ImageReference;
 import dev.layercake.model.SourceFile;
 import dev.layercake.model.SourceSection;

@@ -2,10 +2,10 @@ package dev.layercake.verify;
 
 import dev.layercake.backup.BackupResult;
 import dev.layercake.backup.BackupEngine;
-import dev.layercake.backup.BackupRequest;
+import dev.layercake.options.BackupRequest;
 import dev.layercake.backup.BackupSteps;
-import dev.layercake.backup.ImageOptions;
-import dev.layercake.backup.SourceOptions;
+import dev.layercake.options.ImageOptions;
+import dev.layercake.options.SourceOptions;
 import dev.layercake.model.Manifest;
 import dev.layercake.model.SourceFile;
 import dev.layercake.progress.ProgressListener;

@@ -1,7 +1,7 @@
 package dev.layercake.jenkins;
 
 import dev.layercake.restore.RestoreEngine;
-import dev.layercake.restore.RestoreRequest;
+import dev.layercake.options.RestoreRequest;
 import dev.layercake.restore.RestoreResult;
 import hudson.model.TaskListener;
 import hudson.remoting.VirtualChannel;

@@ -1,4 +1,4 @@
-package dev.layercake.backup;
+package dev.layercake.capture;
 
 /**
  * One capture of a backup (sources, Kubernetes, images), run in order by {@link BackupEngine}. A step

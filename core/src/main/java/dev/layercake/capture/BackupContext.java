@@ -1,5 +1,6 @@
-package dev.layercake.backup;
+package dev.layercake.capture;
 
+import dev.layercake.options.BackupRequest;
 import dev.layercake.model.BuildInfo;
 import dev.layercake.model.ImageEntry;
 import dev.layercake.model.KubernetesSection;

@@ -1,4 +1,4 @@
-package dev.layercake.backup;
+package dev.layercake.options;
 
 import dev.layercake.LayercakeException;
 

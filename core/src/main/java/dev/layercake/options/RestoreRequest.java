@@ -1,4 +1,4 @@
-package dev.layercake.restore;
+package dev.layercake.options;
 
 import dev.layercake.LayercakeException;
 import dev.layercake.store.StoreLocation;

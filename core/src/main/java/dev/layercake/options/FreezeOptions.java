@@ -1,4 +1,4 @@
-package dev.layercake.backup;
+package dev.layercake.options;
 
 /**
  * Freezing and signing asked for at backup time. {@code tagImages}: once frozen, tag each backup-registry
