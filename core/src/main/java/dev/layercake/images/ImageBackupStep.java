@@ -45,7 +45,7 @@ import java.util.function.UnaryOperator;
  *
  * <p>Policy: an image given explicitly that cannot be resolved fails the backup (no release is written);
  * an image merely found in the sources that cannot be resolved (a public base image out of reach, say)
- * is a warning.
+ * is a gap ({@link BackupContext#leftOut}): it fails the backup unless {@code --allow-incomplete}.
  */
 public final class ImageBackupStep implements BackupStep {
 
@@ -99,7 +99,7 @@ public final class ImageBackupStep implements BackupStep {
         Resolver resolver = new Resolver(new ImageResolver(client), ctx, copy);
         List<Pinned> pinned;
         try {
-            pinned = resolve(candidates, resolver, options.parallelism(), listener);
+            pinned = resolve(candidates, resolver, options.parallelism(), listener, ctx);
         } finally {
             resolver.close();
         }
@@ -118,7 +118,7 @@ public final class ImageBackupStep implements BackupStep {
 
     /** Resolves every candidate, several at once; results and errors are then handled in candidate order. */
     private static List<Pinned> resolve(Map<String, List<String>> candidates, Resolver resolver, int parallelism,
-                                        ProgressListener listener) {
+                                        ProgressListener listener, BackupContext gaps) {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(parallelism, candidates.size())), r -> {
             Thread t = new Thread(r, "layercake-image-resolve");
             t.setDaemon(true);
@@ -143,7 +143,9 @@ public final class ImageBackupStep implements BackupStep {
                     if (foundIn.contains(EXPLICIT)) {
                         throw RegistryErrors.toLayercake(e, "image " + text);
                     }
-                    listener.warn("image " + text + " (found in " + String.join(", ", foundIn) + ") is not pinned: " + e.getMessage());
+                    gaps.leftOut("image " + text + " (found in " + String.join(", ", foundIn) + ")", "not pinned: " + e.getMessage()
+                            + "; make it reachable (credentials in the docker config, --insecure-registry, LAYERCAKE_REGISTRY_CA),"
+                            + " or --exclude the file it is found in", false);
                 }
             }
             return out;

@@ -45,8 +45,23 @@ public final class ReleaseVerifier {
         return this;
     }
 
+    private boolean requireSignature;
+    private Digest expectedDigest;
+
     public VerifyReport verify(String app, String release) {
         return verify(app, release, null);
+    }
+
+    /** Without a public key, the release fails verification (instead of "not signature-checked"). */
+    public ReleaseVerifier requiringSignature(boolean require) {
+        this.requireSignature = require;
+        return this;
+    }
+
+    /** The manifest digest the pipeline recorded at backup time: a stored manifest with another digest fails. */
+    public ReleaseVerifier expectingDigest(Digest expected) {
+        this.expectedDigest = expected;
+        return this;
     }
 
     /**
@@ -57,14 +72,27 @@ public final class ReleaseVerifier {
         byte[] bytes = store.readManifestBytes(app, release);
         Digest manifestDigest = Digest.of(bytes);
         List<VerifyReport.Problem> problems = new ArrayList<>();
+        String signature = VerifyReport.SIGNATURE_NOT_CHECKED;
         // The signature first: a tampered manifest is reported as such, whatever else it now says.
         if (publicKeyPem != null) {
             SignatureCheck check = ManifestSigner.verify(store, app, release, publicKeyPem);
             if (!check.ok()) {
                 problems.add(new VerifyReport.Problem("manifest signature", manifestDigest, "signature", check.detail()));
+                signature = VerifyReport.SIGNATURE_FAILED;
             } else {
                 listener.info("signature: " + check.detail());
+                signature = VerifyReport.SIGNATURE_VERIFIED;
             }
+        } else if (requireSignature) {
+            problems.add(new VerifyReport.Problem("manifest signature", manifestDigest, "signature",
+                    "a signature is required (--require-signature) but no public key was given to check it: give --public-key"));
+            signature = VerifyReport.SIGNATURE_FAILED;
+        } else {
+            listener.warn("manifest not signature-checked: no --public-key given, so an edited manifest would verify clean");
+        }
+        if (expectedDigest != null && !expectedDigest.equals(manifestDigest)) {
+            problems.add(new VerifyReport.Problem("release manifest", manifestDigest, "digest-mismatch",
+                    "the pipeline recorded " + expectedDigest + " for this release; the stored manifest is not that one"));
         }
         Manifest manifest = Json.read(bytes, Manifest.class, "manifest of " + app + "/" + release);
         if (problems.isEmpty() && (!app.equals(manifest.app()) || !release.equals(manifest.release()))) {
@@ -128,7 +156,11 @@ public final class ReleaseVerifier {
         for (VerifyReport.Problem p : problems) {
             listener.warn(p.problem() + ": " + p.object() + " (" + p.digest() + ")");
         }
-        return new VerifyReport(app, release, manifestDigest, blobs.size(), bytesChecked, problems);
+        if (!manifest.complete()) {
+            listener.warn(dev.layercake.backup.IncompletePolicy.banner(manifest.incomplete()));
+        }
+        return new VerifyReport(app, release, manifestDigest, blobs.size(), bytesChecked, problems, manifest.incomplete(),
+                signature);
     }
 
 }
