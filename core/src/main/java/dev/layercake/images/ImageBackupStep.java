@@ -217,7 +217,7 @@ public final class ImageBackupStep implements BackupStep {
     }
 
     /** The registry reference of a recorded image ref, {@code docker-daemon:} prefix or not. */
-    static ImageRef refOf(String text) {
+    public static ImageRef refOf(String text) {
         return DockerDaemon.isDaemonRef(text) ? DockerDaemon.nameOf(text) : ImageRef.parse(text);
     }
 

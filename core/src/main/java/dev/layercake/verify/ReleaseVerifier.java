@@ -99,7 +99,12 @@ public final class ReleaseVerifier {
             throw LayercakeException.corrupt("the manifest stored as " + app + "/" + release + " names "
                     + manifest.app() + "/" + manifest.release());
         }
+        for (ManifestRules.Violation v : ManifestRules.check(manifest, app, release)) {
+            problems.add(new VerifyReport.Problem(v.object(), manifestDigest, "invalid", v.detail()
+                    + " (restore refuses this release)"));
+        }
         Map<Digest, String> blobs = manifest.referencedBlobs();
+        Map<Digest, Long> recordedSizes = manifest.recordedBlobSizes();
 
         Set<Digest> packs = new HashSet<>();
         manifest.kubernetes().resources().stream().filter(r -> r.pack() != null).forEach(r -> packs.add(r.pack().digest()));
@@ -109,8 +114,12 @@ public final class ReleaseVerifier {
         for (Map.Entry<Digest, String> e : blobs.entrySet()) {
             Digest digest = e.getKey();
             Optional<ObjectInfo> info = store.statBlob(digest);
+            Long recorded = recordedSizes.get(digest);
             if (info.isEmpty()) {
                 problems.add(new VerifyReport.Problem(e.getValue(), digest, "missing", "not in the store"));
+            } else if (recorded != null && info.get().size() >= 0 && info.get().size() != recorded) {
+                problems.add(new VerifyReport.Problem(e.getValue(), digest, "corrupt", "the manifest records " + recorded
+                        + " bytes, the store holds " + info.get().size()));
             } else if (packs.contains(digest)) {
                 // Read once: the store checks the pack's hash and keeps its bytes for the objects' check below.
                 try {
