@@ -108,7 +108,7 @@ public final class ImageBackupStep implements BackupStep {
         }
         List<ImageEntry> entries = new ArrayList<>();
         for (Pinned p : pinned) {
-            entries.add(entry(p.text, p.foundIn, p.image, copy, target));
+            entries.add(entry(p.text, p.foundIn, p.image, copy, target, options));
         }
         ctx.images(entries);
     }
@@ -288,7 +288,8 @@ public final class ImageBackupStep implements BackupStep {
         return target.registry() + (target.repository().isEmpty() ? "" : "/" + target.repository());
     }
 
-    private static ImageEntry entry(String text, List<String> foundIn, ResolvedImage image, boolean copy, ImageRef target) {
+    private static ImageEntry entry(String text, List<String> foundIn, ResolvedImage image, boolean copy, ImageRef target,
+                                    RegistryOptions access) {
         List<ImageCopy> copies = new ArrayList<>();
         List<BlobRef> blobs = new ArrayList<>();
         if (copy) {
@@ -297,13 +298,15 @@ public final class ImageBackupStep implements BackupStep {
                 blobs.add(new BlobRef(Digest.parse(d.digest()), d.size(), d.mediaType()));
             }
             if (target != null) {
-                copies.add(new ImageCopy(ImageCopy.REGISTRY, image.ref().under(target).name() + "@" + image.digest()));
+                // How the registry was reached (not secrets): verify and restore reach it the same way without being told.
+                copies.add(new ImageCopy(ImageCopy.REGISTRY, image.ref().under(target).name() + "@" + image.digest(),
+                        access.isInsecure(target.registry()), !access.trustedCertificates().isEmpty()));
             }
         }
         List<ImageEntry> referrers = new ArrayList<>();
         for (ResolvedImage r : image.referrers()) {
             String refText = r.tag() != null ? r.ref().name() + ":" + r.tag() : r.ref().name() + "@" + r.digest();
-            referrers.add(entry(refText, List.of(r.attachedBy()), r, copy, target));
+            referrers.add(entry(refText, List.of(r.attachedBy()), r, copy, target, access));
         }
         return new ImageEntry(text, Digest.parse(image.digest()), image.root().mediaType(), image.platforms(), image.size(),
                 foundIn, copies, blobs, referrers);

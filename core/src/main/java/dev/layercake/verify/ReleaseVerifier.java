@@ -158,8 +158,14 @@ public final class ReleaseVerifier {
         if (registryCopies != null && manifest.images().stream().anyMatch(i -> i.copies().stream()
                 .anyMatch(c -> ImageCopy.REGISTRY.equals(c.type())))) {
             listener.phase("registry copies");
-            for (String problem : registryCopies.verifyRegistryCopies(manifest, listener)) {
-                problems.add(new VerifyReport.Problem("image registry copy", manifestDigest, "missing", problem));
+            for (ImageVerifier.CopyProblem p : registryCopies.checkRegistryCopies(manifest, listener)) {
+                Digest named;
+                try {
+                    named = Digest.parse(p.digest());
+                } catch (RuntimeException notADigest) {
+                    named = manifestDigest; // the registry sent something that is not a digest; the detail says what
+                }
+                problems.add(new VerifyReport.Problem(p.object(), named, p.status(), p.detail()));
             }
         }
         for (VerifyReport.Problem p : problems) {
