@@ -87,7 +87,10 @@ public final class ManifestRules {
         List<Violation> violations = check(manifest, app, release);
         if (!violations.isEmpty()) {
             Violation v = violations.get(0);
-            throw LayercakeException.corrupt("refusing release " + app + "/" + release + ": " + v.object() + ": " + v.detail()
+            String what = v.object().startsWith("source file ")
+                    ? "refusing manifest path '" + v.object().substring("source file ".length()) + "'"
+                    : "refusing release " + app + "/" + release + ": " + v.object();
+            throw LayercakeException.corrupt(what + ": " + v.detail()
                     + (violations.size() > 1 ? " (and " + (violations.size() - 1) + " more; run verify to list them)" : "")
                     + "; nothing was written");
         }
