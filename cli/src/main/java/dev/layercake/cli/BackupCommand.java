@@ -93,6 +93,10 @@ final class BackupCommand extends BaseCommand {
             description = "Environment variable with the base64 AES-256 key. Default: ${DEFAULT-VALUE}.")
     String encryptionKeyEnv;
 
+    @Option(names = "--allow-incomplete", description = "Write the release even if part of the app cannot be captured,"
+            + " recording each missing part in the manifest (default: the backup fails).")
+    boolean allowIncomplete;
+
     @Option(names = "--freeze", description = "Freeze the release as the last step.")
     boolean freeze;
 
@@ -116,7 +120,7 @@ final class BackupCommand extends BaseCommand {
                 new BuildInfo(buildSystem, buildJob, buildNumber, buildUrl, triggeredBy, null),
                 new ImageOptions(images, imageMode, imageTarget, insecureRegistries),
                 new KubernetesOptions(kubeconfig, context, namespaces, selectors, secrets, encryptionKeyFile, encryptionKeyEnv),
-                new FreezeOptions(freeze, retainUntil, legalHold, signingKey, tagImages));
+                new FreezeOptions(freeze, retainUntil, legalHold, signingKey, tagImages), allowIncomplete);
         BackupResult result = new BackupEngine().backup(request, progress());
         if (common.json) {
             printJson(result);
@@ -130,6 +134,7 @@ final class BackupCommand extends BaseCommand {
             if (result.frozen()) {
                 out().println("  frozen");
             }
+            IncompleteOutput.print(out(), result.incomplete());
             out().flush();
         }
         return 0;

@@ -42,6 +42,8 @@ final class ListCommand extends BaseCommand {
                     row.put("files", m.source() == null ? 0 : m.source().files().size());
                     row.put("images", m.images().size());
                     row.put("kubernetesObjects", m.kubernetes().resources().size());
+                    row.put("complete", m.complete());
+                    row.put("incomplete", m.incomplete());
                     rows.add(row);
                 }
             }
@@ -54,9 +56,11 @@ final class ListCommand extends BaseCommand {
             } else {
                 out().printf("%-20s %-32s %-22s %-14s %s%n", "APP", "RELEASE", "CREATED", "MANIFEST", "FILES/IMAGES/OBJECTS");
                 for (Map<String, Object> row : rows) {
-                    out().printf("%-20s %-32s %-22s %-14s %s/%s/%s%n", row.get("app"), row.get("release"), row.get("createdAt"),
+                    int missing = ((List<?>) row.get("incomplete")).size();
+                    out().printf("%-20s %-32s %-22s %-14s %s/%s/%s%s%n", row.get("app"), row.get("release"), row.get("createdAt"),
                             Digest.parse((String) row.get("manifestDigest")).shortHex(), row.get("files"), row.get("images"),
-                            row.get("kubernetesObjects"));
+                            row.get("kubernetesObjects"), missing == 0 ? ""
+                                    : "  " + dev.layercake.backup.IncompletePolicy.WORD + " (" + missing + " part(s) not captured; see show)");
                 }
             }
             out().flush();

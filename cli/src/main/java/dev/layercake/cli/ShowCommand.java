@@ -42,6 +42,7 @@ final class ShowCommand extends BaseCommand {
             out().printf("release   %s/%s%n", m.app(), m.release());
             out().printf("manifest  %s%n", Digest.of(bytes));
             out().printf("created   %s by %s %s%n", m.createdAt(), m.tool().name(), m.tool().version());
+            IncompleteOutput.print(out(), m.incomplete());
             if (m.build() != null) {
                 out().printf("build     %s %s #%s %s%n", m.build().system(), nz(m.build().job()), nz(m.build().number()), nz(m.build().url()));
             }
@@ -67,6 +68,7 @@ final class ShowCommand extends BaseCommand {
             for (KubernetesResource r : m.kubernetes().resources()) {
                 out().printf("  %s %s%s%s%n", r.kind(), r.namespace() == null ? "" : r.namespace() + "/", r.name(), r.encrypted() ? " (encrypted)" : "");
             }
+            IncompleteOutput.print(out(), m.incomplete());
             out().flush();
             return 0;
         }

@@ -1,5 +1,7 @@
 package dev.layercake.cli;
 
+import dev.layercake.LayercakeException;
+import dev.layercake.model.Digest;
 import dev.layercake.store.ReleaseStore;
 import dev.layercake.verify.ReleaseVerifier;
 import dev.layercake.verify.VerifyReport;
@@ -29,16 +31,36 @@ final class VerifyCommand extends BaseCommand {
     @Option(names = "--public-key", paramLabel = "PEM", description = "Public key to check the manifest's signature with.")
     String publicKey;
 
+    @Option(names = "--require-signature", description = "Fail an unsigned manifest, or one whose signature does not check with --public-key.")
+    boolean requireSignature;
+
+    @Option(names = "--expect-digest", paramLabel = "sha256:HEX", description = "The manifest digest the pipeline recorded at backup time; another digest fails.")
+    String expectDigest;
+
     @Override
     public Integer call() {
+        Digest expected = null;
+        if (expectDigest != null) {
+            try {
+                expected = Digest.parse(expectDigest);
+            } catch (RuntimeException e) {
+                throw LayercakeException.usage("--expect-digest '" + expectDigest + "' is not a digest: give sha256:<64 hex>"
+                        + " as the backup printed it (manifestDigest)");
+            }
+        }
         try (ReleaseStore releases = ReleaseStore.open(store.location(), System.getenv())) {
             VerifyReport report = new ReleaseVerifier(releases, progress())
                     .checkingRegistryCopies(System.getenv(), insecureRegistries)
+                    .requiringSignature(requireSignature)
+                    .expectingDigest(expected)
                     .verify(app, release, publicKey == null ? null : java.nio.file.Path.of(publicKey));
             if (common.json) {
                 printJson(new Json(report.app(), report.release(), report.manifestDigest().toString(), report.ok(),
-                        report.objectsChecked(), report.bytesChecked(), report.problems()));
-            } else if (report.ok()) {
+                        report.objectsChecked(), report.bytesChecked(), report.problems(), report.complete(),
+                        report.incomplete(), report.signature(), report.signature().equals(VerifyReport.SIGNATURE_VERIFIED)));
+                return report.ok() ? 0 : 1;
+            }
+            if (report.ok()) {
                 out().printf("release %s/%s verified: %d object(s), %s, manifest %s%n", app, release,
                         report.objectsChecked(), humanBytes(report.bytesChecked()), report.manifestDigest());
             } else {
@@ -48,6 +70,12 @@ final class VerifyCommand extends BaseCommand {
                     out().printf("  %-8s %s  %s (%s)%n", p.problem(), p.digest(), p.object(), p.detail());
                 }
             }
+            if (report.signature().equals(VerifyReport.SIGNATURE_NOT_CHECKED)) {
+                out().println("  manifest not signature-checked (no --public-key): an edited manifest would verify clean");
+            } else if (report.signature().equals(VerifyReport.SIGNATURE_VERIFIED)) {
+                out().println("  manifest signature verified");
+            }
+            IncompleteOutput.print(out(), report.incomplete());
             out().flush();
             return report.ok() ? 0 : 1;
         }
@@ -55,6 +83,7 @@ final class VerifyCommand extends BaseCommand {
 
     /** The --json shape. */
     record Json(String app, String release, String manifestDigest, boolean ok, int objectsChecked, long bytesChecked,
-                List<VerifyReport.Problem> problems) {
+                List<VerifyReport.Problem> problems, boolean complete, List<dev.layercake.model.IncompleteEntry> incomplete,
+                String signature, boolean signatureChecked) {
     }
 }

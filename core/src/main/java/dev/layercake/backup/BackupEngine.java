@@ -12,6 +12,7 @@ import dev.layercake.kube.LabelSelector;
 import dev.layercake.model.BuildInfo;
 import dev.layercake.model.Digest;
 import dev.layercake.model.ImageEntry;
+import dev.layercake.model.IncompleteEntry;
 import dev.layercake.model.Manifest;
 import dev.layercake.model.Names;
 import dev.layercake.model.ToolInfo;
@@ -119,11 +120,15 @@ public final class BackupEngine {
             step.run(ctx);
         }
 
+        List<IncompleteEntry> incomplete = IncompletePolicy.decide(ctx.gaps(), request.allowIncomplete(), request.app(), release);
         listener.phase("manifest");
         Manifest manifest = new Manifest(Manifest.SCHEMA_VERSION, request.app(), release, now.toString(),
-                new ToolInfo("layercake", version()), build, ctx.source(), ctx.images(), ctx.kubernetes());
+                new ToolInfo("layercake", version()), build, ctx.source(), ctx.images(), ctx.kubernetes(), incomplete);
         Digest digest = store.writeManifest(manifest);
         listener.info("release " + request.app() + "/" + release + " written: " + digest);
+        if (!incomplete.isEmpty()) {
+            listener.warn(IncompletePolicy.banner(incomplete));
+        }
         boolean frozen = sealer.seal(request.app(), release);
         if (frozen && request.freeze() != null && request.freeze().tagImages()) {
             listener.phase("release tags");
@@ -138,7 +143,7 @@ public final class BackupEngine {
                 withSlash(store.location().uri()) + StoreKeys.manifest(request.app(), release),
                 ctx.source().files().size(), ctx.images().size(), ctx.kubernetes().resources().size(),
                 ctx.images().stream().map(BackupEngine::pinned).toList(),
-                store.stats().blobsWritten(), store.stats().bytesWritten(), store.stats().blobsSkipped(), frozen);
+                store.stats().blobsWritten(), store.stats().bytesWritten(), store.stats().blobsSkipped(), frozen, incomplete);
     }
 
     private static String pinned(ImageEntry image) {

@@ -2,6 +2,7 @@ package dev.layercake.capture;
 
 import dev.layercake.options.BackupRequest;
 import dev.layercake.model.BuildInfo;
+import dev.layercake.model.IncompleteEntry;
 import dev.layercake.model.ImageEntry;
 import dev.layercake.model.KubernetesSection;
 import dev.layercake.model.SourceSection;
@@ -30,6 +31,14 @@ public final class BackupContext {
     private KubernetesSection kubernetes = KubernetesSection.empty();
     private List<ImageEntry> images = List.of();
     private final Map<String, List<String>> imageCandidates = new LinkedHashMap<>();
+    private final List<Gap> gaps = new ArrayList<>();
+
+    /**
+     * A part of the app the backup was asked to capture and did not. {@code optedIn}: the user asked for it to
+     * be left out by name ({@code --secrets skip}); any other gap fails the backup unless {@code allowIncomplete}.
+     */
+    public record Gap(IncompleteEntry entry, boolean optedIn) {
+    }
 
     public BackupContext(BackupRequest request, ReleaseStore store, ProgressListener listener, Map<String, String> env) {
         this.request = request;
@@ -98,6 +107,19 @@ public final class BackupContext {
     /** Adds an image to pin, with where it was found ("option", "Dockerfile:3", "Deployment ns/web"). */
     public void addImageCandidate(String ref, String foundIn) {
         imageCandidates.computeIfAbsent(ref, r -> new ArrayList<>()).add(foundIn);
+    }
+
+    /** Records a part of the app that is not captured (said as a warning now; decided on before the manifest). */
+    public void leftOut(String what, String why, boolean optedIn) {
+        gaps.add(new Gap(new IncompleteEntry(what, why), optedIn));
+        if (!optedIn) {
+            listener.warn("NOT captured: " + what + ": " + why);
+        }
+    }
+
+    /** Every gap recorded so far, in order. */
+    public List<Gap> gaps() {
+        return List.copyOf(gaps);
     }
 
     /** Image references to resolve, in the order found, each with where it was found. */

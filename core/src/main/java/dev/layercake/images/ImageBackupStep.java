@@ -45,7 +45,7 @@ import java.util.function.UnaryOperator;
  *
  * <p>Policy: an image given explicitly that cannot be resolved fails the backup (no release is written);
  * an image merely found in the sources that cannot be resolved (a public base image out of reach, say)
- * is a warning.
+ * is a gap ({@link BackupContext#leftOut}): it fails the backup unless {@code --allow-incomplete}.
  */
 public final class ImageBackupStep implements BackupStep {
 
@@ -99,7 +99,7 @@ public final class ImageBackupStep implements BackupStep {
         Resolver resolver = new Resolver(new ImageResolver(client), ctx, copy);
         List<Pinned> pinned;
         try {
-            pinned = resolve(candidates, resolver, options.parallelism(), listener);
+            pinned = resolve(candidates, resolver, options.parallelism(), listener, ctx);
         } finally {
             resolver.close();
         }
@@ -108,7 +108,7 @@ public final class ImageBackupStep implements BackupStep {
         }
         List<ImageEntry> entries = new ArrayList<>();
         for (Pinned p : pinned) {
-            entries.add(entry(p.text, p.foundIn, p.image, copy, target));
+            entries.add(entry(p.text, p.foundIn, p.image, copy, target, options));
         }
         ctx.images(entries);
     }
@@ -118,7 +118,7 @@ public final class ImageBackupStep implements BackupStep {
 
     /** Resolves every candidate, several at once; results and errors are then handled in candidate order. */
     private static List<Pinned> resolve(Map<String, List<String>> candidates, Resolver resolver, int parallelism,
-                                        ProgressListener listener) {
+                                        ProgressListener listener, BackupContext gaps) {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(parallelism, candidates.size())), r -> {
             Thread t = new Thread(r, "layercake-image-resolve");
             t.setDaemon(true);
@@ -143,7 +143,9 @@ public final class ImageBackupStep implements BackupStep {
                     if (foundIn.contains(EXPLICIT)) {
                         throw RegistryErrors.toLayercake(e, "image " + text);
                     }
-                    listener.warn("image " + text + " (found in " + String.join(", ", foundIn) + ") is not pinned: " + e.getMessage());
+                    gaps.leftOut("image " + text + " (found in " + String.join(", ", foundIn) + ")", "not pinned: " + e.getMessage()
+                            + "; make it reachable (credentials in the docker config, --insecure-registry, LAYERCAKE_REGISTRY_CA),"
+                            + " or --exclude the file it is found in", false);
                 }
             }
             return out;
@@ -215,7 +217,7 @@ public final class ImageBackupStep implements BackupStep {
     }
 
     /** The registry reference of a recorded image ref, {@code docker-daemon:} prefix or not. */
-    static ImageRef refOf(String text) {
+    public static ImageRef refOf(String text) {
         return DockerDaemon.isDaemonRef(text) ? DockerDaemon.nameOf(text) : ImageRef.parse(text);
     }
 
@@ -286,7 +288,8 @@ public final class ImageBackupStep implements BackupStep {
         return target.registry() + (target.repository().isEmpty() ? "" : "/" + target.repository());
     }
 
-    private static ImageEntry entry(String text, List<String> foundIn, ResolvedImage image, boolean copy, ImageRef target) {
+    private static ImageEntry entry(String text, List<String> foundIn, ResolvedImage image, boolean copy, ImageRef target,
+                                    RegistryOptions access) {
         List<ImageCopy> copies = new ArrayList<>();
         List<BlobRef> blobs = new ArrayList<>();
         if (copy) {
@@ -295,13 +298,15 @@ public final class ImageBackupStep implements BackupStep {
                 blobs.add(new BlobRef(Digest.parse(d.digest()), d.size(), d.mediaType()));
             }
             if (target != null) {
-                copies.add(new ImageCopy(ImageCopy.REGISTRY, image.ref().under(target).name() + "@" + image.digest()));
+                // How the registry was reached (not secrets): verify and restore reach it the same way without being told.
+                copies.add(new ImageCopy(ImageCopy.REGISTRY, image.ref().under(target).name() + "@" + image.digest(),
+                        access.isInsecure(target.registry()), !access.trustedCertificates().isEmpty()));
             }
         }
         List<ImageEntry> referrers = new ArrayList<>();
         for (ResolvedImage r : image.referrers()) {
             String refText = r.tag() != null ? r.ref().name() + ":" + r.tag() : r.ref().name() + "@" + r.digest();
-            referrers.add(entry(refText, List.of(r.attachedBy()), r, copy, target));
+            referrers.add(entry(refText, List.of(r.attachedBy()), r, copy, target, access));
         }
         return new ImageEntry(text, Digest.parse(image.digest()), image.root().mediaType(), image.platforms(), image.size(),
                 foundIn, copies, blobs, referrers);

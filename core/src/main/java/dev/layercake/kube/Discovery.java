@@ -19,13 +19,25 @@ public final class Discovery {
     private static final List<String> REQUIRED_VERBS = List.of("list", "get", "create", "delete");
 
     private final List<ResourceType> types;
+    /** API groups whose discovery failed: their types are not captured (the backup records it as a gap). */
+    private final List<String> unavailable;
 
     private Discovery(List<ResourceType> types) {
+        this(types, List.of());
+    }
+
+    private Discovery(List<ResourceType> types, List<String> unavailable) {
         this.types = List.copyOf(types);
+        this.unavailable = List.copyOf(unavailable);
     }
 
     public static Discovery of(List<ResourceType> types) {
         return new Discovery(types);
+    }
+
+    /** "group/version (HTTP code)" of each API group that did not answer discovery. */
+    public List<String> unavailable() {
+        return unavailable;
     }
 
     public static Discovery discover(KubeConnection connection) {
@@ -67,7 +79,7 @@ public final class Discovery {
         if (!unavailable.isEmpty()) {
             listener.warn("API groups not answering discovery, their types are skipped: " + String.join(", ", unavailable));
         }
-        return new Discovery(types);
+        return new Discovery(types, unavailable);
     }
 
     private static void addTypes(List<ResourceType> out, String group, String version, APIResourceList list) {

@@ -44,7 +44,12 @@ public final class KubernetesCaptureStep implements BackupStep {
             return;
         }
         context.kubernetes(capture(options, context.request().app(), context.store(), context.env(), context.listener(),
-                context.source(), context::addImageCandidate));
+                context.source(), context::addImageCandidate, context::leftOut));
+    }
+
+    /** Where parts of the app that are not captured go: the backup's gaps ({@link BackupContext#leftOut}). */
+    public interface GapSink {
+        void leftOut(String what, String why, boolean optedIn);
     }
 
     /** Where workload images go: the backup's image candidates. */
@@ -55,6 +60,17 @@ public final class KubernetesCaptureStep implements BackupStep {
     /** Captures without the rest of a backup (used by the step and the benchmark). */
     public static KubernetesSection capture(KubernetesOptions options, String app, ReleaseStore store, Map<String, String> env,
                                             ProgressListener listener, dev.layercake.model.SourceSection source, ImageSink images) {
+        return capture(options, app, store, env, listener, source, images, (what, why, optedIn) -> {
+            if (!optedIn) {
+                listener.warn("NOT captured: " + what + ": " + why);
+            }
+        });
+    }
+
+    /** Captures, handing every part of the app it could not capture to {@code gaps}. */
+    public static KubernetesSection capture(KubernetesOptions options, String app, ReleaseStore store, Map<String, String> env,
+                                            ProgressListener listener, dev.layercake.model.SourceSection source, ImageSink images,
+                                            GapSink gaps) {
         List<String> selectorTexts = options.selectors().isEmpty()
                 ? List.of(KubeRules.DEFAULT_SELECTOR_LABEL + "=" + app) : options.selectors();
         List<LabelSelector> selectors = selectorTexts.stream().map(LabelSelector::parse).toList();
@@ -67,23 +83,35 @@ public final class KubernetesCaptureStep implements BackupStep {
             Discovery discovery = Discovery.discover(connection, listener);
             AppGraph.Selection selection = new AppGraph(connection, discovery, options.namespaces(), selectors, listener).select();
 
+            for (String group : discovery.unavailable()) {
+                gaps.leftOut("Kubernetes types of API group " + group, "the group did not answer discovery, so its objects"
+                        + " are not listed; bring its API service back (kubectl get apiservices) and back up again", false);
+            }
+            for (String warning : selection.warnings()) {
+                gaps.leftOut("Kubernetes objects of " + app, warning, false);
+            }
             List<AppGraph.Member> toStore = new ArrayList<>();
-            int secretsSkipped = 0;
+            Map<String, Integer> secretsSkipped = new LinkedHashMap<>();
             for (AppGraph.Member m : selection.members()) {
                 boolean secret = isSecret(m.id());
                 if (secret && (options.secrets().equals(KubernetesOptions.SKIP)
                         || (options.secrets().equals(KubernetesOptions.ENCRYPT) && cipher == null))) {
-                    secretsSkipped++;
+                    secretsSkipped.merge(m.id().namespace(), 1, Integer::sum);
                     continue;
                 }
                 toStore.add(m);
             }
-            if (secretsSkipped > 0 && options.secrets().equals(KubernetesOptions.ENCRYPT)) {
-                listener.warn(secretsSkipped + " Secret(s) of the app NOT captured: no encryption key (give --encryption-key-file,"
-                        + " or set " + options.encryptionKeyEnv() + " to a base64 32-byte key; --secrets plain stores them"
-                        + " unencrypted, --secrets skip silences this)");
-            } else if (secretsSkipped > 0) {
-                listener.info(secretsSkipped + " Secret(s) skipped (--secrets skip)");
+            // Names and counts only: which Secrets, never what is in them.
+            for (Map.Entry<String, Integer> e : secretsSkipped.entrySet()) {
+                String what = e.getValue() + " Secret(s) in namespace " + e.getKey();
+                if (options.secrets().equals(KubernetesOptions.ENCRYPT)) {
+                    gaps.leftOut(what, "no encryption key: give --encryption-key-file, or set " + options.encryptionKeyEnv()
+                            + " to a base64 32-byte key (--secrets skip backs up without them, --secrets plain stores them"
+                            + " unencrypted)", false);
+                } else {
+                    listener.info(what + " skipped (--secrets skip); the release records them as not captured");
+                    gaps.leftOut(what, "skipped with --secrets skip", true);
+                }
             }
             if (options.secrets().equals(KubernetesOptions.PLAIN) && toStore.stream().anyMatch(m -> m.id().kind().equals("Secret"))) {
                 listener.warn("Secrets are stored UNENCRYPTED (--secrets plain): anyone who can read the store can read them");

@@ -1,5 +1,6 @@
 package dev.layercake.model;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 import java.util.LinkedHashMap;
@@ -21,7 +22,10 @@ public record Manifest(
         BuildInfo build,
         SourceSection source,
         List<ImageEntry> images,
-        KubernetesSection kubernetes) {
+        KubernetesSection kubernetes,
+        // What the backup was asked to capture and did not (opted in); absent when the release is complete,
+        // so a complete release's bytes are what they were before this field existed.
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<IncompleteEntry> incomplete) {
 
     /**
      * 2: Kubernetes objects may sit in packs ({@link KubernetesResource#pack()}). A reader that ignored the pack
@@ -37,6 +41,21 @@ public record Manifest(
         }
         images = images == null ? List.of() : List.copyOf(images);
         kubernetes = kubernetes == null ? KubernetesSection.empty() : kubernetes;
+        incomplete = incomplete == null ? List.of() : List.copyOf(incomplete);
+    }
+
+    /** A complete release (nothing recorded as left out): the signature before {@code incomplete}. */
+    public Manifest(int schemaVersion, String app, String release, String createdAt, ToolInfo tool, BuildInfo build,
+                    SourceSection source, List<ImageEntry> images, KubernetesSection kubernetes) {
+        this(schemaVersion, app, release, createdAt, tool, build, source, images, kubernetes, List.of());
+    }
+
+    /**
+     * False when the backup left out part of what it was asked to capture (see {@link #incomplete()}). Not an
+     * "is" getter, so JSON has only the {@code incomplete} list.
+     */
+    public boolean complete() {
+        return incomplete.isEmpty();
     }
 
     /**

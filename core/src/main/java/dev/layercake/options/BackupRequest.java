@@ -8,9 +8,12 @@ import java.util.Objects;
 /**
  * Everything one backup needs. Immutable. {@code release} may be null (derived from the build);
  * {@code build} holds explicit overrides of what the CI environment says (null fields: detect).
+ * {@code allowIncomplete}: a part of the app that cannot be captured is recorded in the manifest's
+ * {@code incomplete} list instead of failing the backup.
  */
 public record BackupRequest(StoreLocation store, String app, String release, SourceOptions source, BuildInfo build,
-                            ImageOptions images, KubernetesOptions kubernetes, FreezeOptions freeze) {
+                            ImageOptions images, KubernetesOptions kubernetes, FreezeOptions freeze,
+                            boolean allowIncomplete) {
 
     public BackupRequest {
         Objects.requireNonNull(store, "store");
@@ -19,5 +22,11 @@ public record BackupRequest(StoreLocation store, String app, String release, Sou
         images = images == null ? ImageOptions.defaults() : images;
         kubernetes = kubernetes == null ? KubernetesOptions.disabled() : kubernetes;
         freeze = freeze == null ? FreezeOptions.none() : freeze;
+    }
+
+    /** A request that fails when anything asked for cannot be captured (the default). */
+    public BackupRequest(StoreLocation store, String app, String release, SourceOptions source, BuildInfo build,
+                         ImageOptions images, KubernetesOptions kubernetes, FreezeOptions freeze) {
+        this(store, app, release, source, build, images, kubernetes, freeze, false);
     }
 }

@@ -45,6 +45,7 @@ public enum Vocabulary {
     CONTEXT("context", null, OptionType.STRING, "Kubeconfig context (default: current).", null, "backup", "restore", "diff"),
     SECRETS("secrets", null, OptionType.STRING, "Secrets: encrypt (default, needs a key), plain or skip.", "encrypt", "backup"),
     ENCRYPTION_KEY_FILE("encryptionKeyFile", null, OptionType.STRING, "File with the 32-byte AES-256 key (raw or base64).", null, "backup", "restore", "diff"),
+    ALLOW_INCOMPLETE("allowIncomplete", null, OptionType.BOOLEAN, "Write the release even if part of the app cannot be captured, recording each missing part in the manifest (default: the backup fails).", "false", "backup"),
     ENCRYPTION_KEY_ENV("encryptionKeyEnv", null, OptionType.STRING, "Environment variable holding the base64 AES-256 key.", "LAYERCAKE_ENCRYPTION_KEY", "backup", "restore", "diff"),
 
     FREEZE("freeze", null, OptionType.BOOLEAN, "Freeze the release as the last step of the backup.", "false", "backup"),
@@ -53,6 +54,8 @@ public enum Vocabulary {
     TAG_IMAGES("tagImages", null, OptionType.BOOLEAN, "Freeze: also tag the release's backup-registry copies with the release id (a tag never moved).", "false", "backup", "freeze"),
     SIGNING_KEY("signingKey", null, OptionType.STRING, "PEM private key (ECDSA P-256 or Ed25519) to sign the manifest.", null, "backup"),
     PUBLIC_KEY("publicKey", null, OptionType.STRING, "PEM public key to check the manifest signature.", null, "verify"),
+    REQUIRE_SIGNATURE("requireSignature", null, OptionType.BOOLEAN, "Verify: fail an unsigned manifest, or one whose signature does not check with --public-key.", "false", "verify"),
+    EXPECT_DIGEST("expectDigest", null, OptionType.STRING, "Verify: the manifest digest (sha256:...) the pipeline recorded at backup time; another digest fails.", null, "verify"),
 
     SOURCES_TO("sourcesTo", null, OptionType.STRING, "Restore the captured files into this folder.", null, "restore"),
     IMAGES_TO("imagesTo", null, OptionType.STRING, "Push the release's images to this registry/prefix.", null, "restore"),

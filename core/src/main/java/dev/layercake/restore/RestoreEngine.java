@@ -41,6 +41,8 @@ public final class RestoreEngine {
             byte[] bytes = store.readManifestBytes(request.app(), request.release());
             Digest digest = Digest.of(bytes);
             Manifest manifest = Json.read(bytes, Manifest.class, "manifest of " + request.app() + "/" + request.release());
+            // The rules verify reports, from the same place: a manifest verify flags is refused here before any write.
+            dev.layercake.verify.ManifestRules.require(manifest, request.app(), request.release());
             // The cluster is checked first (key, served kinds, --existing fail): a restore that cannot apply its
             // objects writes no file and pushes no image either.
             KubernetesRestore cluster = request.kubernetes().enabled()

@@ -7,6 +7,7 @@ import dev.layercake.model.SourceFile;
 import dev.layercake.progress.ProgressListener;
 import dev.layercake.store.DigestingInputStream;
 import dev.layercake.store.ReleaseStore;
+import dev.layercake.verify.ManifestRules;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -70,23 +71,10 @@ public final class SourceRestore {
 
     /** The file a manifest path lands on, or a refusal when it could leave {@code root}. */
     static Path safeTarget(Path root, String path, Set<String> capturedSymlinks) {
-        if (path == null || path.isEmpty() || path.startsWith("/") || path.contains("\\") || path.contains("\0")
-                || path.matches("^[A-Za-z]:.*")) {
-            throw LayercakeException.corrupt("refusing manifest path '" + path + "': absolute or malformed");
-        }
-        String[] segments = path.split("/", -1);
-        StringBuilder prefix = new StringBuilder();
-        for (int i = 0; i < segments.length; i++) {
-            String s = segments[i];
-            if (s.isEmpty() || s.equals(".") || s.equals("..")) {
-                throw LayercakeException.corrupt("refusing manifest path '" + path + "': it has a '" + s + "' segment and could escape the folder");
-            }
-            if (i < segments.length - 1) {
-                prefix.append(prefix.length() == 0 ? "" : "/").append(s);
-                if (capturedSymlinks.contains(prefix.toString())) {
-                    throw LayercakeException.corrupt("refusing manifest path '" + path + "': it goes through the symlink " + prefix);
-                }
-            }
+        // The manifest's own rules, shared with verify; then what only the target folder can tell.
+        String problem = ManifestRules.pathProblem(path, capturedSymlinks);
+        if (problem != null) {
+            throw LayercakeException.corrupt("refusing manifest path '" + path + "': " + problem);
         }
         Path target = root.resolve(path).normalize();
         if (!target.startsWith(root)) {

@@ -45,8 +45,23 @@ public final class ReleaseVerifier {
         return this;
     }
 
+    private boolean requireSignature;
+    private Digest expectedDigest;
+
     public VerifyReport verify(String app, String release) {
         return verify(app, release, null);
+    }
+
+    /** Without a public key, the release fails verification (instead of "not signature-checked"). */
+    public ReleaseVerifier requiringSignature(boolean require) {
+        this.requireSignature = require;
+        return this;
+    }
+
+    /** The manifest digest the pipeline recorded at backup time: a stored manifest with another digest fails. */
+    public ReleaseVerifier expectingDigest(Digest expected) {
+        this.expectedDigest = expected;
+        return this;
     }
 
     /**
@@ -57,21 +72,39 @@ public final class ReleaseVerifier {
         byte[] bytes = store.readManifestBytes(app, release);
         Digest manifestDigest = Digest.of(bytes);
         List<VerifyReport.Problem> problems = new ArrayList<>();
+        String signature = VerifyReport.SIGNATURE_NOT_CHECKED;
         // The signature first: a tampered manifest is reported as such, whatever else it now says.
         if (publicKeyPem != null) {
             SignatureCheck check = ManifestSigner.verify(store, app, release, publicKeyPem);
             if (!check.ok()) {
                 problems.add(new VerifyReport.Problem("manifest signature", manifestDigest, "signature", check.detail()));
+                signature = VerifyReport.SIGNATURE_FAILED;
             } else {
                 listener.info("signature: " + check.detail());
+                signature = VerifyReport.SIGNATURE_VERIFIED;
             }
+        } else if (requireSignature) {
+            problems.add(new VerifyReport.Problem("manifest signature", manifestDigest, "signature",
+                    "a signature is required (--require-signature) but no public key was given to check it: give --public-key"));
+            signature = VerifyReport.SIGNATURE_FAILED;
+        } else {
+            listener.warn("manifest not signature-checked: no --public-key given, so an edited manifest would verify clean");
+        }
+        if (expectedDigest != null && !expectedDigest.equals(manifestDigest)) {
+            problems.add(new VerifyReport.Problem("release manifest", manifestDigest, "digest-mismatch",
+                    "the pipeline recorded " + expectedDigest + " for this release; the stored manifest is not that one"));
         }
         Manifest manifest = Json.read(bytes, Manifest.class, "manifest of " + app + "/" + release);
         if (problems.isEmpty() && (!app.equals(manifest.app()) || !release.equals(manifest.release()))) {
             throw LayercakeException.corrupt("the manifest stored as " + app + "/" + release + " names "
                     + manifest.app() + "/" + manifest.release());
         }
+        for (ManifestRules.Violation v : ManifestRules.check(manifest, app, release)) {
+            problems.add(new VerifyReport.Problem(v.object(), manifestDigest, "invalid", v.detail()
+                    + " (restore refuses this release)"));
+        }
         Map<Digest, String> blobs = manifest.referencedBlobs();
+        Map<Digest, Long> recordedSizes = manifest.recordedBlobSizes();
 
         Set<Digest> packs = new HashSet<>();
         manifest.kubernetes().resources().stream().filter(r -> r.pack() != null).forEach(r -> packs.add(r.pack().digest()));
@@ -81,8 +114,12 @@ public final class ReleaseVerifier {
         for (Map.Entry<Digest, String> e : blobs.entrySet()) {
             Digest digest = e.getKey();
             Optional<ObjectInfo> info = store.statBlob(digest);
+            Long recorded = recordedSizes.get(digest);
             if (info.isEmpty()) {
                 problems.add(new VerifyReport.Problem(e.getValue(), digest, "missing", "not in the store"));
+            } else if (recorded != null && info.get().size() >= 0 && info.get().size() != recorded) {
+                problems.add(new VerifyReport.Problem(e.getValue(), digest, "corrupt", "the manifest records " + recorded
+                        + " bytes, the store holds " + info.get().size()));
             } else if (packs.contains(digest)) {
                 // Read once: the store checks the pack's hash and keeps its bytes for the objects' check below.
                 try {
@@ -121,14 +158,24 @@ public final class ReleaseVerifier {
         if (registryCopies != null && manifest.images().stream().anyMatch(i -> i.copies().stream()
                 .anyMatch(c -> ImageCopy.REGISTRY.equals(c.type())))) {
             listener.phase("registry copies");
-            for (String problem : registryCopies.verifyRegistryCopies(manifest, listener)) {
-                problems.add(new VerifyReport.Problem("image registry copy", manifestDigest, "missing", problem));
+            for (ImageVerifier.CopyProblem p : registryCopies.checkRegistryCopies(manifest, listener)) {
+                Digest named;
+                try {
+                    named = Digest.parse(p.digest());
+                } catch (RuntimeException notADigest) {
+                    named = manifestDigest; // the registry sent something that is not a digest; the detail says what
+                }
+                problems.add(new VerifyReport.Problem(p.object(), named, p.status(), p.detail()));
             }
         }
         for (VerifyReport.Problem p : problems) {
             listener.warn(p.problem() + ": " + p.object() + " (" + p.digest() + ")");
         }
-        return new VerifyReport(app, release, manifestDigest, blobs.size(), bytesChecked, problems);
+        if (!manifest.complete()) {
+            listener.warn(dev.layercake.backup.IncompletePolicy.banner(manifest.incomplete()));
+        }
+        return new VerifyReport(app, release, manifestDigest, blobs.size(), bytesChecked, problems, manifest.incomplete(),
+                signature);
     }
 
 }

@@ -99,7 +99,8 @@ class DockerDaemonImageTest {
         env.put("DOCKER_HOST", service.dockerHost());
         BackupRequest request = new BackupRequest(StoreLocation.parse(store.toString()), "shop", "r1",
                 new SourceOptions(world.checkout.toString(), null, List.of(), List.of(), false), null,
-                new ImageOptions(images, ImageOptions.COPY, target, insecure), null, null);
+                // The checkout's Dockerfile names golang:1.22, out of reach here: recorded as incomplete, not the point of this test.
+                new ImageOptions(images, ImageOptions.COPY, target, insecure), null, null, true);
         new BackupEngine(List.of(new ImageBackupStep(ImageWorld.fastRetries())), env, Clock.systemUTC())
                 .backup(request, new ImageWorld.Recorder());
         try (ReleaseStore rs = ReleaseStore.open(StoreLocation.parse(store.toString()))) {

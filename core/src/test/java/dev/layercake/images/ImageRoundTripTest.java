@@ -85,9 +85,11 @@ class ImageRoundTripTest {
             assertThat(app1.referrers()).hasSize(1);
             assertThat(app1.referrers().get(0).digest().toString()).isEqualTo(digests.get("sig"));
             assertThat(app1.copies()).extracting(ImageCopy::type).containsExactly(ImageCopy.STORE, ImageCopy.REGISTRY);
-            // The Dockerfile's unreachable base image is a warning, not a failure.
+            // The Dockerfile's unreachable base image: the release is written (allowIncomplete) and names it as missing.
             assertThat(rec.warnings).anyMatch(w -> w.contains("golang:1.22"));
             assertThat(manifest.images()).extracting(ImageEntry::ref).doesNotContain("golang:1.22");
+            assertThat(manifest.incomplete()).extracting(dev.layercake.model.IncompleteEntry::what)
+                    .contains("image golang:1.22 (found in Dockerfile:1)");
 
             // Shared base layers are stored once: app1 and app2 name the same base layer digests.
             Set<String> app1Layers = new HashSet<>();

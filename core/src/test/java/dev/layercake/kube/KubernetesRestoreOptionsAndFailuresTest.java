@@ -147,7 +147,7 @@ class KubernetesRestoreOptionsAndFailuresTest {
         assertThat(names).contains("Deployment web", "Deployment other-web", "ConfigMap other-config", "ConfigMap other-data")
                 .doesNotContain("Secret db-credentials");
         assertThat(c.manifest().kubernetes().encryptionKeyId()).isNull();
-        assertThat(recorder.warnings).anyMatch(w -> w.contains("1 Secret(s) of the app NOT captured: no encryption key"));
+        assertThat(recorder.warnings).anyMatch(w -> w.contains("NOT captured: 1 Secret(s) in namespace shop-front: no encryption key"));
     }
 
     // ---------------------------------------------------------------- restore: bad input and failures

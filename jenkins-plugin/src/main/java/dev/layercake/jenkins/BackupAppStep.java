@@ -51,6 +51,7 @@ public class BackupAppStep extends LayercakeStep {
     private String secrets;
     private String encryptionKeyFile;
     private String encryptionKeyEnv;
+    private boolean allowIncomplete;
     private boolean freeze;
     private String retainUntil;
     private boolean legalHold;
@@ -236,6 +237,15 @@ public class BackupAppStep extends LayercakeStep {
         this.context = Util.fixEmptyAndTrim(context);
     }
 
+    public boolean isAllowIncomplete() {
+        return allowIncomplete;
+    }
+
+    @DataBoundSetter
+    public void setAllowIncomplete(boolean allowIncomplete) {
+        this.allowIncomplete = allowIncomplete;
+    }
+
     public String getSecrets() {
         return secrets;
     }
@@ -375,6 +385,11 @@ public class BackupAppStep extends LayercakeStep {
             run.addAction(new ReleaseAction(outcome));
             listener.getLogger().println(Messages.BackupAppStep_Done(outcome.app, outcome.release, outcome.manifestDigest,
                     outcome.files, outcome.images, outcome.kubernetesObjects));
+            if (!outcome.isComplete()) {
+                // The release was written because allowIncomplete (or secrets: 'skip') said so: say it where nobody misses it.
+                listener.getLogger().println(Messages.BackupAppStep_Incomplete(outcome.app, outcome.release,
+                        outcome.incompleteParts().size(), String.join("; ", outcome.incompleteParts())));
+            }
             return outcome.toMap();
         }
     }

@@ -68,7 +68,8 @@ final class BackupCallable extends MasterToSlaveFileCallable<BackupOutcome> {
                             Paths.either(Paths.inWorkspace(workspace, step.getEncryptionKeyFile()), agent.encryptionKeyFile()),
                             step.getEncryptionKeyEnv()),
                     new FreezeOptions(step.isFreeze(), step.getRetainUntil(), step.isLegalHold(),
-                            Paths.inWorkspace(workspace, step.getSigningKey()), step.isTagImages()));
+                            Paths.inWorkspace(workspace, step.getSigningKey()), step.isTagImages()),
+                    step.isAllowIncomplete());
             BackupResult result = new BackupEngine(BackupSteps.defaults(), agent.env(), Clock.systemUTC())
                     .backup(request, new TaskListenerProgress(listener));
             return BackupOutcome.of(result, store.name);

@@ -28,6 +28,8 @@ final class BackupOutcome implements Serializable {
     final long bytesWritten;
     final long blobsSkipped;
     final boolean frozen;
+    /** "what: why" of each part the release records as not captured; null in builds recorded before this field. */
+    final ArrayList<String> incomplete;
 
     BackupOutcome(String app, String release, String manifestDigest, String store, String storeUri, String manifestUri,
                   int files, int images, int kubernetesObjects, List<String> pinnedImages,
@@ -46,13 +48,31 @@ final class BackupOutcome implements Serializable {
         this.bytesWritten = bytesWritten;
         this.blobsSkipped = blobsSkipped;
         this.frozen = frozen;
+        this.incomplete = new ArrayList<>();
+    }
+
+    private BackupOutcome(BackupOutcome complete, List<String> incomplete) {
+        this(complete.app, complete.release, complete.manifestDigest, complete.store, complete.storeUri, complete.manifestUri,
+                complete.files, complete.images, complete.kubernetesObjects, complete.pinnedImages,
+                complete.blobsWritten, complete.bytesWritten, complete.blobsSkipped, complete.frozen);
+        this.incomplete.addAll(incomplete);
+    }
+
+    /** False when the release records parts of the app as not captured. */
+    boolean isComplete() {
+        return incompleteParts().isEmpty();
+    }
+
+    List<String> incompleteParts() {
+        return incomplete == null ? List.of() : incomplete;
     }
 
     static BackupOutcome of(BackupResult r, String storeName) {
-        return new BackupOutcome(r.app(), r.release(), r.manifestDigest().toString(),
+        BackupOutcome complete = new BackupOutcome(r.app(), r.release(), r.manifestDigest().toString(),
                 storeName != null ? storeName : r.store(), r.store(), r.manifestUri(),
                 r.files(), r.images(), r.kubernetesObjects(), r.pinnedImages(),
                 r.blobsWritten(), r.bytesWritten(), r.blobsSkipped(), r.frozen());
+        return new BackupOutcome(complete, r.incomplete().stream().map(Object::toString).toList());
     }
 
     /** The step's return value: only strings, numbers and booleans, so Pipeline can keep it. */
@@ -67,6 +87,8 @@ final class BackupOutcome implements Serializable {
         m.put("images", images);
         m.put("kubernetesObjects", kubernetesObjects);
         m.put("frozen", frozen);
+        m.put("complete", isComplete());
+        m.put("incomplete", String.join("; ", incompleteParts()));
         return m;
     }
 }

@@ -39,7 +39,18 @@ public final class ReleaseAction implements RunAction2 {
 
     @Override
     public String getDisplayName() {
-        return Messages.ReleaseAction_DisplayName(outcome.app, outcome.release);
+        return outcome.isComplete() ? Messages.ReleaseAction_DisplayName(outcome.app, outcome.release)
+                : Messages.ReleaseAction_IncompleteDisplayName(outcome.app, outcome.release);
+    }
+
+    /** False when the release records parts of the app as not captured (shown on the summary and the page). */
+    public boolean isComplete() {
+        return outcome.isComplete();
+    }
+
+    /** "what: why" of each part not captured; names and counts only, never a secret value. */
+    public List<String> getIncomplete() {
+        return outcome.incompleteParts();
     }
 
     /** App and release ids are safe path segments (the engine enforces it), so they make a unique URL. */

@@ -277,6 +277,35 @@ class BackupStepScriptTest {
     }
 
     @Test
+    void anIncompleteReleaseSaysSoInItsResultAndLog() throws Exception {
+        String json = """
+                {"app":"shop","release":"r1","manifestDigest":"%s","store":"s3://bucket/x",
+                 "manifestUri":"s3://bucket/x/releases/shop/r1/manifest.json","files":3,"images":0,"kubernetesObjects":2,
+                 "pinnedImages":[],"frozen":false,
+                 "incomplete":[{"what":"2 Secret(s) in namespace shop","why":"skipped with --secrets skip"},
+                               {"what":"image nginx:1.27 (found in Dockerfile:1)","why":"not pinned: unreachable"}]}
+                """.formatted(DIGEST);
+        fakeCli(json, 0);
+        TaskRunSimulator.Run run = backup().param("allow-incomplete", "true").run();
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(cliArgs()).contains("--allow-incomplete");
+        assertThat(run.result("INCOMPLETE")).isEqualTo("true: 2 part(s) not captured");
+        assertThat(run.result("MANIFEST_DIGEST")).isEqualTo(DIGEST);
+        assertThat(run.stderr()).contains("INCOMPLETE release r1: 2 part(s) of the app NOT captured")
+                .contains("NOT CAPTURED  2 Secret(s) in namespace shop: skipped with --secrets skip")
+                .contains("NOT CAPTURED  image nginx:1.27 (found in Dockerfile:1): not pinned: unreachable");
+    }
+
+    @Test
+    void aCompleteReleaseHasIncompleteFalse() throws Exception {
+        fakeCli(output("r1", "s3://bucket/x/releases/shop/r1/manifest.json", List.of()), 0);
+        TaskRunSimulator.Run run = backup().run();
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(cliArgs()).doesNotContain("--allow-incomplete");
+        assertThat(run.result("INCOMPLETE")).isEqualTo("false");
+    }
+
+    @Test
     void hundredsOfImagesAreCutToFitTheResultsBudget() throws Exception {
         List<String> pinned = new ArrayList<>();
         for (int i = 0; i < 300; i++) {

@@ -50,7 +50,7 @@ class TaskStructureTest {
                     "aws-credentials", false, "encryption-key", false, "kubeconfig", false));
 
     static final Map<Catalog.Entry, Set<String>> RESULTS = Map.of(
-            Catalog.Entry.BACKUP, Set.of("RELEASE", "MANIFEST_DIGEST", "IMAGES", "layercake-ARTIFACT_OUTPUTS"),
+            Catalog.Entry.BACKUP, Set.of("RELEASE", "MANIFEST_DIGEST", "INCOMPLETE", "IMAGES", "layercake-ARTIFACT_OUTPUTS"),
             Catalog.Entry.RESTORE, Set.of("RELEASE", "MANIFEST_DIGEST"));
 
     static final Map<Catalog.Entry, Set<String>> REQUIRED_PARAMS = Map.of(
