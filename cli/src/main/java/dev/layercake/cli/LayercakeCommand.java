@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The {@code layercake} command. */
@@ -16,7 +17,21 @@ import java.util.Map;
         mixinStandardHelpOptions = true,
         versionProvider = LayercakeCommand.Version.class,
         description = "Back up, verify and restore an application's release: sources and IaC from git, images, Kubernetes objects.",
-        subcommands = {
+        footerHeading = "%nExit codes:%n",
+        footer = {
+                "  0  success",
+                "  1  failure (not found, conflict, corrupt or unreachable store, verification failed)",
+                "  2  bad usage (unknown option, missing or invalid value)"
+        })
+public final class LayercakeCommand implements Runnable {
+
+    /**
+     * The subcommands, one line each (not in {@code @Command(subcommands)}: picocli would build every command's
+     * options by reflection on each start; {@link #newCommandLine(String...)} builds only the one that runs). A method,
+     * not a constant: the --version fast path in main loads none of them.
+     */
+    static List<Class<?>> subcommands() {
+        return List.of(
                 BackupCommand.class,
                 ListCommand.class,
                 ShowCommand.class,
@@ -26,15 +41,8 @@ import java.util.Map;
                 PruneCommand.class,
                 GcCommand.class,
                 DiffCommand.class,
-                CommandLine.HelpCommand.class
-        },
-        footerHeading = "%nExit codes:%n",
-        footer = {
-                "  0  success",
-                "  1  failure (not found, conflict, corrupt or unreachable store, verification failed)",
-                "  2  bad usage (unknown option, missing or invalid value)"
-        })
-public final class LayercakeCommand implements Runnable {
+                CommandLine.HelpCommand.class);
+    }
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -45,6 +53,11 @@ public final class LayercakeCommand implements Runnable {
     }
 
     public static void main(String[] args) {
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            // The fast path: what picocli would print, without building it (or jgit, or the engine's classes).
+            System.out.println(versionLine());
+            System.exit(0);
+        }
         // jgit otherwise measures the filesystem's timestamp resolution up front (about 2 s on a cold disk).
         org.eclipse.jgit.util.FS.FileStoreAttributes.setBackground(true);
         // Exit explicitly: library thread pools (registry transfers, HTTP clients) must not keep the JVM alive.
@@ -53,11 +66,34 @@ public final class LayercakeCommand implements Runnable {
 
     /** Runs the CLI in this JVM and returns the exit code (tests use this). */
     public static int run(String... args) {
-        return newCommandLine().execute(args);
+        return newCommandLine(args).execute(args);
     }
 
+    /** The whole command tree, every subcommand built. */
     static CommandLine newCommandLine() {
+        return newCommandLine(new String[0]);
+    }
+
+    /**
+     * The command tree for these arguments: when the first one names a subcommand, only that subcommand is built
+     * (what runs, parses and prints help is the same); otherwise (top-level help, {@code help CMD}, a misspelt
+     * command that picocli suggests a fix for) all of them.
+     */
+    static CommandLine newCommandLine(String... args) {
         CommandLine cl = new CommandLine(new LayercakeCommand());
+        String first = args.length == 0 ? null : args[0];
+        Class<?> only = null;
+        List<Class<?>> all = subcommands();
+        for (Class<?> c : all) {
+            Command command = c.getAnnotation(Command.class);
+            if (first != null && !c.equals(CommandLine.HelpCommand.class)
+                    && (command.name().equals(first) || Arrays.asList(command.aliases()).contains(first))) {
+                only = c;
+            }
+        }
+        for (Class<?> c : only == null ? all : List.of(only)) {
+            cl.addSubcommand(c);
+        }
         cl.setExecutionExceptionHandler(LayercakeCommand::handleFailure);
         cl.setParameterExceptionHandler(LayercakeCommand::handleUsage);
         return cl;
@@ -120,11 +156,17 @@ public final class LayercakeCommand implements Runnable {
         return code;
     }
 
+    /** {@code layercake VERSION}: the Implementation-Version of the jar (this class and the engine's are shaded into one). */
+    static String versionLine() {
+        String v = LayercakeCommand.class.getPackage().getImplementationVersion();
+        return "layercake " + (v == null ? BackupEngine.version() : v);
+    }
+
     /** Picocli version provider reading the jar's Implementation-Version. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"layercake " + BackupEngine.version()};
+            return new String[] {versionLine()};
         }
     }
 }

@@ -33,7 +33,8 @@ final class Cli {
     static Run run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cl = LayercakeCommand.newCommandLine();
+        // as the CLI's main builds it: only the subcommand named first
+        CommandLine cl = LayercakeCommand.newCommandLine(args);
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         int code = cl.execute(args);

@@ -156,6 +156,21 @@ class LauncherIT {
     }
 
     @Test
+    void versionTakesTheFastPathWithoutPicocliOrTheEngine() throws Exception {
+        Path classLog = tmp.resolve("classes.log");
+        Run r = run(Map.of("JAVA_OPTS", "-Xlog:class+load=info:file=" + classLog), "--version");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).matches("layercake \\S+\\R");
+        assertThat(r.err()).isEmpty();
+        List<String> loaded = Files.readAllLines(classLog);
+        // (the verifier of LayercakeCommand loads picocli's two exception classes it throws; nothing else of picocli)
+        assertThat(loaded).as("neither picocli nor a subcommand, jgit, Jackson or the engine loads for --version")
+                .noneMatch(l -> l.contains(" picocli.CommandLine ") || l.contains(" picocli.CommandLine$Model")
+                        || l.contains(" dev.layercake.cli.BaseCommand ") || l.contains(" org.eclipse.jgit.")
+                        || l.contains(" com.fasterxml.") || l.contains(" dev.layercake.backup."));
+    }
+
+    @Test
     void aMissingJarIsAClearUsageError() throws Exception {
         Run r = run(Map.of("LAYERCAKE_JAR", tmp.resolve("nope.jar").toString()), "list", "--store", tmp.toString());
         assertThat(r.exitCode()).isEqualTo(2);
