@@ -63,6 +63,12 @@ public final class GarbageCollector {
             throw LayercakeException.usage("--grace must not be negative");
         }
         String where = store.location() == null ? store.objects().describe() : store.location().uri();
+        if (!store.objects().capabilities().listsBlobs()) {
+            throw new LayercakeException(LayercakeException.Kind.UNSUPPORTED, where + " cannot be garbage-collected by"
+                    + " Layercake: its blobs cannot be listed. Garbage collection there is the store's own (an OCI registry:"
+                    + " 'registry garbage-collect' on distribution, the registry's retention elsewhere); prune removes the"
+                    + " release tags, after which that gc frees the blobs no release names");
+        }
         listener.phase("gc");
         try (StoreLocks.Lock lock = StoreLocks.acquireGcLock(store)) {
             Instant now = lock.since();

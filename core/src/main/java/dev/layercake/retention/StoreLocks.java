@@ -79,6 +79,9 @@ public final class StoreLocks {
 
         @Override
         public void close() {
+            if (key == null) {
+                return; // a store whose gc is not Layercake's (OCI) takes no leases
+            }
             if (!released) {
                 released = true;
                 objects.delete(key);
@@ -92,6 +95,10 @@ public final class StoreLocks {
      */
     public static Lock acquireBackupLease(ReleaseStore store, String app, ProgressListener listener, Duration maxWait,
                                           Duration poll) {
+        if (!store.objects().capabilities().leases()) {
+            // Leases guard blobs against Layercake's gc; where gc is the registry's own they guard nothing.
+            return new Lock(store.objects(), null, Instant.now());
+        }
         Lock lease = write(store.objects(), BACKUP_PREFIX, "backup", app);
         boolean told = false;
         try {

@@ -8,7 +8,8 @@ import java.util.Optional;
 
 /**
  * The backend under a release store: keys to bytes. Keys are relative '/'-separated paths checked by
- * {@link StoreKeys#check}. Implementations: {@link FileSystemObjectStore}, {@link S3ObjectStore}.
+ * {@link StoreKeys#check}. Implementations: {@link FileSystemObjectStore}, {@link S3ObjectStore},
+ * {@link OciObjectStore}.
  *
  * <p>Writes are create-only: an existing key is never rewritten, so a store's own immutability
  * (S3 Object Lock, read-only files) never fights Layercake.
@@ -46,6 +47,11 @@ public interface ObjectStore extends Closeable {
      */
     default int removeAbandonedWrites(Instant before, boolean dryRun) {
         return 0;
+    }
+
+    /** What this backend can do; folders and S3 can do everything. */
+    default StoreCapabilities capabilities() {
+        return StoreCapabilities.FULL;
     }
 
     @Override

@@ -14,6 +14,9 @@ public final class ObjectStores {
 
     /** Opens a location with S3 credentials taken from {@code env} when it has them (see {@link S3ObjectStore#open(StoreLocation, Map)}). */
     public static ObjectStore open(StoreLocation location, Map<String, String> env) {
+        if (StoreLocation.OCI.equals(location.scheme())) {
+            return OciObjectStore.open(location, env);
+        }
         if (StoreLocation.S3.equals(location.scheme())) {
             return S3ObjectStore.open(location, env);
         }

@@ -63,11 +63,22 @@ abstract class ObjectStoreContractTest {
                 writers.add(() -> store.create("race/key", bytes(body), body.length(), () -> { }));
             }
             long winners = 0;
-            for (Future<Boolean> f : pool.invokeAll(writers)) {
-                winners += f.get() ? 1 : 0;
+            List<String> winning = new java.util.ArrayList<>();
+            List<Future<Boolean>> results = pool.invokeAll(writers);
+            for (int i = 0; i < results.size(); i++) {
+                if (results.get(i).get()) {
+                    winners++;
+                    winning.add("writer-" + i);
+                }
             }
-            assertThat(winners).isEqualTo(1);
-            assertThat(read("race/key")).startsWith("writer-");
+            if (store.capabilities().exclusiveCreate()) {
+                assertThat(winners).isEqualTo(1);
+            } else {
+                // No conditional PUT (an OCI registry): more than one racer may report success, but what is stored
+                // is always one that reported it, never a loser's nor a mix (see OciObjectStore).
+                assertThat(winners).isGreaterThanOrEqualTo(1);
+            }
+            assertThat(read("race/key")).startsWith("writer-").isIn(winning);
         } finally {
             pool.shutdownNow();
         }

@@ -33,6 +33,7 @@ public final class RegistryFixture implements AutoCloseable {
     private final int port;
     private final boolean auth;
     private boolean tls;
+    private boolean deleteDisabled;
     private Process process;
 
     private RegistryFixture(Path dir, int port, boolean auth) {
@@ -53,6 +54,20 @@ public final class RegistryFixture implements AutoCloseable {
         requireBinary(BINARY, "docker-registry");
         try {
             RegistryFixture r = new RegistryFixture(Files.createTempDirectory("layercake-registry-"), freePort(), auth);
+            r.writeConfig();
+            r.startProcess();
+            return r;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A registry whose storage does not allow deletes (distribution's default): DELETE answers 405. */
+    public static RegistryFixture startWithoutDelete() {
+        requireBinary(BINARY, "docker-registry");
+        try {
+            RegistryFixture r = new RegistryFixture(Files.createTempDirectory("layercake-registry-"), freePort(), false);
+            r.deleteDisabled = true;
             r.writeConfig();
             r.startProcess();
             return r;
@@ -177,7 +192,7 @@ public final class RegistryFixture implements AutoCloseable {
                 .append("version: 0.1\n")
                 .append("log:\n  level: error\n  accesslog:\n    disabled: true\n")
                 .append("storage:\n  filesystem:\n    rootdirectory: ").append(storage()).append('\n')
-                .append("  delete:\n    enabled: true\n")
+                .append("  delete:\n    enabled: ").append(!deleteDisabled).append('\n')
                 .append("http:\n  addr: 127.0.0.1:").append(port).append('\n');
         if (tls) {
             yml.append("  tls:\n    certificate: ").append(certificate()).append("\n    key: ").append(dir.resolve("key.pem")).append('\n');

@@ -200,6 +200,27 @@ public final class RegistryClient implements Closeable {
     }
 
     /**
+     * Deletes a manifest by digest (and so every tag pointing at it). True when deleted, false when it was
+     * already absent; UNSUPPORTED when the registry does not allow deletes (distribution answers 405 unless
+     * {@code storage.delete.enabled}).
+     */
+    public boolean deleteManifest(String registry, String repository, String digest) {
+        Call call = new Call("DELETE", registry, repository, "pull,push,delete", "/manifests/" + digest);
+        try (Response r = send(call)) {
+            if (r.status() == 404) {
+                return false;
+            }
+            if (r.status() == 405 || r.status() == 403 && r.errorText().contains("UNSUPPORTED")) {
+                throw new RegistryException(RegistryException.Kind.UNSUPPORTED, registry + "/" + repository
+                        + " does not allow deleting manifests (HTTP " + r.status() + "); enable deletes on the registry"
+                        + " (distribution: storage.delete.enabled) or delete the tag with the registry's own tools");
+            }
+            expect(r, call, 202, 200, 204);
+            return true;
+        }
+    }
+
+    /**
      * Tags of a repository, first page of up to 1000, or empty when there are more pages (a caller that needs
      * certainty then asks for the tags it wants by name).
      */
