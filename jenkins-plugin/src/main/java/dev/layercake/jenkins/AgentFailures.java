@@ -6,8 +6,10 @@ import hudson.AbortException;
 import java.io.IOException;
 
 /**
- * Turns a failure on the agent into one the controller can receive and show. Engine and library exception
- * classes are not allowed through the remoting class filter, so they travel as JDK exceptions: a
+ * Turns a failure on the agent into one the controller can receive and show. The remoting class filter lets
+ * exceptions through, but a library exception may hold state that does not serialize (an SDK response, a
+ * client or request object), and then the whole failure is lost in a serialization error; and an engine
+ * failure is meant for the user, not as a stack trace. So they travel as JDK exceptions: a
  * {@link LayercakeException} (a user-facing message naming the problem and the fix) fails the step with just
  * its message; anything else keeps its class name, message and stack trace.
  */

@@ -7,7 +7,6 @@ import hudson.model.Descriptor;
 import hudson.model.Item;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
-import jenkins.model.Jenkins;
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundConstructor;
@@ -76,11 +75,6 @@ public final class StoreEntry implements Describable<StoreEntry> {
     @DataBoundSetter
     public void setCredentialsId(String credentialsId) {
         this.credentialsId = Util.fixEmptyAndTrim(credentialsId);
-    }
-
-    @Override
-    public Descriptor<StoreEntry> getDescriptor() {
-        return Jenkins.get().getDescriptorOrDie(StoreEntry.class);
     }
 
     @Extension
