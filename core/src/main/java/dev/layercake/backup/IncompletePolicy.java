@@ -1,5 +1,6 @@
 package dev.layercake.backup;
 
+import dev.layercake.capture.BackupContext;
 import dev.layercake.LayercakeException;
 import dev.layercake.model.IncompleteEntry;
 

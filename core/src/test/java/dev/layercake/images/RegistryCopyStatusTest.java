@@ -1,6 +1,6 @@
 package dev.layercake.images;
 
-import dev.layercake.backup.ImageOptions;
+import dev.layercake.options.ImageOptions;
 import dev.layercake.model.Digest;
 import dev.layercake.model.ImageCopy;
 import dev.layercake.model.ImageEntry;

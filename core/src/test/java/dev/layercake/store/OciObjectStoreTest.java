@@ -12,7 +12,7 @@ import dev.layercake.registry.MediaTypes;
 import dev.layercake.registry.RegistryClient;
 import dev.layercake.registry.RegistryOptions;
 import dev.layercake.restore.RestoreEngine;
-import dev.layercake.restore.RestoreRequest;
+import dev.layercake.options.RestoreRequest;
 import dev.layercake.retention.GarbageCollector;
 import dev.layercake.retention.Pruner;
 import dev.layercake.testing.RegistryFixture;

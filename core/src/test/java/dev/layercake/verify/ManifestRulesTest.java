@@ -7,7 +7,7 @@ import dev.layercake.model.SourceFile;
 import dev.layercake.model.SourceSection;
 import dev.layercake.progress.ProgressListener;
 import dev.layercake.restore.RestoreEngine;
-import dev.layercake.restore.RestoreRequest;
+import dev.layercake.options.RestoreRequest;
 import dev.layercake.store.ReleaseStore;
 import dev.layercake.store.StoreLocation;
 import org.junit.jupiter.api.Test;
