@@ -120,6 +120,15 @@ public final class Drill {
         }
     }
 
+    /** {@code drill --clean}: removes every drill-labelled object (of any app) from the request's cluster; returns how many. */
+    public int clean(DrillRequest request, ProgressListener listener) {
+        try (KubeConnection connection = KubeConnection.open(request.kubeconfig(), request.context(), env)) {
+            int removed = new DrillCleaner(connection, listener).removeAll();
+            listener.info("removed " + removed + " object(s) labelled " + LABEL_DRILL + " in context " + connection.context());
+            return removed;
+        }
+    }
+
     // ---------------------------------------------------------------- integrity
 
     private static DrillRecord.Check integrity(ReleaseStore store, DrillRequest request, ProgressListener listener,
@@ -327,7 +336,18 @@ public final class Drill {
             KubernetesRestore restore = new KubernetesRestore(store, manifest, digest, target, false, listener, env).labelling(labels);
             List<ObjectNode> planned;
             KubernetesRestoreReport report;
-            try (KubernetesRestore.Checked checked = restore.check()) {
+            KubernetesRestore.Checked first;
+            try {
+                first = restore.check();
+            } catch (LayercakeException e) {
+                if (e.kind() != LayercakeException.Kind.CORRUPT) {
+                    throw e; // bad input (unserved kinds, no key, no access): an error, not a drill outcome
+                }
+                differences.add(new DrillRecord.Difference("kubernetes", "kubernetes objects", "restore", "every object restorable", e.getMessage()));
+                return List.of(new DrillRecord.Check("kubernetes", DrillRecord.FAILED, "not restored: a stored object is corrupt; nothing was applied",
+                        List.of(e.getMessage())));
+            }
+            try (KubernetesRestore.Checked checked = first) {
                 planned = checked.planned();
                 try {
                     report = restore.apply(checked);
