@@ -41,6 +41,7 @@ public final class KubernetesRestore {
     private final ProgressListener listener;
     private final Map<String, String> env;
     private Duration establishTimeout = Duration.ofSeconds(60);
+    private Map<String, String> labels = Map.of();
 
     public KubernetesRestore(ReleaseStore store, Manifest manifest, Digest manifestDigest, RestoreRequest.KubernetesTarget target,
                              boolean dryRun, ProgressListener listener) {
@@ -60,6 +61,12 @@ public final class KubernetesRestore {
 
     public KubernetesRestore establishTimeout(Duration timeout) {
         this.establishTimeout = timeout;
+        return this;
+    }
+
+    /** Labels put on every object applied, namespaces created included (a drill marks what it may delete). */
+    public KubernetesRestore labelling(Map<String, String> labels) {
+        this.labels = Map.copyOf(labels);
         return this;
     }
 
@@ -83,6 +90,11 @@ public final class KubernetesRestore {
             this.discovery = discovery;
             this.plan = plan;
             this.existing = existing;
+        }
+
+        /** The objects as they will be applied (cleaned, mapped, rewritten, annotated), in apply order; copies. */
+        public List<ObjectNode> planned() {
+            return plan.stream().map(p -> p.object().deepCopy()).toList();
         }
 
         @Override
@@ -188,6 +200,7 @@ public final class KubernetesRestore {
             if (manifestDigest != null) {
                 annotations.put(KubeRules.ANNOTATION_MANIFEST, manifestDigest.toString());
             }
+            labels.forEach(Trees.metadata(object).withObjectProperty("labels")::put);
             ObjectId id = ObjectId.of(object);
             plan.add(new Planned(r, object, id, KubeRules.restoreRank(id.group(), id.kind()), index++));
         }
@@ -271,6 +284,9 @@ public final class KubernetesRestore {
             ObjectNode nsObject = Json.mapper().createObjectNode().put("apiVersion", "v1").put("kind", "Namespace");
             nsObject.putObject("metadata").put("name", ns).putObject("annotations")
                     .put(KubeRules.ANNOTATION_APP, manifest.app()).put(KubeRules.ANNOTATION_RELEASE, manifest.release());
+            if (!labels.isEmpty()) {
+                labels.forEach(((ObjectNode) nsObject.get("metadata")).putObject("labels")::put);
+            }
             out.add(new Planned(null, nsObject, ObjectId.of(nsObject), KubeRules.restoreRank("", "Namespace"), -1));
         }
         out.sort(Comparator.comparingInt(Planned::rank).thenComparingInt(Planned::index));

@@ -15,12 +15,12 @@ import java.util.Set;
  */
 public enum Vocabulary {
 
-    APP("app", null, OptionType.STRING, "Application name; releases are grouped by it.", null, "backup", "restore", "freeze", "list", "show", "verify", "diff", "prune"),
-    RELEASE("release", null, OptionType.STRING, "Release id. Default: from the build (job + number), else time + short commit.", null, "backup", "restore", "freeze", "show", "verify", "diff"),
-    STORE("store", null, OptionType.STRING, "Release store: a folder, file:///folder or s3://bucket/prefix.", null, "backup", "restore", "freeze", "list", "show", "verify", "diff", "prune", "gc"),
-    S3_ENDPOINT("s3Endpoint", null, OptionType.STRING, "S3 endpoint URL for S3-compatible stores.", null, "backup", "restore", "freeze", "list", "show", "verify", "diff", "prune", "gc"),
-    S3_REGION("s3Region", null, OptionType.STRING, "S3 region (default: the AWS chain's, else us-east-1).", null, "backup", "restore", "freeze", "list", "show", "verify", "diff", "prune", "gc"),
-    S3_PATH_STYLE("s3PathStyle", null, OptionType.BOOLEAN, "Use path-style S3 requests (most S3-compatible stores).", "false", "backup", "restore", "freeze", "list", "show", "verify", "diff", "prune", "gc"),
+    APP("app", null, OptionType.STRING, "Application name; releases are grouped by it.", null, "backup", "restore", "freeze", "list", "show", "verify", "diff", "prune", "drill"),
+    RELEASE("release", null, OptionType.STRING, "Release id. Default: from the build (job + number), else time + short commit.", null, "backup", "restore", "freeze", "show", "verify", "diff", "drill"),
+    STORE("store", null, OptionType.STRING, "Release store: a folder, file:///folder or s3://bucket/prefix.", null, "backup", "restore", "freeze", "list", "show", "verify", "diff", "prune", "gc", "drill"),
+    S3_ENDPOINT("s3Endpoint", null, OptionType.STRING, "S3 endpoint URL for S3-compatible stores.", null, "backup", "restore", "freeze", "list", "show", "verify", "diff", "prune", "gc", "drill"),
+    S3_REGION("s3Region", null, OptionType.STRING, "S3 region (default: the AWS chain's, else us-east-1).", null, "backup", "restore", "freeze", "list", "show", "verify", "diff", "prune", "gc", "drill"),
+    S3_PATH_STYLE("s3PathStyle", null, OptionType.BOOLEAN, "Use path-style S3 requests (most S3-compatible stores).", "false", "backup", "restore", "freeze", "list", "show", "verify", "diff", "prune", "gc", "drill"),
 
     SOURCE("source", null, OptionType.STRING, "Git checkout folder or remote URL to capture.", ".", "backup"),
     REF("ref", null, OptionType.STRING, "Commit, branch or tag to capture (default HEAD).", "HEAD", "backup"),
@@ -37,32 +37,32 @@ public enum Vocabulary {
     IMAGES("images", "--image", OptionType.LIST, "Image reference to pin and copy (repeatable).", null, "backup"),
     IMAGE_MODE("imageMode", null, OptionType.STRING, "copy (default), digest-only or none.", "copy", "backup"),
     IMAGE_TARGET("imageTarget", null, OptionType.STRING, "Backup registry/prefix to copy images to, besides the store.", null, "backup"),
-    INSECURE_REGISTRY("insecureRegistry", "--insecure-registry", OptionType.LIST, "Registry host:port reached over plain HTTP (repeatable).", null, "backup", "restore", "verify", "freeze"),
+    INSECURE_REGISTRY("insecureRegistry", "--insecure-registry", OptionType.LIST, "Registry host:port reached over plain HTTP (repeatable).", null, "backup", "restore", "verify", "freeze", "drill"),
 
     NAMESPACE("namespace", "--namespace", OptionType.LIST, "Namespace of the application (repeatable).", null, "backup"),
     SELECTOR("selector", "--selector", OptionType.LIST, "Label selector of the application (repeatable, OR-ed). Default app.kubernetes.io/part-of=<app>.", null, "backup"),
-    KUBECONFIG("kubeconfig", null, OptionType.STRING, "Kubeconfig file (default: KUBECONFIG, ~/.kube/config or in-cluster).", null, "backup", "restore", "diff"),
-    CONTEXT("context", null, OptionType.STRING, "Kubeconfig context (default: current).", null, "backup", "restore", "diff"),
+    KUBECONFIG("kubeconfig", null, OptionType.STRING, "Kubeconfig file (default: KUBECONFIG, ~/.kube/config or in-cluster).", null, "backup", "restore", "diff", "drill"),
+    CONTEXT("context", null, OptionType.STRING, "Kubeconfig context (default: current).", null, "backup", "restore", "diff", "drill"),
     SECRETS("secrets", null, OptionType.STRING, "Secrets: encrypt (default, needs a key), plain or skip.", "encrypt", "backup"),
-    ENCRYPTION_KEY_FILE("encryptionKeyFile", null, OptionType.STRING, "File with the 32-byte AES-256 key (raw or base64).", null, "backup", "restore", "diff"),
+    ENCRYPTION_KEY_FILE("encryptionKeyFile", null, OptionType.STRING, "File with the 32-byte AES-256 key (raw or base64).", null, "backup", "restore", "diff", "drill"),
+    ENCRYPTION_KEY_ENV("encryptionKeyEnv", null, OptionType.STRING, "Environment variable holding the base64 AES-256 key.", "LAYERCAKE_ENCRYPTION_KEY", "backup", "restore", "diff", "drill"),
     ALLOW_INCOMPLETE("allowIncomplete", null, OptionType.BOOLEAN, "Write the release even if part of the app cannot be captured, recording each missing part in the manifest (default: the backup fails).", "false", "backup"),
-    ENCRYPTION_KEY_ENV("encryptionKeyEnv", null, OptionType.STRING, "Environment variable holding the base64 AES-256 key.", "LAYERCAKE_ENCRYPTION_KEY", "backup", "restore", "diff"),
 
     FREEZE("freeze", null, OptionType.BOOLEAN, "Freeze the release as the last step of the backup.", "false", "backup"),
     RETAIN_UNTIL("retainUntil", null, OptionType.DATE, "Freeze: keep until this date (YYYY-MM-DD or ISO instant).", null, "backup", "freeze"),
     LEGAL_HOLD("legalHold", null, OptionType.BOOLEAN, "Freeze: apply a legal hold instead of a retention date.", "false", "backup", "freeze"),
     TAG_IMAGES("tagImages", null, OptionType.BOOLEAN, "Freeze: also tag the release's backup-registry copies with the release id (a tag never moved).", "false", "backup", "freeze"),
-    SIGNING_KEY("signingKey", null, OptionType.STRING, "PEM private key (ECDSA P-256 or Ed25519) to sign the manifest.", null, "backup"),
-    PUBLIC_KEY("publicKey", null, OptionType.STRING, "PEM public key to check the manifest signature.", null, "verify"),
+    SIGNING_KEY("signingKey", null, OptionType.STRING, "PEM private key (ECDSA P-256 or Ed25519) to sign the manifest.", null, "backup", "drill"),
+    PUBLIC_KEY("publicKey", null, OptionType.STRING, "PEM public key to check the manifest signature.", null, "verify", "drill"),
     REQUIRE_SIGNATURE("requireSignature", null, OptionType.BOOLEAN, "Verify: fail an unsigned manifest, or one whose signature does not check with --public-key.", "false", "verify"),
     EXPECT_DIGEST("expectDigest", null, OptionType.STRING, "Verify: the manifest digest (sha256:...) the pipeline recorded at backup time; another digest fails.", null, "verify"),
 
     SOURCES_TO("sourcesTo", null, OptionType.STRING, "Restore the captured files into this folder.", null, "restore"),
-    IMAGES_TO("imagesTo", null, OptionType.STRING, "Push the release's images to this registry/prefix.", null, "restore"),
+    IMAGES_TO("imagesTo", null, OptionType.STRING, "Push the release's images to this registry/prefix.", null, "restore", "drill"),
     IMAGES_FROM("imagesFrom", null, OptionType.STRING, "Point restored workloads at images in this registry/prefix.", null, "restore"),
     PIN_IMAGES("pinImages", null, OptionType.BOOLEAN, "Rewrite workload images to the release's digests.", "false", "restore"),
-    KUBERNETES("kubernetes", null, OptionType.BOOLEAN, "Restore the release's Kubernetes objects (implied by --namespace-mapping, --context, --kubeconfig).", "false", "restore"),
-    NAMESPACE_MAPPING("namespaceMapping", "--namespace-mapping", OptionType.LIST, "old=new namespace mapping (repeatable).", null, "restore", "diff"),
+    KUBERNETES("kubernetes", null, OptionType.BOOLEAN, "Restore the release's Kubernetes objects (implied by --namespace-mapping, --context, --kubeconfig).", "false", "restore", "drill"),
+    NAMESPACE_MAPPING("namespaceMapping", "--namespace-mapping", OptionType.LIST, "old=new namespace mapping (repeatable).", null, "restore", "diff", "drill"),
     EXISTING("existing", null, OptionType.STRING, "Objects that exist: skip (default), update or fail.", "skip", "restore"),
     DRY_RUN("dryRun", null, OptionType.BOOLEAN, "Print the plan without changing anything.", "false", "restore", "prune", "gc"),
 
@@ -71,7 +71,11 @@ public enum Vocabulary {
     GRACE("grace", null, OptionType.STRING, "GC: never collect blobs younger than this (default 24h).", "24h", "gc"),
 
     JSON("json", null, OptionType.BOOLEAN, "Print machine-readable JSON on stdout.", "false",
-            "backup", "restore", "freeze", "list", "show", "verify", "diff", "prune", "gc"),
+            "backup", "restore", "freeze", "list", "show", "verify", "diff", "prune", "gc", "drill"),
+
+    TIMEOUT("timeout", null, OptionType.STRING, "Drill: how long to wait for the scratch workloads to be ready (e.g. 90s, 5m).", "5m", "drill"),
+    KEEP_SCRATCH("keepScratch", null, OptionType.BOOLEAN, "Drill: leave the scratch namespaces and objects in place.", "false", "drill"),
+    CLEAN("clean", null, OptionType.BOOLEAN, "Drill: only remove what earlier drills left on the cluster.", "false", "drill"),
 
     AGAINST("against", null, OptionType.STRING, "Diff: the release to compare with; without it, the live namespaces.", null, "diff");
 

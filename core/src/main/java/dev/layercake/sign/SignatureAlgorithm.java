@@ -31,11 +31,11 @@ public enum SignatureAlgorithm {
         return keyAlgorithm;
     }
 
-    String jcaSignature() {
+    public String jcaSignature() {
         return jcaSignature;
     }
 
-    static SignatureAlgorithm of(Key key) {
+    public static SignatureAlgorithm of(Key key) {
         if (key instanceof ECKey) {
             return ECDSA_P256;
         }

@@ -1,0 +1,439 @@
+package dev.layercake.drill;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.layercake.LayercakeException;
+import dev.layercake.images.ImageRestore;
+import dev.layercake.images.ImageVerifier;
+import dev.layercake.kube.Discovery;
+import dev.layercake.kube.KubeConnection;
+import dev.layercake.kube.KubernetesRestore;
+import dev.layercake.kube.KubernetesRestoreReport;
+import dev.layercake.kube.ObjectDiff;
+import dev.layercake.kube.ResourceType;
+import dev.layercake.kube.Sanitizer;
+import dev.layercake.model.Digest;
+import dev.layercake.model.DriftEntry;
+import dev.layercake.model.ImageCopy;
+import dev.layercake.model.ImageEntry;
+import dev.layercake.model.Json;
+import dev.layercake.model.KubernetesResource;
+import dev.layercake.model.Manifest;
+import dev.layercake.model.Names;
+import dev.layercake.model.SourceFile;
+import dev.layercake.progress.ProgressListener;
+import dev.layercake.restore.RestoreRequest;
+import dev.layercake.restore.SourceRestore;
+import dev.layercake.store.DigestingInputStream;
+import dev.layercake.store.ReleaseStore;
+import dev.layercake.verify.ReleaseVerifier;
+import dev.layercake.verify.VerifyReport;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.treewalk.TreeWalk;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * A restore drill: re-creates a release somewhere harmless, checks every part, records the outcome and
+ * cleans up. Built on verify and restore, not beside them: integrity is {@link ReleaseVerifier}, sources
+ * are {@link SourceRestore} into a temporary folder, images {@link ImageRestore}/{@link ImageVerifier}, and
+ * Kubernetes objects {@link KubernetesRestore} into scratch namespaces, every object labelled as this
+ * drill's. A drill writes only into namespaces it creates and deletes only what carries its labels.
+ */
+public final class Drill {
+
+    /** On every object a drill creates: the drill's id; and the app, so the next drill removes leftovers. */
+    public static final String LABEL_DRILL = "layercake.dev/drill";
+    public static final String LABEL_DRILL_APP = "layercake.dev/drill-app";
+
+    private final Map<String, String> env;
+    private final Clock clock;
+    private Consumer<KubernetesClient> beforeReadBack = client -> { };
+
+    public Drill() {
+        this(System.getenv(), Clock.systemUTC());
+    }
+
+    public Drill(Map<String, String> env, Clock clock) {
+        this.env = Map.copyOf(env);
+        this.clock = clock;
+    }
+
+    /** Test hook: runs after the objects are applied and before they are read back. */
+    public Drill beforeReadBack(Consumer<KubernetesClient> hook) {
+        this.beforeReadBack = hook;
+        return this;
+    }
+
+    /** The outcome and where its record was stored. */
+    public record Result(DrillRecord record, String recordKey, Digest recordDigest, boolean signed) {
+    }
+
+    public Result run(DrillRequest request, ProgressListener listener) {
+        Names.checkSegment("app", request.app());
+        Names.checkSegment("release id", request.release());
+        Instant started = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        String drillId = HexFormat.of().formatHex(new SecureRandom().generateSeed(3));
+        try (ReleaseStore store = ReleaseStore.open(request.store(), env)) {
+            byte[] bytes = store.readManifestBytes(request.app(), request.release());
+            Digest digest = Digest.of(bytes);
+            Manifest manifest = Json.read(bytes, Manifest.class, "manifest of " + request.app() + "/" + request.release());
+            List<DrillRecord.Check> checks = new ArrayList<>();
+            List<DrillRecord.Difference> differences = new ArrayList<>();
+
+            checks.add(integrity(store, request, listener, differences));
+            checks.add(sources(store, manifest, listener, differences));
+            checks.add(images(store, manifest, request, listener, differences));
+            checks.addAll(kubernetes(store, manifest, digest, request, drillId, listener, differences));
+
+            boolean failed = checks.stream().anyMatch(c -> DrillRecord.FAILED.equals(c.status()));
+            DrillRecord record = new DrillRecord(request.app(), request.release(), digest.toString(), drillId, started.toString(),
+                    clock.instant().truncatedTo(ChronoUnit.MILLIS).toString(), failed ? DrillRecord.FAILED : DrillRecord.PASSED,
+                    checks, differences);
+            DrillRecords.Written written = DrillRecords.write(store, record, started, request.signingKey());
+            listener.info("drill " + record.outcome() + "; record " + written.key());
+            return new Result(record, written.key(), written.digest(), written.signed());
+        }
+    }
+
+    /** {@code drill --clean}: removes every drill-labelled object (of any app) from the request's cluster; returns how many. */
+    public int clean(DrillRequest request, ProgressListener listener) {
+        try (KubeConnection connection = KubeConnection.open(request.kubeconfig(), request.context(), env)) {
+            int removed = new DrillCleaner(connection, listener).removeAll();
+            listener.info("removed " + removed + " object(s) labelled " + LABEL_DRILL + " in context " + connection.context());
+            return removed;
+        }
+    }
+
+    // ---------------------------------------------------------------- integrity
+
+    private static DrillRecord.Check integrity(ReleaseStore store, DrillRequest request, ProgressListener listener,
+                                               List<DrillRecord.Difference> differences) {
+        listener.phase("integrity");
+        VerifyReport report = new ReleaseVerifier(store, listener).verify(request.app(), request.release(), request.publicKey());
+        List<String> problems = new ArrayList<>();
+        for (VerifyReport.Problem p : report.problems()) {
+            problems.add(p.problem() + ": " + p.object() + " (" + p.digest() + "): " + p.detail());
+            differences.add(new DrillRecord.Difference("integrity", p.object(), "content", p.digest().toString(), p.problem() + ": " + p.detail()));
+        }
+        return new DrillRecord.Check("integrity", report.ok() ? DrillRecord.PASSED : DrillRecord.FAILED,
+                "verify: " + report.objectsChecked() + " object(s), " + report.bytesChecked() + " bytes re-hashed"
+                        + (request.publicKey() == null ? "; signature not checked (no --public-key)" : "; signature checked"), problems);
+    }
+
+    // ---------------------------------------------------------------- sources
+
+    private static DrillRecord.Check sources(ReleaseStore store, Manifest manifest, ProgressListener listener,
+                                             List<DrillRecord.Difference> differences) {
+        List<SourceFile> files = manifest.source() == null ? List.of() : manifest.source().files();
+        if (files.isEmpty()) {
+            return new DrillRecord.Check("sources", DrillRecord.SKIPPED, "the release holds no source files", List.of());
+        }
+        Path dir = null;
+        List<String> problems = new ArrayList<>();
+        try {
+            dir = Files.createTempDirectory("layercake-drill-sources");
+            try {
+                SourceRestore.restore(store, manifest, dir, false, listener);
+            } catch (LayercakeException e) {
+                problems.add(e.getMessage());
+                differences.add(new DrillRecord.Difference("sources", "sources", "restore", "every file restored", e.getMessage()));
+            }
+            int compared = 0;
+            for (SourceFile f : files) {
+                Path file = dir.resolve(f.path());
+                if (f.symlink() || problems.size() > 0 && !Files.exists(file)) {
+                    continue;
+                }
+                Digest actual = hash(file);
+                compared++;
+                if (!f.digest().equals(actual)) {
+                    problems.add("source file " + f.path() + " restored as " + actual + ", manifest says " + f.digest());
+                    differences.add(new DrillRecord.Difference("sources", "source file " + f.path(), "digest", f.digest().toString(),
+                            actual == null ? "missing" : actual.toString()));
+                }
+            }
+            String git = compareWithGit(manifest, files, problems, differences);
+            return new DrillRecord.Check("sources", problems.isEmpty() ? DrillRecord.PASSED : DrillRecord.FAILED,
+                    "restored " + files.size() + " file(s) to a temporary folder, " + compared + " re-hashed against the manifest; " + git,
+                    problems);
+        } catch (IOException e) {
+            throw new LayercakeException(LayercakeException.Kind.FAILED, "drill: cannot use a temporary folder: " + e.getMessage(), e);
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    /** Compares each captured file with git at the recorded commit, when the repository is reachable. */
+    private static String compareWithGit(Manifest manifest, List<SourceFile> files, List<String> problems,
+                                         List<DrillRecord.Difference> differences) {
+        String repo = manifest.source().repo();
+        String commit = manifest.source().commit();
+        if (repo == null || commit == null) {
+            return "git not compared (no repository or commit recorded)";
+        }
+        Path clone = null;
+        try {
+            clone = Files.createTempDirectory("layercake-drill-git");
+            try (Git git = Git.cloneRepository().setURI(repo).setBare(true).setDirectory(clone.toFile()).setTimeout(60).call()) {
+                Repository r = git.getRepository();
+                ObjectId id = r.resolve(commit);
+                if (id == null) {
+                    problems.add("commit " + commit + " is not in " + repo);
+                    differences.add(new DrillRecord.Difference("sources", "git " + repo, "commit", commit, "absent"));
+                    return "git compared: commit absent";
+                }
+                int mismatched = 0;
+                try (RevWalk walk = new RevWalk(r)) {
+                    RevCommit c = walk.parseCommit(id);
+                    for (SourceFile f : files) {
+                        if (f.symlink()) {
+                            continue;
+                        }
+                        try (TreeWalk tw = TreeWalk.forPath(r, f.path(), c.getTree())) {
+                            Digest atCommit = tw == null ? null : Digest.of(r.open(tw.getObjectId(0)).getBytes());
+                            if (!f.digest().equals(atCommit)) {
+                                mismatched++;
+                                problems.add("source file " + f.path() + " differs from git at " + commit);
+                                differences.add(new DrillRecord.Difference("sources", "source file " + f.path(), "git " + commit,
+                                        f.digest().toString(), atCommit == null ? "absent at the commit" : atCommit.toString()));
+                            }
+                        }
+                    }
+                }
+                return "git compared at " + commit + " (" + (files.size() - mismatched) + " identical)";
+            }
+        } catch (Exception e) {
+            // unreachable repository: said so, never counted as compared
+            return "git not compared (repository unreachable: " + e.getClass().getSimpleName() + ")";
+        } finally {
+            deleteTree(clone);
+        }
+    }
+
+    private static Digest hash(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        try (DigestingInputStream in = new DigestingInputStream(Files.newInputStream(file))) {
+            in.transferTo(OutputStream.nullOutputStream());
+            return in.digest();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    // ---------------------------------------------------------------- images
+
+    private DrillRecord.Check images(ReleaseStore store, Manifest manifest, DrillRequest request, ProgressListener listener,
+                                     List<DrillRecord.Difference> differences) {
+        if (manifest.images().isEmpty()) {
+            return new DrillRecord.Check("images", DrillRecord.SKIPPED, "the release holds no images", List.of());
+        }
+        listener.phase("images");
+        List<String> problems = new ArrayList<>();
+        String how;
+        if (request.imagesTo() != null) {
+            List<ImageEntry> pushed = new ArrayList<>();
+            try {
+                for (ImageRestore.RestoredImage image : ImageRestore.create(env, request.insecureRegistries())
+                        .restore(store, manifest, request.imagesTo(), listener)) {
+                    ImageEntry entry = manifest.images().stream().filter(i -> i.ref().equals(image.ref())).findFirst().orElseThrow();
+                    if (!entry.digest().toString().equals(image.digest())) {
+                        problems.add("image " + image.ref() + " pushed as " + image.digest() + ", manifest says " + entry.digest());
+                        differences.add(new DrillRecord.Difference("images", "image " + image.ref(), "digest", entry.digest().toString(), image.digest()));
+                    }
+                    pushed.add(new ImageEntry(entry.ref(), entry.digest(), entry.mediaType(), entry.platforms(), entry.size(), List.of(),
+                            List.of(new ImageCopy(ImageCopy.REGISTRY, image.pushedTo())), List.of(), List.of()));
+                }
+            } catch (LayercakeException e) {
+                problems.add(e.getMessage());
+                differences.add(new DrillRecord.Difference("images", "images", "push to " + request.imagesTo(), "every image pushed", e.getMessage()));
+            }
+            // read back from the scratch registry: manifest and every blob there, by digest
+            Manifest pushedOnly = new Manifest(manifest.schemaVersion(), manifest.app(), manifest.release(), manifest.createdAt(),
+                    null, null, null, pushed, null);
+            for (String p : ImageVerifier.create(env, request.insecureRegistries()).verifyRegistryCopies(pushedOnly, listener)) {
+                problems.add(p);
+                differences.add(new DrillRecord.Difference("images", p.substring(0, Math.max(0, p.indexOf(':'))), "registry copy", "complete", p));
+            }
+            how = "pushed " + pushed.size() + " image(s) to " + request.imagesTo() + " and read them back by digest";
+        } else if (manifest.images().stream().anyMatch(i -> i.copies().stream().anyMatch(c -> ImageCopy.REGISTRY.equals(c.type())))) {
+            for (String p : ImageVerifier.create(env, request.insecureRegistries()).verifyRegistryCopies(manifest, listener)) {
+                problems.add(p);
+                differences.add(new DrillRecord.Difference("images", p.substring(0, Math.max(0, p.indexOf(':'))), "registry copy", "complete", p));
+            }
+            how = "checked every backup-registry copy (manifest and every blob, by digest); no --images-to, nothing pushed";
+        } else {
+            return new DrillRecord.Check("images", DrillRecord.SKIPPED,
+                    "no --images-to and no backup-registry copies: the store's image blobs were re-hashed by integrity only", List.of());
+        }
+        return new DrillRecord.Check("images", problems.isEmpty() ? DrillRecord.PASSED : DrillRecord.FAILED, how, problems);
+    }
+
+    // ---------------------------------------------------------------- kubernetes
+
+    /** The scratch namespace of each namespace the release uses: {@code <ns>-drill-<id>} unless mapped. */
+    static Map<String, String> scratchNamespaces(Manifest manifest, Map<String, String> mapping, String drillId) {
+        Set<String> namespaces = new LinkedHashSet<>();
+        for (KubernetesResource r : manifest.kubernetes().resources()) {
+            if (r.namespace() != null) {
+                namespaces.add(r.namespace());
+            } else if (r.kind().equals("Namespace") && r.apiVersion().equals("v1")) {
+                namespaces.add(r.name());
+            }
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String ns : namespaces) {
+            String suffix = "-drill-" + drillId;
+            out.put(ns, mapping.getOrDefault(ns, ns.substring(0, Math.min(ns.length(), 63 - suffix.length())) + suffix));
+        }
+        return out;
+    }
+
+    private List<DrillRecord.Check> kubernetes(ReleaseStore store, Manifest manifest, Digest digest, DrillRequest request, String drillId,
+                                               ProgressListener listener, List<DrillRecord.Difference> differences) {
+        if (!request.kubernetes()) {
+            return List.of(new DrillRecord.Check("kubernetes", DrillRecord.SKIPPED, "no cluster given (--kubeconfig, --context)", List.of()));
+        }
+        if (manifest.kubernetes().resources().isEmpty()) {
+            return List.of(new DrillRecord.Check("kubernetes", DrillRecord.SKIPPED, "the release holds no Kubernetes objects", List.of()));
+        }
+        listener.phase("kubernetes");
+        Map<String, String> labels = Map.of(LABEL_DRILL, drillId, LABEL_DRILL_APP, manifest.app());
+        try (KubeConnection connection = KubeConnection.open(request.kubeconfig(), request.context(), env)) {
+            DrillCleaner cleaner = new DrillCleaner(connection, listener);
+            int leftovers = cleaner.removeLeftovers(manifest.app());
+            Map<String, String> mapping = scratchNamespaces(manifest, request.namespaceMapping(), drillId);
+            cleaner.refuseForeign(mapping.values());
+            RestoreRequest.KubernetesTarget target = new RestoreRequest.KubernetesTarget(true, request.kubeconfig(), request.context(),
+                    mapping, RestoreRequest.KubernetesTarget.SKIP, true, request.imagesTo(),
+                    request.encryptionKeyFile(), request.encryptionKeyEnv());
+            KubernetesRestore restore = new KubernetesRestore(store, manifest, digest, target, false, listener, env).labelling(labels);
+            List<ObjectNode> planned;
+            KubernetesRestoreReport report;
+            KubernetesRestore.Checked first;
+            try {
+                first = restore.check();
+            } catch (LayercakeException e) {
+                if (e.kind() != LayercakeException.Kind.CORRUPT) {
+                    throw e; // bad input (unserved kinds, no key, no access): an error, not a drill outcome
+                }
+                differences.add(new DrillRecord.Difference("kubernetes", "kubernetes objects", "restore", "every object restorable", e.getMessage()));
+                return List.of(new DrillRecord.Check("kubernetes", DrillRecord.FAILED, "not restored: a stored object is corrupt; nothing was applied",
+                        List.of(e.getMessage())));
+            }
+            try (KubernetesRestore.Checked checked = first) {
+                planned = checked.planned();
+                try {
+                    report = restore.apply(checked);
+                } catch (RuntimeException e) {
+                    cleaner.remove(drillId); // what was applied before the failure
+                    throw e;
+                }
+            }
+            List<DrillRecord.Check> checks = new ArrayList<>();
+            try {
+                beforeReadBack.accept(connection.client());
+                checks.add(readBack(connection, planned, report, differences, leftovers));
+                checks.add(new Readiness(connection, request.timeout(), listener).check(mapping.values(), differences));
+            } finally {
+                if (request.keep()) {
+                    checks.add(new DrillRecord.Check("cleanup", DrillRecord.SKIPPED, "--keep: scratch objects left labelled "
+                            + LABEL_DRILL + "=" + drillId + " in " + String.join(", ", mapping.values()), List.of()));
+                } else {
+                    int removed = cleaner.remove(drillId);
+                    checks.add(new DrillRecord.Check("cleanup", DrillRecord.PASSED, "deleted " + removed
+                            + " object(s) labelled " + LABEL_DRILL + "=" + drillId, List.of()));
+                }
+            }
+            return checks;
+        }
+    }
+
+    private static DrillRecord.Check readBack(KubeConnection connection, List<ObjectNode> planned, KubernetesRestoreReport report,
+                                              List<DrillRecord.Difference> differences, int leftovers) {
+        Discovery discovery = Discovery.discover(connection);
+        Set<String> created = new LinkedHashSet<>();
+        report.applied().forEach(e -> created.add(e.object()));
+        List<String> problems = new ArrayList<>();
+        int compared = 0;
+        for (ObjectNode expected : planned) {
+            dev.layercake.kube.ObjectId id = dev.layercake.kube.ObjectId.of(expected);
+            String object = id.kind() + " " + (id.namespace() == null ? "" : id.namespace() + "/") + id.name();
+            if (!created.contains(object)) {
+                continue; // existed already (a cluster-scoped object not ours): skipped by the restore, never touched
+            }
+            ResourceType type = discovery.find(id.group(), id.kind()).orElse(null);
+            if (type == null) {
+                problems.add(object + " cannot be read back: its kind is not served");
+                differences.add(new DrillRecord.Difference("kubernetes", object, "/", "present", "kind not served"));
+                continue;
+            }
+            String apiVersion = expected.path("apiVersion").asText();
+            ResourceType at = new ResourceType(type.group(), apiVersion.substring(apiVersion.indexOf('/') + 1), type.kind(), type.plural(), type.namespaced());
+            var op = connection.client().genericKubernetesResources(at.context());
+            GenericKubernetesResource live;
+            try {
+                live = id.namespace() == null ? op.withName(id.name()).get() : op.inNamespace(id.namespace()).withName(id.name()).get();
+            } catch (KubernetesClientException e) {
+                throw connection.failure("reading back " + object, e);
+            }
+            compared++;
+            if (live == null) {
+                problems.add(object + " is gone");
+                differences.add(new DrillRecord.Difference("kubernetes", object, "/", "present", "absent"));
+                continue;
+            }
+            boolean secret = id.group().isEmpty() && id.kind().equals("Secret");
+            JsonNode actual = Sanitizer.forComparison(Json.mapper().valueToTree(live));
+            for (DriftEntry.Field f : ObjectDiff.full(Sanitizer.forComparison(expected), actual, secret)) {
+                if (!DrillCompareRules.ignored(id.group(), id.kind(), f)) {
+                    problems.add(object + " " + f.pointer() + " " + f.change());
+                    differences.add(new DrillRecord.Difference("kubernetes", object, f.pointer(),
+                            f.declared() == null ? "(absent)" : f.declared(), f.live() == null ? "(absent)" : f.live()));
+                }
+            }
+        }
+        return new DrillRecord.Check("kubernetes", problems.isEmpty() ? DrillRecord.PASSED : DrillRecord.FAILED,
+                "restored into scratch namespaces in context " + connection.context() + ", images pinned to digests; "
+                        + report.applied().size() + " object(s) created, " + report.skipped().size() + " existing left alone, "
+                        + compared + " read back and compared (server-filled fields ignored by DrillCompareRules)"
+                        + (leftovers > 0 ? "; removed " + leftovers + " leftover object(s) of an earlier drill" : ""), problems);
+    }
+
+    static void deleteTree(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temporary folder left behind is harmless
+        }
+    }
+}

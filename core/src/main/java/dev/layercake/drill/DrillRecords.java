@@ -1,0 +1,93 @@
+package dev.layercake.drill;
+
+import dev.layercake.LayercakeException;
+import dev.layercake.model.Digest;
+import dev.layercake.model.Json;
+import dev.layercake.sign.ManifestSignature;
+import dev.layercake.sign.PemKeys;
+import dev.layercake.sign.SignatureAlgorithm;
+import dev.layercake.store.ObjectInfo;
+import dev.layercake.store.ReleaseStore;
+import dev.layercake.store.StoreKeys;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Drill records in the store: {@code releases/<app>/<release>/drills/<UTC time>.json}, create-only, with
+ * {@code .json.sig} beside it when signed. The manifest is never touched, so a frozen release (read-only
+ * files, or S3 Object Lock on its existing keys) still takes new records: they are new keys.
+ */
+public final class DrillRecords {
+
+    public static final String DRILLS = "drills/";
+    private static final DateTimeFormatter NAME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    public record Written(String key, Digest digest, boolean signed) {
+    }
+
+    private DrillRecords() {
+    }
+
+    public static String prefix(String app, String release) {
+        return StoreKeys.releaseDir(app, release) + DRILLS;
+    }
+
+    static Written write(ReleaseStore store, DrillRecord record, Instant started, Path signingKey) {
+        PrivateKey key = signingKey == null ? null : PemKeys.readPrivate(signingKey); // a bad key fails before anything is written
+        byte[] bytes = Json.write(record);
+        Digest digest = Digest.of(bytes);
+        String key0 = prefix(record.app(), record.release()) + NAME.format(started);
+        String recordKey = key0 + ".json";
+        for (int i = 1; !store.objects().create(recordKey, new ByteArrayInputStream(bytes), bytes.length, () -> { }); i++) {
+            recordKey = key0 + "-" + i + ".json"; // two drills in one millisecond: never overwrite
+        }
+        if (key != null) {
+            SignatureAlgorithm algorithm = SignatureAlgorithm.of(key);
+            if (algorithm == null) {
+                throw LayercakeException.usage("signing needs an ECDSA P-256 or Ed25519 key, not " + key.getAlgorithm());
+            }
+            try {
+                Signature s = Signature.getInstance(algorithm.jcaSignature());
+                s.initSign(key);
+                s.update(bytes);
+                byte[] doc = Json.write(new ManifestSignature(algorithm.id(), digest.toString(), Base64.getEncoder().encodeToString(s.sign())));
+                store.objects().create(recordKey + ".sig", new ByteArrayInputStream(doc), doc.length, () -> { });
+            } catch (GeneralSecurityException e) {
+                throw new LayercakeException(LayercakeException.Kind.FAILED, "cannot sign the drill record " + recordKey + ": " + e.getMessage(), e);
+            }
+        }
+        return new Written(recordKey, digest, key != null);
+    }
+
+    /** Record keys of a release, oldest first (their names sort by time). */
+    public static List<String> list(ReleaseStore store, String app, String release) {
+        return store.objects().list(prefix(app, release)).stream().map(ObjectInfo::key)
+                .filter(k -> k.endsWith(".json")).sorted().toList();
+    }
+
+    /** The latest drill of a release, if any. */
+    public static Optional<DrillRecord> latest(ReleaseStore store, String app, String release) {
+        List<String> keys = list(store, app, release);
+        if (keys.isEmpty()) {
+            return Optional.empty();
+        }
+        String key = keys.get(keys.size() - 1);
+        try (InputStream in = store.objects().open(key)) {
+            return Optional.of(Json.read(in.readAllBytes(), DrillRecord.class, "drill record " + key));
+        } catch (IOException e) {
+            throw new LayercakeException(LayercakeException.Kind.UNAVAILABLE, "cannot read " + key + ": " + e.getMessage(), e);
+        }
+    }
+}
