@@ -32,7 +32,8 @@ import java.util.Map;
         footer = {
                 "  0  success",
                 "  1  failure (not found, conflict, corrupt or unreachable store, verification failed)",
-                "  2  bad usage (unknown option, missing or invalid value)"
+                "  2  bad usage (unknown option, missing or invalid value)",
+                "  diff: 0 no differences, 1 differences found, 2 error (as kubectl diff)"
         })
 public final class LayercakeCommand implements Runnable {
 
@@ -79,6 +80,9 @@ public final class LayercakeCommand implements Runnable {
             kind = "failed";
             message = "unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage()
                     + (debug ? "" : " (run with --debug for details)");
+        }
+        if (command instanceof DiffCommand) {
+            code = DiffCommand.ERROR_EXIT; // diff's 1 means "differences found"
         }
         PrintWriter err = cl.getErr();
         err.println("error: " + message);
