@@ -337,11 +337,19 @@ public final class GitSource implements AutoCloseable {
         };
     }
 
-    /** Helm values files name images as repository + tag; an empty tag defaults to the chart's appVersion. */
+    /**
+     * Helm values files name images as repository + tag; an empty tag defaults to the values file's chart's
+     * appVersion. Other YAML of a chart folder is scanned for image fields too.
+     */
     private List<ImageReference> helmImages(String path, String text, Map<String, Entry> byPath) {
         String name = path.substring(path.lastIndexOf('/') + 1);
-        if (!(name.startsWith("values") && FileKinds.isYaml(name))) {
+        if (!FileKinds.isYaml(name)) {
             return List.of();
+        }
+        if (!name.startsWith("values")) {
+            // Plain YAML of a chart folder (examples, CI values, manifests beside the chart): its image fields.
+            // Templates mostly do not parse, and templated values are skipped by the image filter.
+            return YamlDocuments.images(path, text, YamlDocuments.parse(text), "helm-yaml", null);
         }
         String dir = path.contains("/") ? path.substring(0, path.lastIndexOf('/') + 1) : "";
         String appVersion = null;
