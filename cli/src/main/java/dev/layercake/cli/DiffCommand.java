@@ -15,10 +15,20 @@ import java.util.List;
 /**
  * {@code layercake diff}: a release's Kubernetes objects against another release ({@code --against}) or
  * against the live namespaces (the release's selectors, namespaces mapped by {@code --namespace-mapping}).
- * Exit 0 when the comparison ran, whatever it found; Secret values are never printed.
+ * Exit codes follow {@code kubectl diff}: 0 no differences, 1 differences found, 2 the comparison could not run
+ * (see {@link #ERROR_EXIT}); Secret values are never printed.
  */
-@Command(name = "diff", description = "Compare a release's Kubernetes objects with another release (--against) or the live namespaces.")
+@Command(name = "diff", description = "Compare a release's Kubernetes objects with another release (--against) or the live namespaces.",
+        footerHeading = "%nExit codes (as kubectl diff):%n",
+        footer = {
+                "  0  no differences",
+                "  1  differences found",
+                "  2  error (bad usage, release not found, store or cluster unreachable)"
+        })
 final class DiffCommand extends BaseCommand {
+
+    /** Like kubectl diff, every failure exits above 1, so 1 means only "differences found". */
+    static final int ERROR_EXIT = 2;
 
     @Mixin
     StoreOptions store = new StoreOptions();
@@ -69,7 +79,7 @@ final class DiffCommand extends BaseCommand {
                 out().print(report.text());
                 out().flush();
             }
-            return 0;
+            return report.identical() ? 0 : 1;
         }
     }
 }

@@ -21,7 +21,8 @@ import java.util.Map;
         footer = {
                 "  0  success",
                 "  1  failure (not found, conflict, corrupt or unreachable store, verification failed)",
-                "  2  bad usage (unknown option, missing or invalid value)"
+                "  2  bad usage (unknown option, missing or invalid value)",
+                "  diff: 0 no differences, 1 differences found, 2 error (as kubectl diff)"
         })
 public final class LayercakeCommand implements Runnable {
 

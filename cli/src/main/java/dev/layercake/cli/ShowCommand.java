@@ -59,6 +59,12 @@ final class ShowCommand extends BaseCommand {
                         out().printf("  %s  (%s:%d, %s)%n", r.ref(), r.file(), r.line(), r.foundAs());
                     }
                 }
+                if (!m.source().unresolvedImages().isEmpty()) {
+                    out().printf("unresolved image references, not backed up (%d)%n", m.source().unresolvedImages().size());
+                    for (dev.layercake.model.UnresolvedImage u : m.source().unresolvedImages()) {
+                        out().printf("  %s  (%s:%d: %s)%n", u.raw(), u.file(), u.line(), u.why());
+                    }
+                }
             }
             out().printf("images (%d)%n", m.images().size());
             for (ImageEntry i : m.images()) {

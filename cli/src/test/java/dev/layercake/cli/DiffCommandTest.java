@@ -65,7 +65,7 @@ class DiffCommandTest {
             }
 
             Run text = diff("--store", storeDir.toString(), "--app", "demo", "--release", "r1", "--against", "r2");
-            assertThat(text.code()).as(text.err()).isZero();
+            assertThat(text.code()).as("differences exit 1, like kubectl diff: " + text.err()).isEqualTo(1);
             assertThat(text.out()).contains("diff demo/r1 -> demo/r2", "1 changed", "~ ConfigMap demo/settings",
                     "~ /data/level: info -> debug");
 
@@ -76,6 +76,16 @@ class DiffCommandTest {
             Run live = diff("--store", storeDir.toString(), "--app", "demo", "--release", "r2", "--kubeconfig", kubeconfig.toString());
             assertThat(live.code()).as(live.err()).isZero();
             assertThat(live.out()).contains("diff demo/r2 -> live (context prod)", "0 changed, 0 added, 0 removed");
+
+            Run same = diff("--store", storeDir.toString(), "--app", "demo", "--release", "r2", "--against", "r2");
+            assertThat(same.code()).as(same.err()).isZero();
+
+            // An error is above 1 (through the real front door's failure handler), never confused with "differences".
+            Cli.Run missing = Cli.run("diff", "--store", storeDir.toString(), "--app", "demo", "--release", "r1", "--against", "nope");
+            assertThat(missing.exitCode()).as(missing.err()).isEqualTo(2);
+            assertThat(missing.err()).contains("nope");
+            Cli.Run usage = Cli.run("diff", "--store", storeDir.toString(), "--app", "demo");
+            assertThat(usage.exitCode()).isEqualTo(2);
         }
     }
 

@@ -122,6 +122,16 @@ public final class ObjectDiff {
     }
 
     private void record(String pointer, String change, JsonNode left, JsonNode right) {
+        if (!hideValues && DriftEntry.CHANGED.equals(change) && left != null && right != null && left.isTextual() && right.isTextual()
+                && LineDiff.wanted(left.asText(), right.asText())) {
+            String a = left.asText();
+            String b = right.asText();
+            int at = LineDiff.firstDifference(a, b);
+            boolean multiLine = a.contains("\n") || b.contains("\n");
+            out.add(new DriftEntry.Field(pointer, change, LineDiff.window(a, at), LineDiff.window(b, at),
+                    multiLine ? LineDiff.lines(a, b) : List.of()));
+            return;
+        }
         out.add(new DriftEntry.Field(pointer, change, text(left), text(right)));
     }
 

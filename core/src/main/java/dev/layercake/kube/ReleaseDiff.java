@@ -58,6 +58,11 @@ public final class ReleaseDiff {
                 };
                 sb.append(mark).append(' ').append(c.object()).append('\n');
                 for (DriftEntry.Field f : c.fields()) {
+                    if (!f.lines().isEmpty()) {
+                        sb.append("    ~ ").append(f.pointer()).append(":\n");
+                        f.lines().forEach(l -> sb.append("        ").append(l).append('\n'));
+                        continue;
+                    }
                     sb.append("    ").append(switch (f.change()) {
                         case DriftEntry.ADDED -> "+ " + f.pointer() + ": " + f.live();
                         case DriftEntry.REMOVED -> "- " + f.pointer() + ": " + f.declared();

@@ -15,8 +15,21 @@ public record DriftEntry(String apiVersion, String kind, String namespace, Strin
     public static final String REMOVED = "removed";
     public static final String CHANGED = "changed";
 
-    /** One field that differs: added (live only), removed (declared only) or changed; values as JSON text. */
-    public record Field(String pointer, String change, String declared, String live) {
+    /**
+     * One field that differs: added (live only), removed (declared only) or changed; values as JSON text.
+     * For a long or multi-line string that changed, {@code lines} is a unified line diff ({@code -} declared,
+     * {@code +} live, {@code @@ line N} heads) and the values are windows around the first difference.
+     */
+    public record Field(String pointer, String change, String declared, String live,
+                        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+                        List<String> lines) {
+        public Field {
+            lines = lines == null ? List.of() : List.copyOf(lines);
+        }
+
+        public Field(String pointer, String change, String declared, String live) {
+            this(pointer, change, declared, live, List.of());
+        }
     }
 
     public DriftEntry {

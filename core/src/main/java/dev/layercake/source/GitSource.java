@@ -7,6 +7,7 @@ import dev.layercake.model.BlobRef;
 import dev.layercake.model.ImageReference;
 import dev.layercake.model.SourceFile;
 import dev.layercake.model.SourceSection;
+import dev.layercake.model.UnresolvedImage;
 import dev.layercake.progress.ProgressListener;
 import dev.layercake.store.ReleaseStore;
 import org.eclipse.jgit.api.Git;
@@ -214,6 +215,7 @@ public final class GitSource implements AutoCloseable {
 
         List<SourceFile> files = new ArrayList<>();
         List<ImageReference> images = new ArrayList<>();
+        List<UnresolvedImage> unresolved = new ArrayList<>();
         long done = 0;
         for (Entry e : selected) {
             String kind = kinds.getOrDefault(e.path(), FileKinds.OTHER);
@@ -224,7 +226,14 @@ public final class GitSource implements AutoCloseable {
                     byte[] bytes = loader.getBytes();
                     blob = store.putBytes(bytes, null);
                     if (!e.mode().equals(FileMode.SYMLINK)) {
-                        images.addAll(scanImages(e.path(), kind, new String(bytes, StandardCharsets.UTF_8), byPath));
+                        String text = new String(bytes, StandardCharsets.UTF_8);
+                        if (FileKinds.DOCKERFILE.equals(kind)) {
+                            DockerfileScanner.Scan scan = DockerfileScanner.scanAll(e.path(), text);
+                            ImageCandidates.partition(scan.images(), images, unresolved);
+                            unresolved.addAll(scan.unresolved());
+                        } else {
+                            ImageCandidates.partition(scanImages(e.path(), kind, text, byPath), images, unresolved);
+                        }
                     }
                 } else {
                     blob = store.putStream(loader.openStream(), null);
@@ -238,7 +247,12 @@ public final class GitSource implements AutoCloseable {
         BlobRef bundle = options.gitBundle() ? storeBundle(store) : null;
         listener.info("captured " + files.size() + " file(s) of " + entries.size() + " at " + commit().substring(0, 12)
                 + ", " + images.size() + " image reference(s)");
-        return new SourceSection(repoDescription, commit(), ref, subPath, dirty, files, images, bundle);
+        if (!unresolved.isEmpty()) {
+            listener.warn(unresolved.size() + " image reference(s) not resolvable at capture time, not backed up (listed as"
+                    + " source.unresolvedImages), e.g. " + unresolved.get(0).raw() + " at " + unresolved.get(0).file() + ":"
+                    + unresolved.get(0).line() + ": " + unresolved.get(0).why());
+        }
+        return new SourceSection(repoDescription, commit(), ref, subPath, dirty, files, images, bundle, unresolved);
     }
 
     private List<Entry> listTree() {
@@ -323,11 +337,19 @@ public final class GitSource implements AutoCloseable {
         };
     }
 
-    /** Helm values files name images as repository + tag; an empty tag defaults to the chart's appVersion. */
+    /**
+     * Helm values files name images as repository + tag; an empty tag defaults to the values file's chart's
+     * appVersion. Other YAML of a chart folder is scanned for image fields too.
+     */
     private List<ImageReference> helmImages(String path, String text, Map<String, Entry> byPath) {
         String name = path.substring(path.lastIndexOf('/') + 1);
-        if (!(name.startsWith("values") && FileKinds.isYaml(name))) {
+        if (!FileKinds.isYaml(name)) {
             return List.of();
+        }
+        if (!name.startsWith("values")) {
+            // Plain YAML of a chart folder (examples, CI values, manifests beside the chart): its image fields.
+            // Templates mostly do not parse, and templated values are skipped by the image filter.
+            return YamlDocuments.images(path, text, YamlDocuments.parse(text), "helm-yaml", null);
         }
         String dir = path.contains("/") ? path.substring(0, path.lastIndexOf('/') + 1) : "";
         String appVersion = null;

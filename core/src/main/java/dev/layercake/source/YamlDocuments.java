@@ -108,7 +108,7 @@ public final class YamlDocuments {
                     }
                     String ref = img.path("digest").isTextual() ? name + "@" + img.path("digest").asText()
                             : img.path("newTag").isTextual() || img.path("newTag").isNumber() ? name + ":" + img.path("newTag").asText() : name;
-                    out.add(new ImageReference(ref, path, lines.next(name), "kustomize-images", null, null));
+                    out.add(new ImageReference(ref, path, lines.next(img.path("newName").isTextual() ? "newName" : "name", name), "kustomize-images", null, null));
                 }
                 continue;
             }
@@ -124,9 +124,9 @@ public final class YamlDocuments {
                 if (e.getKey().equals("image") && v.isTextual()) {
                     String ref = v.asText().trim();
                     if (looksLikeImage(ref)) {
-                        out.add(new ImageReference(ref, path, lines.next(ref), foundAs, null, null));
+                        out.add(new ImageReference(ref, path, lines.next("image", ref), foundAs, null, null));
                     }
-                } else if (e.getKey().equals("image") && v.isObject() && v.path("repository").isTextual()) {
+                } else if (v.isObject() && isImagePair(e.getKey(), v)) {
                     String repo = v.path("repository").asText();
                     String registry = v.path("registry").asText("");
                     String tag = v.path("tag").asText("");
@@ -136,8 +136,16 @@ public final class YamlDocuments {
                     String ref = (registry.isEmpty() ? "" : registry + "/") + repo
                             + (v.path("digest").isTextual() && !v.path("digest").asText().isEmpty() ? "@" + v.path("digest").asText() : ":" + tag);
                     if (looksLikeImage(ref)) {
-                        out.add(new ImageReference(ref, path, lines.next(repo), foundAs, null, null));
+                        out.add(new ImageReference(ref, path, lines.next("repository", repo), foundAs, null, null));
                     }
+                    // A pair map may hold further images (image.busybox.{...}); its own fields are done.
+                    com.fasterxml.jackson.databind.node.ObjectNode nested = YAML.createObjectNode();
+                    v.fields().forEachRemaining(inner -> {
+                        if (inner.getValue().isContainerNode()) {
+                            nested.set(inner.getKey(), inner.getValue());
+                        }
+                    });
+                    walk(nested, path, lines, foundAs, defaultTag, out);
                 } else {
                     walk(v, path, lines, foundAs, defaultTag, out);
                 }
@@ -149,11 +157,26 @@ public final class YamlDocuments {
         }
     }
 
+    /**
+     * The Helm values shape of an image wherever it sits ({@code redis: {repository, tag}},
+     * {@code image.busybox: {registry, repository, tag}}): a text {@code repository} with a {@code tag} or
+     * {@code digest} beside it, or any {@code repository} directly under an {@code image:} key.
+     */
+    private static boolean isImagePair(String key, JsonNode v) {
+        if (!v.path("repository").isTextual() || v.path("repository").asText().isBlank()) {
+            return false;
+        }
+        return key.equals("image") || v.has("tag") && v.get("tag").isValueNode() || v.path("digest").isTextual();
+    }
+
     private static boolean looksLikeImage(String ref) {
         return !ref.isEmpty() && !ref.contains("{{") && !ref.contains("$(") && !ref.contains(" ") && !ref.startsWith("$");
     }
 
-    /** Finds the line of each successive occurrence of a value, so repeated images get their own lines. */
+    /**
+     * Finds the line of each successive {@code key: value} (block or flow style, quoted or not), so repeated
+     * images get their own lines and a value also found elsewhere in the file is not taken for it.
+     */
     private static final class Lines {
         private final String text;
         private final Map<String, Integer> searchFrom = new java.util.HashMap<>();
@@ -162,16 +185,22 @@ public final class YamlDocuments {
             this.text = text;
         }
 
-        int next(String needle) {
-            int from = searchFrom.getOrDefault(needle, 0);
-            int idx = text.indexOf(needle, from);
+        int next(String key, String value) {
+            java.util.regex.Pattern p = java.util.regex.Pattern.compile("(?<![\\w.-])['\"]?" + java.util.regex.Pattern.quote(key)
+                    + "['\"]?\\s*:\\s*['\"]?" + java.util.regex.Pattern.quote(value) + "(?![\\w./:@-])");
+            String memo = key + "\u0000" + value;
+            int from = searchFrom.getOrDefault(memo, 0);
+            java.util.regex.Matcher m = p.matcher(text);
+            int idx = m.find(from) ? m.start() : m.find(0) ? m.start() : -1;
             if (idx < 0) {
-                idx = text.indexOf(needle);
+                idx = text.indexOf(value);
+                if (idx < 0) {
+                    return 0;
+                }
+                searchFrom.put(memo, idx + value.length());
+            } else {
+                searchFrom.put(memo, m.end());
             }
-            if (idx < 0) {
-                return 0;
-            }
-            searchFrom.put(needle, idx + needle.length());
             int line = 1;
             for (int i = 0; i < idx; i++) {
                 if (text.charAt(i) == '\n') {
