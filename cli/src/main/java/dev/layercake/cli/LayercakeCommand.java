@@ -42,6 +42,7 @@ public final class LayercakeCommand implements Runnable {
                 PruneCommand.class,
                 GcCommand.class,
                 DiffCommand.class,
+                DrillCommand.class,
                 CommandLine.HelpCommand.class);
     }
 

@@ -1,0 +1,115 @@
+package dev.layercake.cli;
+
+import dev.layercake.LayercakeException;
+import dev.layercake.drill.Drill;
+import dev.layercake.drill.DrillRecord;
+import dev.layercake.drill.DrillRequest;
+import dev.layercake.restore.RestoreRequest;
+import dev.layercake.retention.Durations;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** {@code layercake drill}: re-create a release somewhere harmless, check it, record the outcome, clean up. */
+@Command(name = "drill", description = "Restore drill: re-create a release in scratch places, check every part, record the outcome;"
+        + " exit 0 only when no check failed.")
+final class DrillCommand extends BaseCommand {
+
+    @Mixin
+    StoreOptions store = new StoreOptions();
+
+    @Option(names = "--app", description = "Application name.")
+    String app;
+
+    @Option(names = "--release", description = "Release id.")
+    String release;
+
+    @Option(names = "--public-key", paramLabel = "PEM", description = "Public key to check the manifest's signature with.")
+    String publicKey;
+
+    @Option(names = "--signing-key", paramLabel = "PEM", description = "Private key to sign the drill record with.")
+    String signingKey;
+
+    @Option(names = "--images-to", paramLabel = "REGISTRY/PREFIX", description = "Scratch registry/prefix to push the images to and check"
+            + " them there; without it every backup-registry copy is checked blob by blob.")
+    String imagesTo;
+
+    @Option(names = "--insecure-registry", paramLabel = "HOST:PORT", description = "Registry reached over plain HTTP (repeatable).")
+    List<String> insecureRegistries = new ArrayList<>();
+
+    @Option(names = "--kubernetes", description = "Drill the Kubernetes objects too (implied by --namespace-mapping, --context, --kubeconfig).")
+    boolean kubernetes;
+
+    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Kubeconfig of the drill cluster.")
+    String kubeconfig;
+
+    @Option(names = "--context", description = "Kubeconfig context of the drill cluster.")
+    String context;
+
+    @Option(names = "--namespace-mapping", paramLabel = "OLD=NEW", description = "Scratch namespace for OLD (repeatable; default OLD-drill-<id>).")
+    List<String> namespaceMapping = new ArrayList<>();
+
+    @Option(names = "--encryption-key-file", paramLabel = "FILE", description = "AES-256 key to decrypt Secrets.")
+    String encryptionKeyFile;
+
+    @Option(names = "--encryption-key-env", paramLabel = "VAR", defaultValue = "LAYERCAKE_ENCRYPTION_KEY",
+            description = "Environment variable with the base64 key. Default: ${DEFAULT-VALUE}.")
+    String encryptionKeyEnv;
+
+    @Option(names = "--timeout", defaultValue = "5m", description = "How long to wait for the scratch workloads. Default: ${DEFAULT-VALUE}.")
+    String timeout;
+
+    @Option(names = "--keep-scratch", description = "Leave the scratch namespaces and objects in place.")
+    boolean keepScratch;
+
+    @Option(names = "--clean", description = "Only remove what earlier drills left on the cluster.")
+    boolean clean;
+
+    @Override
+    public Integer call() {
+        if (!clean && (app == null || release == null)) {
+            throw LayercakeException.usage("drill needs --app and --release (or --clean to remove what earlier drills left)");
+        }
+        DrillRequest request = new DrillRequest(store.location(), app, release,
+                publicKey == null ? null : Path.of(publicKey), signingKey == null ? null : Path.of(signingKey),
+                imagesTo, insecureRegistries, kubernetes || clean, kubeconfig, context,
+                RestoreRequest.KubernetesTarget.parseMapping(namespaceMapping), encryptionKeyFile, encryptionKeyEnv,
+                Durations.parse("--timeout", timeout), keepScratch);
+        if (clean) {
+            int removed = new Drill().clean(request, progress());
+            if (common.json) {
+                printJson(Map.of("removed", removed));
+            } else {
+                out().printf("removed %d object(s) left by drills%n", removed);
+                out().flush();
+            }
+            return 0;
+        }
+        Drill.Result result = new Drill().run(request, progress());
+        DrillRecord record = result.record();
+        if (common.json) {
+            printJson(new Json(result.recordKey(), result.recordDigest().toString(), result.signed(), record));
+        } else {
+            out().printf("drill of %s/%s: %s%s%n", record.app(), record.release(), record.outcome().toUpperCase(java.util.Locale.ROOT),
+                    record.notObserved().isEmpty() ? "" : " (not observed: " + String.join(", ", record.notObserved()) + ")");
+            for (DrillRecord.Check c : record.checks()) {
+                out().printf("  %-12s %-13s %s%n", c.name(), c.status(), c.how());
+            }
+            for (DrillRecord.Difference d : record.differences()) {
+                out().printf("  difference: %s%n", d.line());
+            }
+            out().printf("  record: %s (%s%s)%n", result.recordKey(), result.recordDigest(), result.signed() ? ", signed" : "");
+            out().flush();
+        }
+        return record.passed() ? 0 : 1;
+    }
+
+    /** The --json shape: where the record is, and the record. */
+    record Json(String recordKey, String recordDigest, boolean signed, DrillRecord record) {
+    }
+}
