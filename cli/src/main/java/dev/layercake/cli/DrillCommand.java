@@ -4,7 +4,7 @@ import dev.layercake.LayercakeException;
 import dev.layercake.drill.Drill;
 import dev.layercake.drill.DrillRecord;
 import dev.layercake.drill.DrillRequest;
-import dev.layercake.restore.RestoreRequest;
+import dev.layercake.options.RestoreRequest;
 import dev.layercake.retention.Durations;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

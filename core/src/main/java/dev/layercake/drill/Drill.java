@@ -22,7 +22,7 @@ import dev.layercake.model.Manifest;
 import dev.layercake.model.Names;
 import dev.layercake.model.SourceFile;
 import dev.layercake.progress.ProgressListener;
-import dev.layercake.restore.RestoreRequest;
+import dev.layercake.options.RestoreRequest;
 import dev.layercake.restore.SourceRestore;
 import dev.layercake.store.DigestingInputStream;
 import dev.layercake.store.ReleaseStore;

@@ -1,7 +1,7 @@
 package dev.layercake.kube;
 
 import dev.layercake.LayercakeException;
-import dev.layercake.backup.KubernetesOptions;
+import dev.layercake.options.KubernetesOptions;
 import dev.layercake.drill.Drill;
 import dev.layercake.drill.DrillRecord;
 import dev.layercake.drill.DrillRecords;

@@ -1,6 +1,6 @@
 package dev.layercake.source;
 
-import dev.layercake.backup.SourceOptions;
+import dev.layercake.options.SourceOptions;
 import dev.layercake.model.ImageReference;
 import dev.layercake.model.SourceSection;
 import dev.layercake.progress.ProgressListener;
