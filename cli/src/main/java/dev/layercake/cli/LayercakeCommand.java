@@ -26,6 +26,7 @@ import java.util.Map;
                 PruneCommand.class,
                 GcCommand.class,
                 DiffCommand.class,
+                ReportCommand.class,
                 CommandLine.HelpCommand.class
         },
         footerHeading = "%nExit codes:%n",
