@@ -63,7 +63,7 @@ public final class ReleaseReports {
 
     private static final int COLUMN_WIDTH = 64;
     private static final int COLUMN_GAP = 18;
-    private static final int MAX_STACK_HEIGHT = 240;
+    private static final int MAX_STACK_HEIGHT = 280;
     private static final int LABEL_SPACE = 34;
 
     private ReleaseReports() {
@@ -242,7 +242,7 @@ public final class ReleaseReports {
         for (ImageStack s : stacks) {
             List<Integer> h = new ArrayList<>();
             for (Layer l : s.layers()) {
-                h.add(8 + (int) Math.round(4 * Math.log10(Math.max(1, l.size()))));
+                h.add(10 + (int) Math.round(7 * Math.log10(Math.max(1, l.size()))));
             }
             int total = h.stream().mapToInt(Integer::intValue).sum();
             if (total > MAX_STACK_HEIGHT) { // many layers: scale the stack down, keep every box at least 2 px
@@ -263,8 +263,10 @@ public final class ReleaseReports {
                 Layer layer = s.layers().get(l);
                 int h = heights.get(c).get(l);
                 y -= h;
-                boxes.add(new Box(y, Math.max(1, h - 1), layer.state(),
-                        layer.shortDigest() + " " + human(layer.size()) + " " + layer.state()));
+                // A reused layer that another image of the release also has keeps the shared mark as an outline.
+                boxes.add(new Box(y, Math.max(1, h - 1), layer.state() + (layer.inPrevious() && layer.sharedInRelease() ? " also-shared" : ""),
+                        layer.shortDigest() + " " + human(layer.size()) + " " + layer.state()
+                                + (layer.inPrevious() && layer.sharedInRelease() ? ", shared with another image" : "")));
             }
             if (boxes.isEmpty()) {
                 boxes.add(new Box(base - 8, 8, "none", "no layers in the store (" + s.storedAs() + ")"));
