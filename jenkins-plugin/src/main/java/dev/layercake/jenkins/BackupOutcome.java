@@ -28,6 +28,8 @@ final class BackupOutcome implements Serializable {
     final long bytesWritten;
     final long blobsSkipped;
     final boolean frozen;
+    /** The release report written into the workspace (a path relative to it), or null when it could not be written. */
+    String reportFile;
 
     BackupOutcome(String app, String release, String manifestDigest, String store, String storeUri, String manifestUri,
                   int files, int images, int kubernetesObjects, List<String> pinnedImages,
@@ -67,6 +69,7 @@ final class BackupOutcome implements Serializable {
         m.put("images", images);
         m.put("kubernetesObjects", kubernetesObjects);
         m.put("frozen", frozen);
+        m.put("reportFile", reportFile);
         return m;
     }
 }
