@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the tests start for real (registry, podman, skopeo...) and the
-# benchmarks' anchors (skopeo, restic, rclone, kubectl). Idempotent: installs only what is missing.
+# Installs the Debian packages the tests start for real (registry, podman, skopeo, chromium for the
+# report's DOM test...) and the benchmarks' anchors (skopeo, restic, rclone, kubectl).
+# Idempotent: installs only what is missing.
 set -euo pipefail
 
-packages=(git ca-certificates openssl docker-registry podman skopeo restic rclone uidmap fuse-overlayfs slirp4netns)
+packages=(git ca-certificates openssl docker-registry podman skopeo restic rclone uidmap fuse-overlayfs slirp4netns chromium)
 command -v javac >/dev/null 2>&1 || packages+=(openjdk-17-jdk-headless)
 command -v kubectl >/dev/null 2>&1 || packages+=(kubernetes-client)
 

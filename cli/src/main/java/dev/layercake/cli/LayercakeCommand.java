@@ -43,6 +43,7 @@ public final class LayercakeCommand implements Runnable {
                 GcCommand.class,
                 DiffCommand.class,
                 DrillCommand.class,
+                ReportCommand.class,
                 CommandLine.HelpCommand.class);
     }
 

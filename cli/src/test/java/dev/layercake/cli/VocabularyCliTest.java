@@ -39,7 +39,7 @@ class VocabularyCliTest {
     void everyCommandTheVocabularyNamesExists() {
         Set<String> commands = new TreeSet<>();
         for (Vocabulary v : Vocabulary.values()) {
-            for (String c : java.util.List.of("backup", "restore", "freeze", "list", "show", "verify", "diff", "prune", "gc")) {
+            for (String c : java.util.List.of("backup", "restore", "freeze", "list", "show", "verify", "diff", "prune", "gc", "report")) {
                 if (v.appliesTo(c)) {
                     commands.add(c);
                 }

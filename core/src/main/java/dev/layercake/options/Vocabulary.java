@@ -15,12 +15,12 @@ import java.util.Set;
  */
 public enum Vocabulary {
 
-    APP("app", null, OptionType.STRING, "Application name; releases are grouped by it.", null, "backup", "restore", "freeze", "list", "show", "verify", "diff", "prune", "drill"),
-    RELEASE("release", null, OptionType.STRING, "Release id. Default: from the build (job + number), else time + short commit.", null, "backup", "restore", "freeze", "show", "verify", "diff", "drill"),
-    STORE("store", null, OptionType.STRING, "Release store: a folder, file:///folder or s3://bucket/prefix.", null, "backup", "restore", "freeze", "list", "show", "verify", "diff", "prune", "gc", "drill"),
-    S3_ENDPOINT("s3Endpoint", null, OptionType.STRING, "S3 endpoint URL for S3-compatible stores.", null, "backup", "restore", "freeze", "list", "show", "verify", "diff", "prune", "gc", "drill"),
-    S3_REGION("s3Region", null, OptionType.STRING, "S3 region (default: the AWS chain's, else us-east-1).", null, "backup", "restore", "freeze", "list", "show", "verify", "diff", "prune", "gc", "drill"),
-    S3_PATH_STYLE("s3PathStyle", null, OptionType.BOOLEAN, "Use path-style S3 requests (most S3-compatible stores).", "false", "backup", "restore", "freeze", "list", "show", "verify", "diff", "prune", "gc", "drill"),
+    APP("app", null, OptionType.STRING, "Application name; releases are grouped by it.", null, "backup", "restore", "freeze", "list", "show", "verify", "diff", "prune", "drill", "report"),
+    RELEASE("release", null, OptionType.STRING, "Release id. Default: from the build (job + number), else time + short commit.", null, "backup", "restore", "freeze", "show", "verify", "diff", "drill", "report"),
+    STORE("store", null, OptionType.STRING, "Release store: a folder, file:///folder or s3://bucket/prefix.", null, "backup", "restore", "freeze", "list", "show", "verify", "diff", "prune", "gc", "drill", "report"),
+    S3_ENDPOINT("s3Endpoint", null, OptionType.STRING, "S3 endpoint URL for S3-compatible stores.", null, "backup", "restore", "freeze", "list", "show", "verify", "diff", "prune", "gc", "drill", "report"),
+    S3_REGION("s3Region", null, OptionType.STRING, "S3 region (default: the AWS chain's, else us-east-1).", null, "backup", "restore", "freeze", "list", "show", "verify", "diff", "prune", "gc", "drill", "report"),
+    S3_PATH_STYLE("s3PathStyle", null, OptionType.BOOLEAN, "Use path-style S3 requests (most S3-compatible stores).", "false", "backup", "restore", "freeze", "list", "show", "verify", "diff", "prune", "gc", "drill", "report"),
 
     SOURCE("source", null, OptionType.STRING, "Git checkout folder or remote URL to capture.", ".", "backup"),
     REF("ref", null, OptionType.STRING, "Commit, branch or tag to capture (default HEAD).", "HEAD", "backup"),
@@ -71,13 +71,14 @@ public enum Vocabulary {
     GRACE("grace", null, OptionType.STRING, "GC: never collect blobs younger than this (default 24h).", "24h", "gc"),
 
     JSON("json", null, OptionType.BOOLEAN, "Print machine-readable JSON on stdout.", "false",
-            "backup", "restore", "freeze", "list", "show", "verify", "diff", "prune", "gc", "drill"),
+            "backup", "restore", "freeze", "list", "show", "verify", "diff", "prune", "gc", "drill", "report"),
 
-    TIMEOUT("timeout", null, OptionType.STRING, "Drill: how long to wait for the scratch workloads to be ready (e.g. 90s, 5m).", "5m", "drill"),
-    KEEP_SCRATCH("keepScratch", null, OptionType.BOOLEAN, "Drill: leave the scratch namespaces and objects in place.", "false", "drill"),
-    CLEAN("clean", null, OptionType.BOOLEAN, "Drill: only remove what earlier drills left on the cluster.", "false", "drill"),
+    TIMEOUT("timeout", null, OptionType.STRING, "Drill: how long to wait for the scratch workloads to be ready (e.g. 90s, 5m).", "5m", "drill", "report"),
+    KEEP_SCRATCH("keepScratch", null, OptionType.BOOLEAN, "Drill: leave the scratch namespaces and objects in place.", "false", "drill", "report"),
+    CLEAN("clean", null, OptionType.BOOLEAN, "Drill: only remove what earlier drills left on the cluster.", "false", "drill", "report"),
 
-    AGAINST("against", null, OptionType.STRING, "Diff: the release to compare with; without it, the live namespaces.", null, "diff");
+    AGAINST("against", null, OptionType.STRING, "Diff: the release to compare with; without it, the live namespaces. Report: the release the diff section starts from.", null, "diff", "report"),
+    OUTPUT("output", null, OptionType.STRING, "Report: the HTML file to write (default: <app>-<release>-report.html here).", null, "report");
 
     private final String name;
     private final String cliFlag;

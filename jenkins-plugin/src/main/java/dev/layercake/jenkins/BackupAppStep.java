@@ -2,9 +2,11 @@ package dev.layercake.jenkins;
 
 import hudson.Extension;
 import hudson.FilePath;
+import hudson.Launcher;
 import hudson.Util;
 import hudson.model.Run;
 import hudson.model.TaskListener;
+import jenkins.util.BuildListenerAdapter;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
@@ -382,6 +384,11 @@ public class BackupAppStep extends LayercakeStep {
             BackupOutcome outcome = workspace.act(new BackupCallable(step, store, build, secrets,
                     new LinkedHashMap<>(env()), tempDir(workspace), listener));
 
+            if (outcome.reportFile != null) {
+                // Archived as a build artifact; the build page's release action links to it.
+                run.pickArtifactManager().archive(workspace, getContext().get(Launcher.class), BuildListenerAdapter.wrap(listener),
+                        Map.of(outcome.reportFile, outcome.reportFile));
+            }
             run.addAction(new ReleaseAction(outcome));
             listener.getLogger().println(Messages.BackupAppStep_Done(outcome.app, outcome.release, outcome.manifestDigest,
                     outcome.files, outcome.images, outcome.kubernetesObjects));

@@ -72,7 +72,9 @@ final class BackupCallable extends MasterToSlaveFileCallable<BackupOutcome> {
                     step.isAllowIncomplete());
             BackupResult result = new BackupEngine(BackupSteps.defaults(), agent.env(), Clock.systemUTC())
                     .backup(request, new TaskListenerProgress(listener));
-            return BackupOutcome.of(result, store.name);
+            BackupOutcome outcome = BackupOutcome.of(result, store.name);
+            outcome.reportFile = ReleaseReportFile.write(request.store(), agent.env(), result.app(), result.release(), workspace, listener);
+            return outcome;
         } catch (RuntimeException e) {
             throw AgentFailures.toTransferable(e);
         }

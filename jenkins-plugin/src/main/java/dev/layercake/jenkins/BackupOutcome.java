@@ -30,6 +30,8 @@ final class BackupOutcome implements Serializable {
     final boolean frozen;
     /** "what: why" of each part the release records as not captured; null in builds recorded before this field. */
     final ArrayList<String> incomplete;
+    /** The release report written into the workspace (a path relative to it), or null when it could not be written. */
+    String reportFile;
 
     BackupOutcome(String app, String release, String manifestDigest, String store, String storeUri, String manifestUri,
                   int files, int images, int kubernetesObjects, List<String> pinnedImages,
@@ -89,6 +91,7 @@ final class BackupOutcome implements Serializable {
         m.put("frozen", frozen);
         m.put("complete", isComplete());
         m.put("incomplete", String.join("; ", incompleteParts()));
+        m.put("reportFile", reportFile);
         return m;
     }
 }

@@ -111,6 +111,11 @@ public final class ReleaseAction implements RunAction2 {
         return outcome.blobsSkipped;
     }
 
+    /** The archived release report (a path under the build's artifacts), or null when none was written. */
+    public String getReportFile() {
+        return outcome.reportFile;
+    }
+
     public boolean isFrozen() {
         return outcome.frozen;
     }

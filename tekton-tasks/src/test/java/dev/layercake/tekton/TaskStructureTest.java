@@ -45,7 +45,7 @@ class TaskStructureTest {
     /** Workspaces each Task declares, and which of them a run must bind. */
     static final Map<Catalog.Entry, Map<String, Boolean>> WORKSPACES = Map.of(
             Catalog.Entry.BACKUP, Map.of("source", true, "store", false, "dockerconfig", false, "registry-ca", false,
-                    "aws-credentials", false, "encryption-key", false, "kubeconfig", false),
+                    "aws-credentials", false, "encryption-key", false, "kubeconfig", false, "output", false),
             Catalog.Entry.RESTORE, Map.of("source", false, "store", false, "dockerconfig", false, "registry-ca", false,
                     "aws-credentials", false, "encryption-key", false, "kubeconfig", false));
 

@@ -1,0 +1,100 @@
+package dev.layercake.report;
+
+import java.util.List;
+
+/**
+ * What the release report shows, built only from the manifest and the store ({@link ReleaseReports#build}).
+ * Every string here may have come from git, a registry or the cluster: the template escapes all of it.
+ */
+public record ReleaseReport(Header header, Cake cake, Sources sources, Kubernetes kubernetes, Coverage coverage,
+                            Diff diff) {
+
+    /** Who made the release: build, commit, manifest digest, signature, freeze and the latest drill. */
+    public record Header(String app, String release, String createdAt, String buildSystem, String buildJob,
+                         String buildNumber, String buildUrl, boolean buildUrlIsLink, String triggeredBy,
+                         String commit, String ref, boolean dirty, String repo, String manifestDigest,
+                         String signature, String freeze, String previousRelease, Drill drill) {
+    }
+
+    /** The latest drill record under {@code releases/<app>/<release>/drills/}, read tolerantly. */
+    public record Drill(String outcome, String at, String record, boolean passed) {
+    }
+
+    /** The layer cake: every image a stack of layers; bytes new in this release vs reused from the previous one. */
+    public record Cake(List<ImageStack> images, long newBytes, long reusedBytes, long sharedBytes, int uniqueLayers,
+                       int width, int height, List<Column> columns) {
+    }
+
+    /** The drawing of one image: where its column sits and its layers as boxes, bottom up (geometry for the SVG). */
+    public record Column(int x, int labelY, String label, String title, List<Box> boxes) {
+    }
+
+    public record Box(int y, int height, String state, String title) {
+    }
+
+    /** One image: its layers bottom to top (the order its manifests list them). */
+    public record ImageStack(String ref, String digest, String platforms, long size, String storedAs,
+                             List<String> foundIn, List<Layer> layers) {
+    }
+
+    /**
+     * One layer. {@code sharedInRelease}: another image of this release has it too; {@code inPrevious}: the
+     * previous release of the app already held it (so its bytes were reused, not stored again).
+     */
+    public record Layer(String digest, String shortDigest, long size, String mediaType, boolean sharedInRelease,
+                        boolean inPrevious) {
+        public String state() {
+            return inPrevious ? "reused" : sharedInRelease ? "shared" : "new";
+        }
+    }
+
+    public record Sources(int fileCount, long bytes, List<KindGroup> kinds, List<Reference> referencedImages) {
+    }
+
+    public record KindGroup(String kind, List<File> files) {
+    }
+
+    public record File(String path, long size, String digest, boolean symlink) {
+    }
+
+    public record Reference(String ref, String file, int line, String foundAs, String platform) {
+    }
+
+    public record Kubernetes(int objectCount, String context, List<String> namespaces, List<String> selectors,
+                             List<ObjectGroup> groups, List<DriftRow> drift) {
+    }
+
+    /** Objects of one kind in one namespace ("" for cluster-scoped); Secrets by name only. */
+    public record ObjectGroup(String namespace, String kind, List<String> names, boolean secret) {
+    }
+
+    public record DriftRow(String object, String change, String declaredIn, List<FieldChange> fields) {
+    }
+
+    /** One changed field; values are null for Secrets (never shown). */
+    public record FieldChange(String pointer, String change, String before, String after) {
+    }
+
+    /**
+     * What the release does not hold. {@code sections}: the manifest's {@code coverage} section when it has one
+     * (rendered as found); {@code persistentVolumeClaims}: the PVCs it captured as objects, whose data it does not hold.
+     */
+    public record Coverage(boolean fromManifest, List<CoverageItem> items, List<String> persistentVolumeClaims) {
+    }
+
+    public record CoverageItem(String section, String text) {
+    }
+
+    /** {@code --against}: what changed from {@code from} to this release. */
+    public record Diff(String from, String to, List<String> filesAdded, List<String> filesRemoved,
+                       List<String> filesChanged, List<ImageChange> images, List<ObjectChange> objects,
+                       int objectsCompared, List<String> notes) {
+    }
+
+    public record ImageChange(String ref, String change, String fromDigest, String toDigest,
+                              List<String> layersAdded, List<String> layersRemoved) {
+    }
+
+    public record ObjectChange(String object, String change, List<FieldChange> fields) {
+    }
+}

@@ -1,0 +1,206 @@
+package dev.layercake.report;
+
+import dev.layercake.model.BlobRef;
+import dev.layercake.model.BuildInfo;
+import dev.layercake.model.Digest;
+import dev.layercake.model.DriftEntry;
+import dev.layercake.model.ImageEntry;
+import dev.layercake.model.ImageReference;
+import dev.layercake.model.Json;
+import dev.layercake.model.KubernetesResource;
+import dev.layercake.model.KubernetesSection;
+import dev.layercake.model.Manifest;
+import dev.layercake.model.SourceFile;
+import dev.layercake.model.SourceSection;
+import dev.layercake.model.ToolInfo;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The report model from manifests made here, and its HTML: counts, sharing, diffs, Secrets, hostile strings. */
+class ReleaseReportTest {
+
+    static final String LAYER = "application/vnd.oci.image.layer.v1.tar+gzip";
+    static final String CONFIG = "application/vnd.oci.image.config.v1+json";
+    static final String HOSTILE = "<script>alert('x')</script>\"onmouseover=\"x";
+
+    static Digest d(String seed) {
+        return Digest.of(seed.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static ImageEntry image(String ref, String digestSeed, String... layers) {
+        List<BlobRef> blobs = new ArrayList<>();
+        blobs.add(new BlobRef(d("manifest " + digestSeed), 500, "application/vnd.oci.image.manifest.v1+json"));
+        blobs.add(new BlobRef(d("config " + digestSeed), 300, CONFIG));
+        for (String l : layers) {
+            blobs.add(new BlobRef(d(l), 1000, LAYER));
+        }
+        return new ImageEntry(ref, d(digestSeed), "application/vnd.oci.image.manifest.v1+json", List.of("linux/amd64"),
+                0, List.of("src/Dockerfile"), List.of(), blobs, List.of());
+    }
+
+    static Manifest manifest(String release, List<SourceFile> files, List<ImageEntry> images, List<KubernetesResource> objects,
+                             List<DriftEntry> drift, String buildUrl) {
+        return new Manifest(2, "shop", release, "2026-12-07T06:00:00Z", new ToolInfo("layercake", "test"),
+                new BuildInfo("jenkins", "shop/" + HOSTILE, "42", buildUrl, "ünïcødé 用户", "abc123"),
+                new SourceSection("https://git.example/shop.git", "abc123", "main", null, false, files, List.of(
+                        new ImageReference("registry.example/shop/api:1.0", "src/Dockerfile", 1, "FROM", null, null)), null),
+                images, new KubernetesSection("demo", List.of("shop"), List.of("app.kubernetes.io/part-of=shop"), null, objects, drift));
+    }
+
+    static ReleaseReport report(Manifest m, Manifest previous, ReleaseReport.Diff diff) {
+        return ReleaseReports.assemble(m, Json.write(m), previous, "not signed", "not frozen", null, diff);
+    }
+
+    @Test
+    void layersSharedInTheReleaseAndWithThePreviousAreMarkedAndBytesCountedOnce() {
+        Manifest previous = manifest("r1", List.of(), List.of(image("reg/shop/api:1", "api1", "base", "api-1")), List.of(), List.of(), null);
+        Manifest current = manifest("r2", List.of(), List.of(
+                image("reg/shop/api:2", "api2", "base", "api-2"),
+                image("reg/shop/web:2", "web2", "base", "web-2")), List.of(), List.of(), null);
+        ReleaseReport r = report(current, previous, null);
+
+        var api = r.cake().images().get(0);
+        assertThat(api.layers()).extracting(ReleaseReport.Layer::state).containsExactly("reused", "new");
+        assertThat(r.cake().images().get(1).layers()).extracting(ReleaseReport.Layer::sharedInRelease).containsExactly(true, false);
+        assertThat(r.cake().uniqueLayers()).isEqualTo(3);
+        // base is reused (1000); api-2, web-2 and both manifests and configs are new: 2*1000 + 2*(500+300)
+        assertThat(r.cake().reusedBytes()).isEqualTo(1000);
+        assertThat(r.cake().newBytes()).isEqualTo(2000 + 1600);
+        assertThat(r.cake().sharedBytes()).isEqualTo(1000);
+        assertThat(r.cake().columns()).hasSize(2);
+        assertThat(r.cake().columns().get(0).boxes()).hasSize(2);
+        assertThat(r.header().previousRelease()).isEqualTo("r1");
+    }
+
+    @Test
+    void sourcesByKindObjectsByNamespaceAndKindPvcsAndDriftWithoutSecretValues() {
+        Manifest m = manifest("r1",
+                List.of(new SourceFile("src/Dockerfile", "dockerfile", d("a"), 10, "100644"),
+                        new SourceFile("src/k8s/app.yaml", "kubernetes", d("b"), 20, "100644"),
+                        new SourceFile("src/k8s/db.yaml", "kubernetes", d("c"), 30, "100644")),
+                List.of(),
+                List.of(new KubernetesResource("v1", "Secret", "shop", "db-password", d("s"), true),
+                        new KubernetesResource("v1", "PersistentVolumeClaim", "shop", "data", d("p"), false),
+                        new KubernetesResource("apps/v1", "Deployment", "shop", "web", d("w"), false),
+                        new KubernetesResource("apps/v1", "Deployment", "shop", "api", d("x"), false)),
+                List.of(new DriftEntry("v1", "Secret", "shop", "db-password", DriftEntry.CHANGED, "src/k8s/db.yaml",
+                                List.of("/data/password"), List.of(new DriftEntry.Field("/data/password", "changed", "\"c2VjcmV0\"", "\"b3RoZXI=\""))),
+                        new DriftEntry("apps/v1", "Deployment", "shop", "web", DriftEntry.CHANGED, "src/k8s/app.yaml",
+                                List.of("/spec/replicas"), List.of(new DriftEntry.Field("/spec/replicas", "changed", "2", "3")))),
+                "https://ci.example/job/shop/42/");
+        ReleaseReport r = report(m, null, null);
+
+        assertThat(r.sources().kinds()).extracting(ReleaseReport.KindGroup::kind).containsExactly("dockerfile", "kubernetes");
+        assertThat(r.sources().kinds().get(1).files()).hasSize(2);
+        assertThat(r.sources().bytes()).isEqualTo(60);
+        assertThat(r.kubernetes().groups()).extracting(g -> g.kind() + ":" + g.names())
+                .containsExactly("Deployment:[api, web]", "PersistentVolumeClaim:[data]", "Secret:[db-password]");
+        assertThat(r.kubernetes().groups().get(2).secret()).isTrue();
+        assertThat(r.coverage().persistentVolumeClaims()).containsExactly("shop/data");
+        assertThat(r.coverage().fromManifest()).isFalse();
+        var secretDrift = r.kubernetes().drift().get(0).fields().get(0);
+        assertThat(secretDrift.pointer()).isEqualTo("/data/password");
+        assertThat(secretDrift.before()).isNull();
+        assertThat(secretDrift.after()).isNull();
+        assertThat(r.kubernetes().drift().get(1).fields().get(0).after()).isEqualTo("3");
+        assertThat(r.header().buildUrlIsLink()).isTrue();
+
+        String html = ReportRenderer.html(r);
+        assertThat(html).doesNotContain("c2VjcmV0").doesNotContain("b3RoZXI=");
+        assertThat(html).contains("href=\"https://ci.example/job/shop/42/\"");
+    }
+
+    @Test
+    void aCoverageSectionInTheManifestIsRenderedWhateverItsShape() {
+        Manifest m = manifest("r1", List.of(), List.of(), List.of(), List.of(), null);
+        ObjectNodeBytes withCoverage = ObjectNodeBytes.of(m, "{\"notHeld\":[{\"what\":\"PVC shop/data\",\"why\":\"volume data\"}],\"buckets\":[\"s3://shop-assets\"],\"note\":\"partial\"}");
+        ReleaseReport r = ReleaseReports.assemble(m, withCoverage.bytes(), null, "not signed", "not frozen", null, null);
+        assertThat(r.coverage().fromManifest()).isTrue();
+        assertThat(r.coverage().items()).extracting(i -> i.section() + "=" + i.text())
+                .containsExactly("notHeld=what: PVC shop/data, why: volume data", "buckets=s3://shop-assets", "coverage=note: partial");
+    }
+
+    /** A manifest's JSON with a {@code coverage} key added, as a newer layercake would write it. */
+    record ObjectNodeBytes(byte[] bytes) {
+        static ObjectNodeBytes of(Manifest m, String coverageJson) {
+            try {
+                var node = (com.fasterxml.jackson.databind.node.ObjectNode) Json.mapper().readTree(Json.write(m));
+                node.set("coverage", Json.mapper().readTree(coverageJson));
+                return new ObjectNodeBytes(Json.mapper().writeValueAsBytes(node));
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    @Test
+    void diffNamesFilesAndImagesWhoseDigestChangedWithTheirLayers() {
+        Manifest from = manifest("r1", List.of(new SourceFile("a", "kubernetes", d("a1"), 1, "100644"),
+                        new SourceFile("gone", "kubernetes", d("g"), 1, "100644")),
+                List.of(image("reg/shop/api:1", "api1", "base", "api-1"), image("reg/shop/old:1", "old", "o")), List.of(), List.of(), null);
+        Manifest to = manifest("r2", List.of(new SourceFile("a", "kubernetes", d("a2"), 1, "100644"),
+                        new SourceFile("new", "helm", d("n"), 1, "100644")),
+                List.of(image("reg/shop/api:2", "api2", "base", "api-2")), List.of(), List.of(), null);
+        ReleaseReport.Diff diff = ReleaseReports.diffFilesAndImages(from, to);
+        assertThat(diff.filesAdded()).containsExactly("new");
+        assertThat(diff.filesRemoved()).containsExactly("gone");
+        assertThat(diff.filesChanged()).containsExactly("a");
+        assertThat(diff.images()).extracting(ReleaseReport.ImageChange::ref, ReleaseReport.ImageChange::change)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("reg/shop/api", "changed"), org.assertj.core.groups.Tuple.tuple("reg/shop/old", "removed"));
+        assertThat(diff.images().get(0).layersAdded()).containsExactly(d("api-2").toString());
+        assertThat(diff.images().get(0).layersRemoved()).containsExactly(d("api-1").toString());
+        assertThat(ReportRenderer.html(report(to, from, diff))).contains("id=\"diff\"").contains("+ new");
+    }
+
+    @Test
+    void hostileStringsAreEscapedAndAJavascriptUrlIsNotALink() {
+        String longName = "x".repeat(5000);
+        Manifest m = manifest("r1",
+                List.of(new SourceFile("k8s/" + HOSTILE + ".yaml", "kubernetes", d("h"), 1, "100644")),
+                List.of(image("reg/" + HOSTILE + ":1", "h", "l")),
+                List.of(new KubernetesResource("v1", "ConfigMap", "shop", HOSTILE, d("c"), false),
+                        new KubernetesResource("v1", "ConfigMap", "shop", longName, d("l"), false),
+                        new KubernetesResource("v1", "ConfigMap", "商店", "café-ünïcødé-🍰", d("u"), false)),
+                List.of(), "javascript:alert(1)");
+        String html = ReportRenderer.html(report(m, null, null));
+        assertThat(html).doesNotContain("<script>").doesNotContain("\"onmouseover=\"");
+        assertThat(html).contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&quot;onmouseover=&quot;x");
+        assertThat(html).doesNotContain("href=\"javascript");
+        assertThat(html).contains(longName).contains("café-ünïcødé-🍰").contains("商店").contains("ünïcødé 用户");
+    }
+
+    @Test
+    void aReleaseOf500ObjectsAnd40ImagesRendersUnder2MiB() {
+        List<ImageEntry> images = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            String[] layers = new String[12];
+            for (int l = 0; l < 12; l++) {
+                layers[l] = l < 4 ? "base-" + l : "img-" + i + "-" + l;
+            }
+            images.add(image("registry.example.com/shop/service-" + i + ":1.4." + i, "img" + i, layers));
+        }
+        List<KubernetesResource> objects = new ArrayList<>();
+        List<SourceFile> files = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            objects.add(new KubernetesResource("v1", i % 5 == 0 ? "Service" : "ConfigMap", "ns-" + (i % 7), "object-" + i, d("o" + i), false));
+            files.add(new SourceFile("deploy/service-" + i + ".yaml", "kubernetes", d("f" + i), 700, "100644"));
+        }
+        Manifest m = manifest("big", files, images, objects, List.of(), null);
+        ReportRenderer.html(report(m, null, null)); // warm the template cache, as a second report in one JVM would be
+        long start = System.nanoTime();
+        ReleaseReport r = report(m, null, null);
+        String html = ReportRenderer.html(r);
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        int bytes = html.getBytes(StandardCharsets.UTF_8).length;
+        System.out.printf("report of 500 objects, 500 files, 40 images: %d bytes, built and rendered in %d ms%n", bytes, ms);
+        assertThat(bytes).isLessThan(2 * 1024 * 1024);
+        assertThat(r.cake().columns()).hasSize(40);
+        assertThat(r.kubernetes().objectCount()).isEqualTo(500);
+        assertThat(html.split("<rect ", -1)).hasSize(40 * 12 + 1);
+    }
+}
