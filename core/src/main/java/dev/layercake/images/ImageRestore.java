@@ -1,5 +1,6 @@
 package dev.layercake.images;
 
+import dev.layercake.access.RegistryAccess;
 import dev.layercake.LayercakeException;
 import dev.layercake.model.ImageCopy;
 import dev.layercake.model.ImageEntry;

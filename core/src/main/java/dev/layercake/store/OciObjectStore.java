@@ -3,7 +3,7 @@ package dev.layercake.store;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.layercake.LayercakeException;
-import dev.layercake.images.RegistryAccess;
+import dev.layercake.access.RegistryAccess;
 import dev.layercake.model.Digest;
 import dev.layercake.model.ImageEntry;
 import dev.layercake.model.Json;

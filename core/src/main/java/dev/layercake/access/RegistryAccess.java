@@ -1,4 +1,4 @@
-package dev.layercake.images;
+package dev.layercake.access;
 
 import dev.layercake.LayercakeException;
 import dev.layercake.registry.DockerConfigCredentials;
