@@ -119,6 +119,9 @@ public final class LayercakeCommand implements Runnable {
             message = "unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage()
                     + (debug ? "" : " (run with --debug for details)");
         }
+        if (command instanceof DiffCommand) {
+            code = DiffCommand.ERROR_EXIT; // diff's 1 means "differences found"
+        }
         PrintWriter err = cl.getErr();
         err.println("error: " + message);
         if (debug) {

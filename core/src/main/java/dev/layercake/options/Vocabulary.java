@@ -73,9 +73,9 @@ public enum Vocabulary {
     JSON("json", null, OptionType.BOOLEAN, "Print machine-readable JSON on stdout.", "false",
             "backup", "restore", "freeze", "list", "show", "verify", "diff", "prune", "gc", "drill", "report"),
 
-    TIMEOUT("timeout", null, OptionType.STRING, "Drill: how long to wait for the scratch workloads to be ready (e.g. 90s, 5m).", "5m", "drill", "report"),
-    KEEP_SCRATCH("keepScratch", null, OptionType.BOOLEAN, "Drill: leave the scratch namespaces and objects in place.", "false", "drill", "report"),
-    CLEAN("clean", null, OptionType.BOOLEAN, "Drill: only remove what earlier drills left on the cluster.", "false", "drill", "report"),
+    TIMEOUT("timeout", null, OptionType.STRING, "Drill: how long to wait for the scratch workloads to be ready (e.g. 90s, 5m).", "5m", "drill"),
+    KEEP_SCRATCH("keepScratch", null, OptionType.BOOLEAN, "Drill: leave the scratch namespaces and objects in place.", "false", "drill"),
+    CLEAN("clean", null, OptionType.BOOLEAN, "Drill: only remove what earlier drills left on the cluster.", "false", "drill"),
 
     AGAINST("against", null, OptionType.STRING, "Diff: the release to compare with; without it, the live namespaces. Report: the release the diff section starts from.", null, "diff", "report"),
     OUTPUT("output", null, OptionType.STRING, "Report: the HTML file to write (default: <app>-<release>-report.html here).", null, "report");
