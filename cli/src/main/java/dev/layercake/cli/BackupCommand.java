@@ -77,6 +77,10 @@ final class BackupCommand extends BaseCommand {
     @Option(names = "--selector", paramLabel = "SELECTOR", description = "Label selector (repeatable, OR-ed). Default app.kubernetes.io/part-of=<app>.")
     List<String> selectors = new ArrayList<>();
 
+    @Option(names = "--allow-empty-selection", description = "Capture the selection even when it finds no workload"
+            + " (default: the backup fails and names the labels it saw).")
+    boolean allowEmptySelection;
+
     @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Kubeconfig (default: KUBECONFIG, ~/.kube/config or in-cluster).")
     String kubeconfig;
 
@@ -119,7 +123,8 @@ final class BackupCommand extends BaseCommand {
                 new SourceOptions(source, ref, include, exclude, gitBundle),
                 new BuildInfo(buildSystem, buildJob, buildNumber, buildUrl, triggeredBy, null),
                 new ImageOptions(images, imageMode, imageTarget, insecureRegistries),
-                new KubernetesOptions(kubeconfig, context, namespaces, selectors, secrets, encryptionKeyFile, encryptionKeyEnv),
+                new KubernetesOptions(kubeconfig, context, namespaces, selectors, secrets, encryptionKeyFile, encryptionKeyEnv,
+                        allowEmptySelection),
                 new FreezeOptions(freeze, retainUntil, legalHold, signingKey, tagImages), allowIncomplete);
         BackupResult result = new BackupEngine().backup(request, progress());
         if (common.json) {

@@ -116,6 +116,9 @@ public final class BackupEngine {
         ctx.source().referencedImages().forEach(r -> ctx.addImageCandidate(r.ref(), r.file() + ":" + r.line()));
         request.images().images().forEach(ref -> ctx.addImageCandidate(ref, "option"));
         for (BackupStep step : steps) {
+            if (!step.appliesTo(ctx)) {
+                continue;
+            }
             listener.phase(step.name());
             step.run(ctx);
         }

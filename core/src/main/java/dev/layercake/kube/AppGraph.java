@@ -33,8 +33,15 @@ public final class AppGraph {
     public record Member(ObjectId id, ResourceType type, ObjectNode object, String reason) {
     }
 
-    /** The selected application, in discovery order, with the images its workloads run. */
-    public record Selection(List<Member> members, Map<String, List<String>> images, List<String> warnings) {
+    /**
+     * The selected application, in discovery order, with the images its workloads run; {@code listed}: every object
+     * read (the app's namespaces and cluster-wide), {@code listedTypes}: the types that could be listed.
+     */
+    public record Selection(List<Member> members, Map<String, List<String>> images, List<String> warnings,
+                            Map<ObjectId, ObjectNode> listed, List<ResourceType> listedTypes) {
+        public Selection(List<Member> members, Map<String, List<String>> images, List<String> warnings) {
+            this(members, images, warnings, Map.of(), List.of());
+        }
     }
 
     private static final int LIST_PAGE = 500;
@@ -52,6 +59,7 @@ public final class AppGraph {
     private final Map<ObjectId, Member> selected = new LinkedHashMap<>();
     private final Map<String, List<String>> images = new LinkedHashMap<>();
     private final List<String> warnings = new ArrayList<>();
+    private final List<ResourceType> listedTypes = new ArrayList<>();
 
     public AppGraph(KubeConnection connection, Discovery discovery, List<String> namespaces, List<LabelSelector> selectors,
                     ProgressListener listener) {
@@ -146,7 +154,8 @@ public final class AppGraph {
                 add(crd, "defines " + m.id().kind() + "." + m.id().group());
             }
         }
-        return new Selection(List.copyOf(selected.values()), images, warnings);
+        return new Selection(List.copyOf(selected.values()), images, warnings, java.util.Collections.unmodifiableMap(all),
+                List.copyOf(listedTypes));
     }
 
     // ---------------------------------------------------------------- listing
@@ -208,6 +217,12 @@ public final class AppGraph {
                     } else {
                         throw new IllegalStateException(cause);
                     }
+                }
+            }
+            for (ResourceType t : discovery.types()) {
+                if (!KubeRules.neverCaptured(t.group(), t.kind()) && !forbiddenClusterScoped.contains(t.resourceName())
+                        && forbidden.stream().noneMatch(f -> f.startsWith(t.resourceName() + " in "))) {
+                    listedTypes.add(t);
                 }
             }
             if (!forbiddenClusterScoped.isEmpty()) {
