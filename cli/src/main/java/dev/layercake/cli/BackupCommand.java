@@ -133,7 +133,14 @@ final class BackupCommand extends BaseCommand {
             out().printf("release %s/%s written%n", result.app(), result.release());
             out().printf("  manifest  %s%n", result.manifestDigest());
             out().printf("  at        %s%n", result.manifestUri());
-            out().printf("  files %d, images %d, kubernetes objects %d%n", result.files(), result.images(), result.kubernetesObjects());
+            String notPinned = result.imagesNotPinned() == 0 ? ""
+                    : ", " + result.imagesNotPinned() + " not pinned" + (imageMode.equals(ImageOptions.NONE) ? " (--image-mode none)"
+                    : " (each listed as not captured, with the reason)");
+            out().printf("  files %d, images %d pinned of %d found%s, kubernetes objects %d%n", result.files(), result.images(),
+                    result.imagesFound(), notPinned, result.kubernetesObjects());
+            if (!result.unparsedYaml().isEmpty()) {
+                out().printf("  %d YAML file(s) with apiVersion/kind do not parse (source.unparsedYaml)%n", result.unparsedYaml().size());
+            }
             out().printf("  stored %d new blob(s), %s; %d already present%n", result.blobsWritten(),
                     humanBytes(result.bytesWritten()), result.blobsSkipped());
             if (result.frozen()) {
