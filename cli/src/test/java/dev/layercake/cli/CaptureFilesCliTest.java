@@ -189,4 +189,20 @@ class CaptureFilesCliTest {
                     .doesNotContain("#-");
         }
     }
+
+    // small things: digest-only with an unreachable image counts pinned and not pinned; the manifest says why
+    @Test
+    void digestOnlySummaryCountsImagesNotPinnedAndTheManifestRecordsWhy() {
+        try (GitRepoFixture repo = GitRepoFixture.create(tmp.resolve("repo"))) {
+            repo.write("Dockerfile", "FROM 127.0.0.1:9/unreachable/base:1\n");
+            repo.commit("one");
+            Cli.Run run = Cli.run("backup", "--store", store(), "--app", "app", "--release", "r1", "--source", repo.dir().toString(),
+                    "--image-mode", "digest-only", "--allow-incomplete");
+            assertThat(run.exitCode()).as(run.err()).isZero();
+            assertThat(run.out()).contains("images 0 pinned of 1 found, 1 not pinned (each listed as not captured, with the reason)");
+            JsonNode m = show("r1");
+            assertThat(m.path("incomplete").get(0).path("what").asText()).contains("image 127.0.0.1:9/unreachable/base:1");
+            assertThat(m.path("incomplete").get(0).path("why").asText()).startsWith("not pinned: ");
+        }
+    }
 }
