@@ -108,8 +108,10 @@ public final class DriftDetector {
             notes.add("not compared, declared for namespaces not read: " + summarize(otherNamespaces));
         }
 
-        List<DriftEntry> drift = new ArrayList<>();
         java.util.Set<ObjectId> accountedFor = new java.util.HashSet<>(declared.keySet());
+        dropUndeployedSources(declared, listed, notes);
+
+        List<DriftEntry> drift = new ArrayList<>();
         for (Map.Entry<ObjectId, List<DeclaredState.Declared>> e : declared.entrySet()) {
             ObjectId id = e.getKey();
             DeclaredState.Declared first = e.getValue().get(0);
@@ -156,6 +158,59 @@ public final class DriftDetector {
             }
         }
         return new Result(drift, notes);
+    }
+
+    /** A rendered source counts as deployed here when the share of its objects that are live is this close to the best. */
+    static final double DEPLOYED_MARGIN = 0.1;
+
+    /**
+     * Several Kustomize roots or Helm charts often declare alternatives for the same namespaces (test variants, one
+     * overlay per environment without its own namespace). A source whose objects are mostly not live while another's
+     * are is taken as not deployed here: the objects only it declares are not compared (named in the notes), so they
+     * are not reported as "declared but not live". Plain YAML files are always compared; with one rendered source
+     * nothing is dropped.
+     */
+    private static void dropUndeployedSources(Map<ObjectId, List<DeclaredState.Declared>> declared, Map<ObjectId, JsonNode> listed,
+                                              List<String> notes) {
+        Map<String, int[]> bySource = new LinkedHashMap<>(); // declaredIn -> {declared, live}
+        for (Map.Entry<ObjectId, List<DeclaredState.Declared>> e : declared.entrySet()) {
+            java.util.Set<String> sources = new java.util.LinkedHashSet<>();
+            e.getValue().stream().filter(DriftDetector::rendered).forEach(d -> sources.add(d.declaredIn()));
+            for (String source : sources) {
+                int[] counts = bySource.computeIfAbsent(source, k -> new int[2]);
+                counts[0]++;
+                if (listed.containsKey(e.getKey())) {
+                    counts[1]++;
+                }
+            }
+        }
+        if (bySource.size() < 2) {
+            return;
+        }
+        double best = bySource.values().stream().mapToDouble(c -> c[0] == 0 ? 0 : (double) c[1] / c[0]).max().orElse(0);
+        java.util.Set<String> dropped = new java.util.LinkedHashSet<>();
+        for (Map.Entry<String, int[]> e : bySource.entrySet()) {
+            double share = (double) e.getValue()[1] / e.getValue()[0];
+            if (share < best - DEPLOYED_MARGIN) {
+                dropped.add(e.getKey());
+                notes.add("not compared, objects only " + e.getKey() + " declares: " + e.getValue()[1] + " of its "
+                        + e.getValue()[0] + " object(s) are live, taken as not deployed to the namespaces read");
+            }
+        }
+        if (dropped.isEmpty()) {
+            return;
+        }
+        for (java.util.Iterator<Map.Entry<ObjectId, List<DeclaredState.Declared>>> it = declared.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<ObjectId, List<DeclaredState.Declared>> e = it.next();
+            e.getValue().removeIf(d -> rendered(d) && dropped.contains(d.declaredIn()));
+            if (e.getValue().isEmpty()) {
+                it.remove();
+            }
+        }
+    }
+
+    private static boolean rendered(DeclaredState.Declared d) {
+        return d.declaredIn().startsWith("kustomize ") || d.declaredIn().startsWith("helm ");
     }
 
     private static List<DriftEntry.Field> compare(ObjectId id, JsonNode doc, JsonNode liveObject) {

@@ -105,4 +105,31 @@ class DeclaredDriftTest {
         assertThat(DriftDetector.describe(r.drift())).containsExactly("drift: ClusterRole reader is declared in rbac.yaml but not live");
         assertThat(r.notes()).anyMatch(n -> n.contains("skaffold/v4beta6 Config (1)")).anyMatch(n -> n.contains("other (1)"));
     }
+
+    @Test
+    void aRootWhoseObjectsAreMostlyNotLiveIsTakenAsNotDeployedHere() {
+        ObjectNode web = doc("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec: {replicas: 2}\n");
+        ObjectNode api = doc("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api, namespace: shop}\nspec: {replicas: 1}\n");
+        JsonNode extra1 = doc("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: test-only-1, namespace: shop}\n");
+        JsonNode extra2 = doc("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: test-only-2, namespace: shop}\n");
+        JsonNode extra3 = doc("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: test-only-3, namespace: shop}\n");
+        JsonNode gone = doc("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: deleted-by-hand, namespace: shop}\n");
+        RenderEntry ok = new RenderEntry("x", RenderEntry.KUSTOMIZE, "kubectl kustomize", "v5", RenderEntry.RENDERED, 0, null);
+        List<DeclaredState.Declared> objects = new ArrayList<>();
+        // the deployed overlay: 2 of 3 live (one ConfigMap deleted by hand)
+        for (JsonNode d : List.of(web, api, gone)) {
+            objects.add(new DeclaredState.Declared(d, "kustomize overlays/prod", true));
+        }
+        // a test variant: the same two workloads and three objects of its own, none live
+        for (JsonNode d : List.of(web, api, extra1, extra2, extra3)) {
+            objects.add(new DeclaredState.Declared(d, "kustomize tests/all-components", true));
+        }
+        Map<ObjectId, JsonNode> listed = new LinkedHashMap<>();
+        listed.put(ObjectId.of(web), web);
+        listed.put(ObjectId.of(api), api);
+        DriftDetector.Result r = DriftDetector.detect(new DeclaredState.State(objects, List.of(ok, ok)), listed, listed.keySet(),
+                List.of("shop"), TYPES);
+        assertThat(r.drift()).extracting(d -> d.change() + " " + d.name()).containsExactly("removed deleted-by-hand");
+        assertThat(r.notes()).anyMatch(n -> n.contains("objects only kustomize tests/all-components declares: 2 of its 5"));
+    }
 }
