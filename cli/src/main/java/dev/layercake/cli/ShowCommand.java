@@ -61,6 +61,14 @@ final class ShowCommand extends BaseCommand {
                         out().printf("  %s  (%s:%d, %s)%n", r.ref(), r.file(), r.line(), r.foundAs());
                     }
                 }
+                if (!m.source().includes().isEmpty()) {
+                    out().printf("included CI files, followed (%d)%n", m.source().includes().size());
+                    m.source().includes().forEach(i -> out().printf("  %s%n", i));
+                }
+                if (!m.source().unparsedYaml().isEmpty()) {
+                    out().printf("YAML with apiVersion/kind that does not parse (%d)%n", m.source().unparsedYaml().size());
+                    m.source().unparsedYaml().forEach(u -> out().printf("  %s  (%s)%n", u.path(), u.error()));
+                }
                 if (!m.source().unresolvedImages().isEmpty()) {
                     out().printf("unresolved image references, not backed up (%d)%n", m.source().unresolvedImages().size());
                     for (dev.layercake.model.UnresolvedImage u : m.source().unresolvedImages()) {

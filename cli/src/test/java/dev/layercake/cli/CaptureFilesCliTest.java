@@ -97,6 +97,8 @@ class CaptureFilesCliTest {
             assertThat(files(m)).containsOnlyKeys(".gitlab-ci.yml", ".gitlab/build.yml", ".gitlab/test.yml", ".gitlab/nested.yml",
                     ".gitlab/jobs/deploy.yml");
             assertThat(files(m).values()).containsOnly("pipeline");
+            assertThat(Cli.run("show", "--store", store(), "--app", "app", "--release", "r1").out())
+                    .contains("included CI files, followed (4)", "  .gitlab/nested.yml");
             List<String> includes = new ArrayList<>();
             m.path("source").path("includes").forEach(i -> includes.add(i.asText()));
             assertThat(includes).containsExactlyInAnyOrder(".gitlab/build.yml", ".gitlab/test.yml", ".gitlab/jobs/deploy.yml",
@@ -168,6 +170,8 @@ class CaptureFilesCliTest {
             assertThat(unparsed).containsExactly("samples/a.yaml", "samples/b.yml");
             assertThat(m.path("source").path("unparsedYaml").get(0).path("error").asText()).startsWith("line ");
             assertThat(files(m)).containsOnlyKeys("k/ok.yaml");
+            assertThat(Cli.run("show", "--store", store(), "--app", "app", "--release", "r1").out())
+                    .contains("YAML with apiVersion/kind that does not parse (2)", "  samples/a.yaml  (line ");
 
             Cli.Run json = Cli.run("backup", "--store", store(), "--app", "app", "--release", "r2", "--source", repo.dir().toString(),
                     "--image-mode", "none", "--json");
