@@ -209,4 +209,23 @@ class CaptureFilesCliTest {
             assertThat(m.path("incomplete").get(0).path("why").asText()).startsWith("not pinned: ");
         }
     }
+
+    // neighbour of item 5 found on prometheus-community/helm-charts (kube-state-metrics): an empty tag the templates
+    // default to "v" + appVersion is that, not appVersion
+    @Test
+    void anEmptyHelmTagFollowsTheChartsVPrefixedAppVersionDefault() {
+        try (GitRepoFixture repo = GitRepoFixture.create(tmp.resolve("repo"))) {
+            repo.write("ksm/Chart.yaml", "apiVersion: v2\nname: ksm\nversion: 1.0.0\nappVersion: 2.20.0\n");
+            repo.write("ksm/values.yaml", "image:\n  registry: registry.k8s.io\n  repository: kube-state-metrics/kube-state-metrics\n  tag: \"\"\n");
+            repo.write("ksm/templates/_helpers.tpl", "{{- printf \"%s/%s:%s\" .Values.image.registry .Values.image.repository"
+                    + " (default (printf \"v%s\" .Chart.AppVersion) .Values.image.tag) }}\n");
+            repo.write("plain/Chart.yaml", "apiVersion: v2\nname: plain\nversion: 1.0.0\nappVersion: 1.4.2\n");
+            repo.write("plain/values.yaml", "image:\n  repository: example/app\n  tag: \"\"\n");
+            repo.write("plain/templates/d.yaml", "image: {{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}\n");
+            repo.commit("charts");
+            backup(repo, "r1");
+            assertThat(images(show("r1"))).containsExactlyInAnyOrder(
+                    "registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.20.0 ksm/values.yaml:3", "example/app:1.4.2 plain/values.yaml:2");
+        }
+    }
 }

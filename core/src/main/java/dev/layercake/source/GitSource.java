@@ -608,7 +608,26 @@ public final class GitSource implements AutoCloseable {
                 }
             }
         }
+        if (appVersion != null && !appVersion.startsWith("v") && templatesPrefixV(dir, byPath)) {
+            appVersion = "v" + appVersion;
+        }
         return YamlDocuments.images(path, text, YamlDocuments.parse(text), "helm-values", appVersion);
+    }
+
+    /** A chart whose templates default the image tag to {@code printf "v%s" .Chart.AppVersion} (kube-state-metrics, ...). */
+    private static final java.util.regex.Pattern V_APP_VERSION =
+            java.util.regex.Pattern.compile("printf\\s+\"v%s\"\\s+\\.Chart\\.AppVersion|\"v\"\\s*\\.Chart\\.AppVersion");
+
+    private boolean templatesPrefixV(String chartDir, Map<String, Entry> byPath) {
+        String templates = chartDir + "templates/";
+        int read = 0;
+        for (Entry e : byPath.values()) {
+            if (e.path().startsWith(templates) && !e.mode().equals(FileMode.SYMLINK) && read++ < 200
+                    && V_APP_VERSION.matcher(text(e)).find()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private String text(Entry e) {
