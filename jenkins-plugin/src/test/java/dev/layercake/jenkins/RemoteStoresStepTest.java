@@ -56,7 +56,7 @@ class RemoteStoresStepTest {
               git config user.name CI
               printf 'FROM registry.example.com/base:1\\\\n' > Dockerfile
               git add -A
-              git commit -q -m release
+              git commit -q --allow-empty -m release
             '''
             """;
 
