@@ -3,6 +3,8 @@ package dev.layercake.jenkins;
 import com.cloudbees.jenkins.plugins.awscredentials.AWSCredentialsImpl;
 import com.cloudbees.plugins.credentials.CredentialsProvider;
 import com.cloudbees.plugins.credentials.CredentialsScope;
+import com.cloudbees.plugins.credentials.CredentialsStore;
+import com.cloudbees.hudson.plugins.folder.Folder;
 import com.cloudbees.plugins.credentials.SecretBytes;
 import com.cloudbees.plugins.credentials.domains.Domain;
 import com.cloudbees.plugins.credentials.impl.UsernamePasswordCredentialsImpl;
@@ -21,13 +23,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.MockAuthorizationStrategy;
-import org.jvnet.hudson.test.MockFolder;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -77,10 +79,17 @@ class CredentialFieldTest {
 
     @Test
     void folderCredentialsAreListedInTheFolderOnly() throws Exception {
-        MockFolder team = j.createFolder("team");
+        // A real folder (cloudbees-folder): it has a credentials store of its own; MockFolder has none.
+        Folder team = j.jenkins.createProject(Folder.class, "team");
         WorkflowJob inFolder = team.createProject(WorkflowJob.class, "shop");
         WorkflowJob outside = j.createProject(WorkflowJob.class, "other");
-        var folderStore = CredentialsProvider.lookupStores(team).iterator().next();
+        CredentialsStore folderStore = null;
+        for (CredentialsStore s : CredentialsProvider.lookupStores(team)) {
+            if (s.getContext() == team) {
+                folderStore = s;
+            }
+        }
+        assertNotNull(folderStore, "the folder's own credentials store");
         folderStore.addCredentials(Domain.global(), new UsernamePasswordCredentialsImpl(CredentialsScope.GLOBAL,
                 "team-registry", "team registry", "team", "team-password"));
         try (ACLContext ignored = ACL.as2(User.getById("dev", true).impersonate2())) {

@@ -54,7 +54,7 @@ class RemoteStoresStepTest {
               git init -q -b main .
               git config user.email ci@example.com
               git config user.name CI
-              printf 'FROM registry.example.com/base:1\\\\n' > Dockerfile
+              printf 'FROM scratch\\\\n' > Dockerfile
               git add -A
               git commit -q --allow-empty -m release
             '''
