@@ -36,7 +36,8 @@ import java.util.UUID;
 
 /**
  * A store in one repository of an OCI registry ({@code oci://REGISTRY/REPOSITORY}), spoken to with
- * registry-backup's {@link RegistryClient} (plain HTTP only for hosts in {@value #INSECURE_ENV}; the same
+ * registry-backup's {@link RegistryClient} (plain HTTP only for hosts named with {@code --insecure-registry} or in
+ * {@value #INSECURE_ENV}; the same
  * docker/podman credential files as image backups).
  *
  * <ul>
@@ -86,7 +87,15 @@ public final class OciObjectStore implements ObjectStore {
     }
 
     public static OciObjectStore open(StoreLocation location, Map<String, String> env) {
-        List<String> insecure = new ArrayList<>();
+        return open(location, env, List.of());
+    }
+
+    /**
+     * Opens the store with the docker/podman credentials of {@code env}; plain HTTP for the hosts in
+     * {@code insecureRegistries} (the commands' {@code --insecure-registry}) and in {@value #INSECURE_ENV}.
+     */
+    public static OciObjectStore open(StoreLocation location, Map<String, String> env, List<String> insecureRegistries) {
+        List<String> insecure = new ArrayList<>(insecureRegistries == null ? List.of() : insecureRegistries);
         String value = env.get(INSECURE_ENV);
         if (value != null) {
             for (String h : value.split(",")) {
