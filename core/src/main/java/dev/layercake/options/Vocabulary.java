@@ -37,7 +37,7 @@ public enum Vocabulary {
     IMAGES("images", "--image", OptionType.LIST, "Image reference to pin and copy (repeatable).", null, "backup"),
     IMAGE_MODE("imageMode", null, OptionType.STRING, "copy (default), digest-only or none.", "copy", "backup"),
     IMAGE_TARGET("imageTarget", null, OptionType.STRING, "Backup registry/prefix to copy images to, besides the store.", null, "backup"),
-    INSECURE_REGISTRY("insecureRegistry", "--insecure-registry", OptionType.LIST, "Registry host:port reached over plain HTTP (repeatable).", null, "backup", "restore", "verify", "freeze", "drill", "list", "copy", "export", "import"),
+    INSECURE_REGISTRY("insecureRegistry", "--insecure-registry", OptionType.LIST, "Registry host:port reached over plain HTTP (repeatable).", null, "backup", "restore", "verify", "freeze", "drill", "list", "prune", "copy", "export", "import"),
 
     NAMESPACE("namespace", "--namespace", OptionType.LIST, "Namespace of the application (repeatable).", null, "backup"),
     SELECTOR("selector", "--selector", OptionType.LIST, "Label selector of the application (repeatable, OR-ed). Default app.kubernetes.io/part-of=<app>.", null, "backup"),

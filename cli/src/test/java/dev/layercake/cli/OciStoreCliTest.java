@@ -1,0 +1,95 @@
+package dev.layercake.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.layercake.testing.GitRepoFixture;
+import dev.layercake.testing.RegistryFixture;
+import dev.layercake.testing.TreeAssertions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code --store oci://REGISTRY/REPOSITORY} end to end through the CLI: backup, list, verify, restore, prune, against
+ * docker-registry with deletes enabled and with them disabled (distribution's default). Plain HTTP only because the
+ * registry is named with {@code --insecure-registry}, as for the image commands.
+ */
+class OciStoreCliTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void backupListVerifyRestoreAndPruneWithDeletesEnabled() throws Exception {
+        try (RegistryFixture registry = RegistryFixture.start()) {
+            roundTrip(registry, true);
+        }
+    }
+
+    @Test
+    void backupListVerifyRestoreAndAClearPruneRefusalWithoutDeletes() throws Exception {
+        try (RegistryFixture registry = RegistryFixture.startWithoutDelete()) {
+            roundTrip(registry, false);
+        }
+    }
+
+    private void roundTrip(RegistryFixture registry, boolean deletes) throws Exception {
+        String store = "oci://" + registry.host() + "/backups/layercake";
+        try (GitRepoFixture repo = GitRepoFixture.create(tmp.resolve("repo")).sampleRelease()) {
+            String commit = repo.commit("release");
+            // without --insecure-registry the plain-HTTP registry is not spoken to (TLS only), and nothing is written
+            Cli.Run refused = Cli.run("backup", "--app", "shop", "--store", store, "--source", repo.dir().toString(),
+                    "--release", "r0", "--include", "**", "--image-mode", "none");
+            assertThat(refused.exitCode()).as(refused.err()).isNotZero();
+
+            String digest1 = null;
+            for (String release : new String[] {"r1", "r2"}) {
+                Cli.Run backup = Cli.run("backup", "--app", "shop", "--store", store, "--source", repo.dir().toString(),
+                        "--release", release, "--include", "**", "--image-mode", "none", "--insecure-registry", registry.host(), "--json");
+                assertThat(backup.exitCode()).as(backup.err()).isZero();
+                assertThat(backup.json().path("store").asText()).isEqualTo(store);
+                if (digest1 == null) {
+                    digest1 = backup.json().path("manifestDigest").asText();
+                }
+            }
+            Cli.Run list = Cli.run("list", "--store", store, "--app", "shop", "--insecure-registry", registry.host(), "--json");
+            assertThat(list.exitCode()).as(list.err()).isZero();
+            JsonNode rows = list.json();
+            assertThat(rows).hasSize(2);
+            assertThat(rows.get(0).path("release").asText()).isEqualTo("r1");
+            assertThat(rows.get(0).path("manifestDigest").asText()).isEqualTo(digest1);
+            assertThat(TransferCliTestSupport.headTag(registry.host(), "backups/layercake", "shop.r1")).isNotBlank();
+
+            Cli.Run verify = Cli.run("verify", "--store", store, "--app", "shop", "--release", "r1", "--expect-digest", digest1,
+                    "--insecure-registry", registry.host(), "--json");
+            assertThat(verify.exitCode()).as(verify.out() + verify.err()).isZero();
+            assertThat(verify.json().path("ok").asBoolean()).isTrue();
+
+            Path out = tmp.resolve("restored");
+            Cli.Run restore = Cli.run("restore", "--store", store, "--app", "shop", "--release", "r1", "--sources-to", out.toString(),
+                    "--insecure-registry", registry.host());
+            assertThat(restore.exitCode()).as(restore.err()).isZero();
+            Path expected = tmp.resolve("expected");
+            repo.gitArchive(commit, expected);
+            TreeAssertions.assertSameTree(expected, out);
+
+            Cli.Run prune = Cli.run("prune", "--store", store, "--app", "shop", "--keep", "1", "--insecure-registry", registry.host(), "--json");
+            Cli.Run after = Cli.run("list", "--store", store, "--app", "shop", "--insecure-registry", registry.host(), "--json");
+            if (deletes) {
+                assertThat(prune.exitCode()).as(prune.err()).isZero();
+                assertThat(prune.json().path("pruned").toString()).contains("r1");
+                assertThat(after.json()).hasSize(1);
+                assertThat(after.json().get(0).path("release").asText()).isEqualTo("r2");
+            } else {
+                assertThat(prune.exitCode()).as(prune.err()).isEqualTo(1);
+                assertThat(prune.err()).contains("does not allow deleting");
+                assertThat(after.json()).hasSize(2);
+            }
+            // gc is the registry's own
+            Cli.Run gc = Cli.run("gc", "--store", store);
+            assertThat(gc.exitCode()).isNotZero();
+        }
+    }
+}
