@@ -35,6 +35,37 @@ class OciStoreCliTest {
         }
     }
 
+    @Test
+    void imagesBackedUpIntoTheStoreArePullableByDigestFromItsRepository() throws Exception {
+        try (RegistryFixture registry = RegistryFixture.start();
+             GitRepoFixture repo = GitRepoFixture.create(tmp.resolve("repo")).write("README.md", "only the image\n")) {
+            repo.commit("release");
+            String image = registry.host() + "/src/app:v1";
+            String digest = OciPush.push(registry.host(), "src/app", "v1",
+                    java.util.List.of("layer one".getBytes(java.nio.charset.StandardCharsets.UTF_8), "layer two".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            String store = "oci://" + registry.host() + "/backups/shop";
+            Cli.Run backup = Cli.run("backup", "--app", "shop", "--store", store, "--source", repo.dir().toString(), "--release", "r1",
+                    "--include", "**", "--image", image, "--insecure-registry", registry.host(), "--json");
+            assertThat(backup.exitCode()).as(backup.err()).isZero();
+            // the image itself, in the store's repository, by digest: what a restore (or a kubelet) can pull
+            assertThat(TransferCliTestSupport.headTag(registry.host(), "backups/shop", digest)).isEqualTo(digest);
+            java.net.http.HttpResponse<String> artifact = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                    .newBuilder(java.net.URI.create("http://" + registry.host() + "/v2/backups/shop/manifests/shop.r1"))
+                    .header("Accept", "application/vnd.oci.image.manifest.v1+json").build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(artifact.statusCode()).isEqualTo(200);
+            JsonNode doc = dev.layercake.model.Json.mapper().readTree(artifact.body());
+            assertThat(doc.path("artifactType").asText()).isEqualTo("application/vnd.layercake.release.v1");
+            assertThat(doc.path("annotations").path("dev.layercake.image-digests").asText()).isEqualTo(image + "@" + digest);
+            Cli.Run verify = Cli.run("verify", "--store", store, "--app", "shop", "--release", "r1", "--insecure-registry", registry.host());
+            assertThat(verify.exitCode()).as(verify.out() + verify.err()).isZero();
+            // restore pushes the images from the store to another registry path, digest unchanged
+            Cli.Run restore = Cli.run("restore", "--store", store, "--app", "shop", "--release", "r1",
+                    "--images-to", registry.host() + "/restored", "--insecure-registry", registry.host(), "--json");
+            assertThat(restore.exitCode()).as(restore.err()).isZero();
+            assertThat(restore.out()).contains(digest);
+        }
+    }
+
     private void roundTrip(RegistryFixture registry, boolean deletes) throws Exception {
         String store = "oci://" + registry.host() + "/backups/layercake";
         try (GitRepoFixture repo = GitRepoFixture.create(tmp.resolve("repo")).sampleRelease()) {
