@@ -23,9 +23,12 @@ final class ListCommand extends BaseCommand {
     @Option(names = "--app", description = "Only this application's releases.")
     String app;
 
+    @Option(names = "--insecure-registry", paramLabel = "HOST:PORT", description = "Registry of an oci:// store reached over plain HTTP (repeatable).")
+    List<String> insecureRegistries = new ArrayList<>();
+
     @Override
     public Integer call() {
-        try (ReleaseStore releases = ReleaseStore.open(store.location())) {
+        try (ReleaseStore releases = ReleaseStore.open(store.location(), System.getenv(), insecureRegistries)) {
             List<String> apps = app != null ? List.of(app) : releases.listApps();
             List<Map<String, Object>> rows = new ArrayList<>();
             for (String a : apps) {

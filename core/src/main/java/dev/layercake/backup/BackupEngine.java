@@ -58,7 +58,7 @@ public final class BackupEngine {
         // anything written, starting with the backup lease.
         checkRequest(request);
         try (GitSource git = GitSource.open(request.source(), listener);
-             ReleaseStore store = ReleaseStore.open(request.store(), env)) {
+             ReleaseStore store = ReleaseStore.open(request.store(), env, request.images().insecureRegistries())) {
             BuildInfo detected = new BuildInfoResolver(env).resolve(request.build());
             checkBuildSystem(detected.system());
             BuildInfo build = new BuildInfo(detected.system(), detected.job(), detected.number(), detected.url(),

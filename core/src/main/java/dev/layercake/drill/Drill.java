@@ -98,7 +98,7 @@ public final class Drill {
         Names.checkSegment("release id", request.release());
         Instant started = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         String drillId = HexFormat.of().formatHex(new SecureRandom().generateSeed(3));
-        try (ReleaseStore store = ReleaseStore.open(request.store(), env)) {
+        try (ReleaseStore store = ReleaseStore.open(request.store(), env, request.insecureRegistries())) {
             byte[] bytes = store.readManifestBytes(request.app(), request.release());
             Digest digest = Digest.of(bytes);
             Manifest manifest = Json.read(bytes, Manifest.class, "manifest of " + request.app() + "/" + request.release());

@@ -37,7 +37,7 @@ public final class RestoreEngine {
             throw LayercakeException.usage("nothing to restore: give --sources-to DIR, --images-to REGISTRY/PREFIX"
                     + " and/or a Kubernetes target (--namespace-mapping, --context or --kubeconfig)");
         }
-        try (ReleaseStore store = ReleaseStore.open(request.store(), env)) {
+        try (ReleaseStore store = ReleaseStore.open(request.store(), env, request.insecureRegistries())) {
             byte[] bytes = store.readManifestBytes(request.app(), request.release());
             Digest digest = Digest.of(bytes);
             Manifest manifest = Json.read(bytes, Manifest.class, "manifest of " + request.app() + "/" + request.release());
