@@ -17,7 +17,10 @@ public record ReleaseReport(Header header, Cake cake, Sources sources, Kubernete
     }
 
     /** The latest drill record under {@code releases/<app>/<release>/drills/}, read tolerantly. */
-    public record Drill(String outcome, String at, String record, boolean passed) {
+    public record Drill(String outcome, String at, String record, boolean passed, boolean unobserved) {
+        public Drill(String outcome, String at, String record, boolean passed) {
+            this(outcome, at, record, passed, false);
+        }
     }
 
     /** The layer cake: every image a stack of layers; bytes new in this release vs reused from the previous one. */

@@ -156,7 +156,9 @@ public final class ReleaseReports {
                 String name = o.key().substring(prefix.length());
                 boolean passed = outcome != null && Set.of("passed", "pass", "ok", "success", "succeeded")
                         .contains(outcome.toLowerCase(Locale.ROOT));
-                return new Drill(outcome == null ? "unknown" : outcome, when, name, passed);
+                // DrillRecord: passed-with-unobserved is nothing failed, some check not observed (a warn badge, not ok)
+                return new Drill(outcome == null ? "unknown" : outcome, when, name, passed,
+                        "passed-with-unobserved".equals(outcome));
             } catch (Exception e) {
                 // a record that is not JSON is skipped; an older one may still say something
             }
