@@ -44,6 +44,7 @@ public final class LayercakeCommand implements Runnable {
                 DiffCommand.class,
                 DrillCommand.class,
                 ReportCommand.class,
+                PolicyCommand.class,
                 CommandLine.HelpCommand.class);
     }
 
