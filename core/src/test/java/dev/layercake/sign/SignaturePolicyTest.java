@@ -104,7 +104,12 @@ class SignaturePolicyTest {
     void aPolicyWithItsKeyChecksSignaturesWithoutPublicKeyAndCatchesATamperedManifest() throws Exception {
         try (ReleaseStore store = ReleaseStore.open(location)) {
             SignaturePolicies.write(store, "shop", SignaturePolicies.of(true, pub, Clock.systemUTC()), false);
-            assertThat(Files.readString(tmp.resolve("store/" + SignaturePolicies.key("shop")))).doesNotContain("PRIVATE");
+            Path written = tmp.resolve("store/" + SignaturePolicies.key("shop"));
+            assertThat(Files.readString(written)).doesNotContain("PRIVATE");
+            try (java.io.InputStream in = getClass().getResourceAsStream("/schema/signature-policy-v1.schema.json")) {
+                assertThat(com.networknt.schema.JsonSchemaFactory.getInstance(com.networknt.schema.SpecVersion.VersionFlag.V202012)
+                        .getSchema(in).validate(dev.layercake.model.Json.mapper().readTree(written.toFile()))).isEmpty();
+            }
         }
         VerifyReport signed = verify("shop", "signed");
         assertThat(signed.ok()).as(signed.problems().toString()).isTrue();
