@@ -191,6 +191,9 @@ class IncompleteReleaseTest {
             Manifest m = s.readManifest("shop", "r2");
             assertThat(m.incomplete()).isEqualTo(result.incomplete());
             assertThat(m.kubernetes().resources()).noneMatch(r -> r.kind().equals("ConfigMap") && "shop-data".equals(r.namespace()));
+            // No secret value in any new output: the manifest, the warnings, the result.
+            assertThat(new String(s.readManifestBytes("shop", "r2"), StandardCharsets.UTF_8) + String.join("\n", recorder.warnings)
+                    + Json.writeString(result)).doesNotContain(ShopApp.SECRET_PASSWORD, ShopApp.SECRET_TOKEN, "czNjcjN0");
         }
     }
 }
