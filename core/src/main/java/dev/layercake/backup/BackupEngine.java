@@ -116,6 +116,9 @@ public final class BackupEngine {
         ctx.source().referencedImages().forEach(r -> ctx.addImageCandidate(r.ref(), r.file() + ":" + r.line()));
         request.images().images().forEach(ref -> ctx.addImageCandidate(ref, "option"));
         for (BackupStep step : steps) {
+            if (!step.appliesTo(ctx)) {
+                continue;
+            }
             listener.phase(step.name());
             step.run(ctx);
         }
@@ -143,7 +146,8 @@ public final class BackupEngine {
                 withSlash(store.location().uri()) + StoreKeys.manifest(request.app(), release),
                 ctx.source().files().size(), ctx.images().size(), ctx.kubernetes().resources().size(),
                 ctx.images().stream().map(BackupEngine::pinned).toList(),
-                store.stats().blobsWritten(), store.stats().bytesWritten(), store.stats().blobsSkipped(), frozen, incomplete);
+                store.stats().blobsWritten(), store.stats().bytesWritten(), store.stats().blobsSkipped(), frozen, incomplete,
+                ctx.imageCandidates().size(), ctx.source().unparsedYaml());
     }
 
     private static String pinned(ImageEntry image) {

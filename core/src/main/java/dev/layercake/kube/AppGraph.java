@@ -33,16 +33,24 @@ public final class AppGraph {
     public record Member(ObjectId id, ResourceType type, ObjectNode object, String reason) {
     }
 
-    /** The selected application, in discovery order, with the images its workloads run. */
+    /**
+     * The selected application, in discovery order, with the images its workloads run; {@code listed}: every object
+     * read (the app's namespaces and cluster-wide), {@code listedTypes}: the types that could be listed;
+     * {@code forbidden}: namespaced types RBAC would not let us list ("secrets in shop"), when tolerated.
+     */
     public record Selection(List<Member> members, Map<String, List<String>> images, List<String> warnings,
-                            List<String> forbidden) {
-        /** {@code forbidden}: namespaced types RBAC would not let us list ("secrets in shop"), when tolerated. */
+                            Map<ObjectId, ObjectNode> listed, List<ResourceType> listedTypes, List<String> forbidden) {
         public Selection {
             forbidden = forbidden == null ? List.of() : List.copyOf(forbidden);
         }
 
+        public Selection(List<Member> members, Map<String, List<String>> images, List<String> warnings,
+                         Map<ObjectId, ObjectNode> listed, List<ResourceType> listedTypes) {
+            this(members, images, warnings, listed, listedTypes, List.of());
+        }
+
         public Selection(List<Member> members, Map<String, List<String>> images, List<String> warnings) {
-            this(members, images, warnings, List.of());
+            this(members, images, warnings, Map.of(), List.of());
         }
     }
 
@@ -61,6 +69,7 @@ public final class AppGraph {
     private final Map<ObjectId, Member> selected = new LinkedHashMap<>();
     private final Map<String, List<String>> images = new LinkedHashMap<>();
     private final List<String> warnings = new ArrayList<>();
+    private final List<ResourceType> listedTypes = new ArrayList<>();
     private final List<String> forbiddenTolerated = new ArrayList<>();
     private boolean tolerateForbidden;
 
@@ -166,7 +175,8 @@ public final class AppGraph {
                 add(crd, "defines " + m.id().kind() + "." + m.id().group());
             }
         }
-        return new Selection(List.copyOf(selected.values()), images, warnings, forbiddenTolerated);
+        return new Selection(List.copyOf(selected.values()), images, warnings, java.util.Collections.unmodifiableMap(all),
+                List.copyOf(listedTypes), forbiddenTolerated);
     }
 
     // ---------------------------------------------------------------- listing
@@ -228,6 +238,12 @@ public final class AppGraph {
                     } else {
                         throw new IllegalStateException(cause);
                     }
+                }
+            }
+            for (ResourceType t : discovery.types()) {
+                if (!KubeRules.neverCaptured(t.group(), t.kind()) && !forbiddenClusterScoped.contains(t.resourceName())
+                        && forbidden.stream().noneMatch(f -> f.startsWith(t.resourceName() + " in "))) {
+                    listedTypes.add(t);
                 }
             }
             if (!forbiddenClusterScoped.isEmpty()) {

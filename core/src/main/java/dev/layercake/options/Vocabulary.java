@@ -41,6 +41,7 @@ public enum Vocabulary {
 
     NAMESPACE("namespace", "--namespace", OptionType.LIST, "Namespace of the application (repeatable).", null, "backup"),
     SELECTOR("selector", "--selector", OptionType.LIST, "Label selector of the application (repeatable, OR-ed). Default app.kubernetes.io/part-of=<app>.", null, "backup"),
+    ALLOW_EMPTY_SELECTION("allowEmptySelection", null, OptionType.BOOLEAN, "Capture the selection even when it finds no workload (default: the backup fails and names the labels it saw).", "false", "backup"),
     KUBECONFIG("kubeconfig", null, OptionType.STRING, "Kubeconfig file (default: KUBECONFIG, ~/.kube/config or in-cluster).", null, "backup", "restore", "diff", "drill"),
     CONTEXT("context", null, OptionType.STRING, "Kubeconfig context (default: current).", null, "backup", "restore", "diff", "drill"),
     SECRETS("secrets", null, OptionType.STRING, "Secrets: encrypt (default, needs a key), plain or skip.", "encrypt", "backup"),

@@ -55,6 +55,7 @@ public class BackupAppStep extends LayercakeStep {
     private String encryptionKeyFile;
     private String encryptionKeyEnv;
     private boolean allowIncomplete;
+    private boolean allowEmptySelection;
     private boolean freeze;
     private String retainUntil;
     private boolean legalHold;
@@ -247,6 +248,15 @@ public class BackupAppStep extends LayercakeStep {
     @DataBoundSetter
     public void setAllowIncomplete(boolean allowIncomplete) {
         this.allowIncomplete = allowIncomplete;
+    }
+
+    public boolean isAllowEmptySelection() {
+        return allowEmptySelection;
+    }
+
+    @DataBoundSetter
+    public void setAllowEmptySelection(boolean allowEmptySelection) {
+        this.allowEmptySelection = allowEmptySelection;
     }
 
     public String getSecrets() {
