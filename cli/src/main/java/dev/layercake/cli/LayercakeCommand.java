@@ -47,6 +47,7 @@ public final class LayercakeCommand implements Runnable {
                 CopyCommand.class,
                 ExportCommand.class,
                 ImportCommand.class,
+                PolicyCommand.class,
                 CommandLine.HelpCommand.class);
     }
 

@@ -87,7 +87,8 @@ public final class ReleaseReports {
                                          String freeze, Drill drill, Diff diff) {
         Header header = header(m, Digest.of(manifestBytes).toString(), signature, freeze,
                 previous == null ? null : previous.release(), drill);
-        return new ReleaseReport(header, cake(m, previous), sources(m), kubernetes(m), coverage(m, manifestBytes), diff);
+        return new ReleaseReport(header, cake(m, previous), sources(m), kubernetes(m), coverage(m, manifestBytes), diff,
+                m.incomplete().stream().map(e -> new ReleaseReport.Missing(e.what(), e.why())).toList());
     }
 
     private static Manifest readQuietly(ReleaseStore store, String app, String release) {
