@@ -64,10 +64,13 @@ public final class DemoEnvironment {
             Path kubeconfig = cluster.writeKubeconfig(work.resolve("kubeconfig"), "layercake-demo");
             System.out.printf("demo API server %s: %d objects of the sample in namespace shop-prod%n", cluster.url(), objects);
 
-            byte[] key = new byte[32];
-            new SecureRandom().nextBytes(key);
+            // Kept between runs: the Secrets of earlier demo releases in the same store stay restorable.
             Path keyFile = work.resolve("encryption.key");
-            Files.write(keyFile, key);
+            if (!Files.isRegularFile(keyFile) || Files.size(keyFile) != 32) {
+                byte[] key = new byte[32];
+                new SecureRandom().nextBytes(key);
+                Files.write(keyFile, key);
+            }
 
             Map<String, String> env = new LinkedHashMap<>();
             env.put("DEMO_REGISTRY", registry.host());
