@@ -16,8 +16,15 @@ public record ReleaseReport(Header header, Cake cake, Sources sources, Kubernete
                          String signature, String freeze, String previousRelease, Drill drill) {
     }
 
-    /** The latest drill record under {@code releases/<app>/<release>/drills/}, read tolerantly. */
-    public record Drill(String outcome, String at, String record, boolean passed) {
+    /**
+     * The latest drill record under {@code releases/<app>/<release>/drills/}, read tolerantly. {@code notPassed}: its
+     * checks that did not pass ("readiness not-observed", "images skipped"), so a drill on a cluster that runs no pods
+     * never reads as a plain "passed".
+     */
+    public record Drill(String outcome, String at, String record, boolean passed, List<String> notPassed) {
+        public Drill(String outcome, String at, String record, boolean passed) {
+            this(outcome, at, record, passed, List.of());
+        }
     }
 
     /** The layer cake: every image a stack of layers; bytes new in this release vs reused from the previous one. */

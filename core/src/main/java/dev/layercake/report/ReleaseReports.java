@@ -156,7 +156,14 @@ public final class ReleaseReports {
                 String name = o.key().substring(prefix.length());
                 boolean passed = outcome != null && Set.of("passed", "pass", "ok", "success", "succeeded")
                         .contains(outcome.toLowerCase(Locale.ROOT));
-                return new Drill(outcome == null ? "unknown" : outcome, when, name, passed);
+                List<String> notPassed = new ArrayList<>();
+                for (JsonNode c : d.path("checks")) {
+                    String status = c.path("status").asText("");
+                    if (!status.isEmpty() && !status.equals("passed") && notPassed.size() < 50) {
+                        notPassed.add(c.path("name").asText("?") + " " + status);
+                    }
+                }
+                return new Drill(outcome == null ? "unknown" : outcome, when, name, passed, notPassed);
             } catch (Exception e) {
                 // a record that is not JSON is skipped; an older one may still say something
             }
