@@ -29,10 +29,15 @@ public record ReleaseReport(Header header, Cake cake, Sources sources, Kubernete
                          String signature, String freeze, String previousRelease, Drill drill) {
     }
 
-    /** The latest drill record under {@code releases/<app>/<release>/drills/}, read tolerantly. */
-    public record Drill(String outcome, String at, String record, boolean passed, boolean unobserved) {
+    /**
+     * The latest drill record under {@code releases/<app>/<release>/drills/}, read tolerantly. {@code unobserved}: the
+     * outcome is passed-with-unobserved; {@code notPassed}: its checks that did not pass ("readiness not-observed",
+     * "images skipped"), so a drill on a cluster that runs no pods never reads as a plain "passed".
+     */
+    public record Drill(String outcome, String at, String record, boolean passed, boolean unobserved,
+                        List<String> notPassed) {
         public Drill(String outcome, String at, String record, boolean passed) {
-            this(outcome, at, record, passed, false);
+            this(outcome, at, record, passed, false, List.of());
         }
     }
 

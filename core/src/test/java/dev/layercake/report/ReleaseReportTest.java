@@ -137,6 +137,14 @@ class ReleaseReportTest {
     }
 
     @Test
+    void aDrillWhoseChecksDidNotAllPassSaysWhichNextToItsOutcome() {
+        Manifest m = manifest("r1", List.of(), List.of(), List.of(), List.of(), null);
+        var drill = new ReleaseReport.Drill("passed", "2026-12-07T09:26:32Z", "d.json", true, false, List.of("readiness not-observed"));
+        String html = ReportRenderer.html(ReleaseReports.assemble(m, Json.write(m), null, "not signed", "not frozen", drill, null));
+        assertThat(html).contains("<span class=\"badge ok\">passed</span> <span class=\"badge warn\" id=\"drill-not-passed\">readiness not-observed</span>");
+    }
+
+    @Test
     void aCoverageSectionInTheManifestIsRenderedWhateverItsShape() {
         Manifest m = manifest("r1", List.of(), List.of(), List.of(), List.of(), null);
         ObjectNodeBytes withCoverage = ObjectNodeBytes.of(m, "{\"notHeld\":[{\"what\":\"PVC shop/data\",\"why\":\"volume data\"}],\"buckets\":[\"s3://shop-assets\"],\"note\":\"partial\"}");
