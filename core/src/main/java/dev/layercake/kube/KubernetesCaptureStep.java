@@ -44,7 +44,7 @@ public final class KubernetesCaptureStep implements BackupStep {
             return;
         }
         context.kubernetes(capture(options, context.request().app(), context.store(), context.env(), context.listener(),
-                context.source(), context::addImageCandidate, context::leftOut));
+                context.source(), context::addImageCandidate, context::leftOut, context::liveObjects));
     }
 
     /** Where parts of the app that are not captured go: the backup's gaps ({@link BackupContext#leftOut}). */
@@ -71,6 +71,13 @@ public final class KubernetesCaptureStep implements BackupStep {
     public static KubernetesSection capture(KubernetesOptions options, String app, ReleaseStore store, Map<String, String> env,
                                             ProgressListener listener, dev.layercake.model.SourceSection source, ImageSink images,
                                             GapSink gaps) {
+        return capture(options, app, store, env, listener, source, images, gaps, objects -> { });
+    }
+
+    /** Captures, also handing the selected live objects (as read) to {@code live}: the coverage step scans them. */
+    public static KubernetesSection capture(KubernetesOptions options, String app, ReleaseStore store, Map<String, String> env,
+                                            ProgressListener listener, dev.layercake.model.SourceSection source, ImageSink images,
+                                            GapSink gaps, java.util.function.Consumer<List<JsonNode>> liveObjects) {
         List<String> selectorTexts = options.selectors().isEmpty()
                 ? List.of(KubeRules.DEFAULT_SELECTOR_LABEL + "=" + app) : options.selectors();
         List<LabelSelector> selectors = selectorTexts.stream().map(LabelSelector::parse).toList();
@@ -125,6 +132,7 @@ public final class KubernetesCaptureStep implements BackupStep {
             }
             Map<ObjectId, JsonNode> live = new LinkedHashMap<>();
             selection.members().forEach(m -> live.put(m.id(), m.object()));
+            liveObjects.accept(List.copyOf(live.values()));
             List<DriftEntry> drift = DriftDetector.detect(store, source, live, options.namespaces());
             DriftDetector.describe(drift).forEach(listener::warn);
             listener.info("kubernetes: " + resources.size() + " object(s) captured from " + String.join(", ", options.namespaces())
