@@ -59,7 +59,14 @@ public final class CoverageScanner {
         }
         List<String> lines = lines(text);
         if (terraform) {
+            // attributes of the blocks are the Terraform rules' business; only endpoints in values are looked for
             TerraformServices.scan(path, lines, rules, findings);
+            for (int i = 0; i < lines.size(); i++) {
+                if (!lines.get(i).stripLeading().startsWith("#")) {
+                    values(lines.get(i), null, path + ":" + (i + 1));
+                }
+            }
+            return;
         }
         scanLines(path, lines);
     }
