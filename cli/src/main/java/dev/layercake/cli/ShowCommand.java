@@ -74,6 +74,7 @@ final class ShowCommand extends BaseCommand {
             for (KubernetesResource r : m.kubernetes().resources()) {
                 out().printf("  %s %s%s%s%n", r.kind(), r.namespace() == null ? "" : r.namespace() + "/", r.name(), r.encrypted() ? " (encrypted)" : "");
             }
+            CoverageOutput.print(out(), m.coverage(), m.pipeline());
             IncompleteOutput.print(out(), m.incomplete());
             out().flush();
             return 0;
