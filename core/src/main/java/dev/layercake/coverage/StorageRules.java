@@ -84,9 +84,12 @@ public final class StorageRules {
             Matcher m = r.regex().matcher(text);
             while (m.find()) {
                 String name = m.group(Integer.parseInt(r.name()));
-                if (hits.stream().noneMatch(h -> h.name().equals(name) || h.name().contains(name) || name.contains(h.name()))) {
-                    hits.add(new Hit(r, name));
+                // one finding per endpoint: a whole URL wins over the host or bucket inside it
+                if (hits.stream().anyMatch(h -> h.name().contains(name))) {
+                    continue;
                 }
+                hits.removeIf(h -> name.contains(h.name()));
+                hits.add(new Hit(r, name));
             }
         }
         return hits;

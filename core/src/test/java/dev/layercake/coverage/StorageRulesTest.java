@@ -41,6 +41,13 @@ class StorageRulesTest {
         assertThat(hits).filteredOn(h -> h.rule().id().equals(rule)).extracting(StorageRules.Hit::name).containsExactly(name);
     }
 
+    @Test
+    void aWholeUrlWinsOverTheHostInsideIt() {
+        assertThat(rules.values("postgres://shop@orders.c1x.eu-west-1.rds.amazonaws.com:5432/orders"))
+                .extracting(h -> h.rule().id(), StorageRules.Hit::name)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("postgres-url", "postgres://shop@orders.c1x.eu-west-1.rds.amazonaws.com:5432/orders"));
+    }
+
     @ParameterizedTest(name = "no value rule in: {0}")
     @CsvSource(delimiter = '|', value = {
             "the bucket list of things to do",
