@@ -69,9 +69,11 @@ class TaskStructureTest {
                     "build-number", "the PipelineRun (pod label tekton.dev/pipelineRun), else the TaskRun",
                     "encryption-key-env", "the key comes from the encryption-key workspace",
                     "signing-key", "needs a signing-key workspace: not in this version",
+                    "pipeline-files", "the Task stores its own PipelineRun, Pipeline and Tasks, read from the API",
                     "json", "the step always asks for JSON to write the results"),
             Catalog.Entry.RESTORE, Map.of(
                     "encryption-key-env", "the key comes from the encryption-key workspace",
+                    "pipeline-to", "a pipeline is restored where it runs (kubectl apply of the stored objects), not by the Task",
                     "json", "the step always asks for JSON to write the results"));
 
     /** Tekton's rule for result names. */
