@@ -107,6 +107,47 @@ class PipelineSectionTest {
         }
     }
 
+    @Test
+    void aTektonBackupStoresThePipelineRunAndSucceedsWhenATaskMayNotBeRead() throws Exception {
+        try (KubernetesMockServerFixture server = KubernetesMockServerFixture.start();
+             dev.layercake.testing.GitRepoFixture repo = dev.layercake.testing.GitRepoFixture.create(tmp.resolve("repo"))) {
+            KubernetesClient client = server.client();
+            crd(client, "PipelineRun", "pipelineruns");
+            crd(client, "Pipeline", "pipelines");
+            crd(client, "Task", "tasks");
+            create(client, "PipelineRun", "pipelineruns", "release-7", "{\"pipelineRef\":{\"name\":\"release\"}}", null);
+            create(client, "Pipeline", "pipelines", "release", "{\"tasks\":[{\"name\":\"backup\",\"taskRef\":{\"name\":\"layercake-backup-app\"}}]}", null);
+            server.forbid("GET", "/apis/tekton.dev/v1/namespaces/ci/tasks");
+            Files.writeString(repo.dir().resolve("Dockerfile"), "FROM scratch\n");
+            repo.commit("one");
+            Path kubeconfig = server.writeKubeconfig(tmp.resolve("kubeconfig"), "ci");
+            java.util.Map<String, String> env = java.util.Map.of("TEKTON_PIPELINE_RUN", "release-7", "TEKTON_PIPELINE", "release",
+                    "TEKTON_NAMESPACE", "ci", "KUBECONFIG", kubeconfig.toString());
+            StoreLocation location = StoreLocation.parse(tmp.resolve("store").toString());
+            var request = new dev.layercake.options.BackupRequest(location, "shop", "r1",
+                    new dev.layercake.options.SourceOptions(repo.dir().toString(), null, List.of(), List.of(), false), null,
+                    new dev.layercake.options.ImageOptions(List.of(), dev.layercake.options.ImageOptions.NONE, null, List.of()), null, null);
+            List<String> warnings = new java.util.ArrayList<>();
+            dev.layercake.progress.ProgressListener listener = new dev.layercake.progress.ProgressListener() {
+                @Override
+                public void warn(String message) {
+                    warnings.add(message);
+                }
+            };
+            new dev.layercake.backup.BackupEngine(List.of(new PipelineStep()), env, java.time.Clock.systemUTC()).backup(request, listener);
+            try (ReleaseStore store = ReleaseStore.open(location)) {
+                Manifest m = store.readManifest("shop", "r1");
+                assertThat(m.build().system()).isEqualTo("tekton");
+                assertThat(m.pipeline().files()).extracting(PipelineSection.PipelineFile::name)
+                        .containsExactly("tekton-PipelineRun-release-7.json", "tekton-Pipeline-release.json");
+                assertThat(m.pipeline().warnings()).singleElement().asString()
+                        .contains("resources: [tasks], verbs: [get]} in namespace ci");
+                assertThat(warnings).anyMatch(w -> w.startsWith("pipeline: not permitted to read Task ci/layercake-backup-app"));
+                assertThat(new String(store.readBlob(m.pipeline().files().get(0).digest()), StandardCharsets.UTF_8)).contains("release-7");
+            }
+        }
+    }
+
     private static Manifest manifest(PipelineSection.PipelineFile f) {
         return new Manifest(Manifest.SCHEMA_VERSION, "shop", "r1", "2026-12-07T09:00:00Z", null, null, null, List.of(), null,
                 List.of(), null, new PipelineSection("jenkins", List.of(f), List.of()));
