@@ -77,6 +77,10 @@ final class BackupCommand extends BaseCommand {
     @Option(names = "--selector", paramLabel = "SELECTOR", description = "Label selector (repeatable, OR-ed). Default app.kubernetes.io/part-of=<app>.")
     List<String> selectors = new ArrayList<>();
 
+    @Option(names = "--allow-empty-selection", description = "Capture the selection even when it finds no workload"
+            + " (default: the backup fails and names the labels it saw).")
+    boolean allowEmptySelection;
+
     @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Kubeconfig (default: KUBECONFIG, ~/.kube/config or in-cluster).")
     String kubeconfig;
 
@@ -123,7 +127,8 @@ final class BackupCommand extends BaseCommand {
                 new SourceOptions(source, ref, include, exclude, gitBundle),
                 new BuildInfo(buildSystem, buildJob, buildNumber, buildUrl, triggeredBy, null),
                 new ImageOptions(images, imageMode, imageTarget, insecureRegistries),
-                new KubernetesOptions(kubeconfig, context, namespaces, selectors, secrets, encryptionKeyFile, encryptionKeyEnv),
+                new KubernetesOptions(kubeconfig, context, namespaces, selectors, secrets, encryptionKeyFile, encryptionKeyEnv,
+                        allowEmptySelection),
                 new FreezeOptions(freeze, retainUntil, legalHold, signingKey, tagImages), allowIncomplete, pipelineFiles);
         BackupResult result = new BackupEngine().backup(request, progress());
         if (common.json) {
@@ -132,7 +137,14 @@ final class BackupCommand extends BaseCommand {
             out().printf("release %s/%s written%n", result.app(), result.release());
             out().printf("  manifest  %s%n", result.manifestDigest());
             out().printf("  at        %s%n", result.manifestUri());
-            out().printf("  files %d, images %d, kubernetes objects %d%n", result.files(), result.images(), result.kubernetesObjects());
+            String notPinned = result.imagesNotPinned() == 0 ? ""
+                    : ", " + result.imagesNotPinned() + " not pinned" + (imageMode.equals(ImageOptions.NONE) ? " (--image-mode none)"
+                    : " (each listed as not captured, with the reason)");
+            out().printf("  files %d, images %d pinned of %d found%s, kubernetes objects %d%n", result.files(), result.images(),
+                    result.imagesFound(), notPinned, result.kubernetesObjects());
+            if (!result.unparsedYaml().isEmpty()) {
+                out().printf("  %d YAML file(s) with apiVersion/kind do not parse (source.unparsedYaml)%n", result.unparsedYaml().size());
+            }
             out().printf("  stored %d new blob(s), %s; %d already present%n", result.blobsWritten(),
                     humanBytes(result.bytesWritten()), result.blobsSkipped());
             if (result.frozen()) {

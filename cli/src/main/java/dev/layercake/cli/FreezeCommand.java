@@ -47,7 +47,7 @@ final class FreezeCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-        try (ReleaseStore releases = ReleaseStore.open(store.location())) {
+        try (ReleaseStore releases = ReleaseStore.open(store.location(), System.getenv(), insecureRegistries)) {
             FreezeResult r = ReleaseFreezer.freeze(releases, app, release, ReleaseFreezer.parseRetainUntil(retainUntil),
                     legalHold, progress());
             List<ReleaseTagger.Tagged> tags = List.of();

@@ -30,9 +30,12 @@ final class PruneCommand extends BaseCommand {
     @Option(names = "--dry-run", description = "Print what would be removed without removing anything.")
     boolean dryRun;
 
+    @Option(names = "--insecure-registry", paramLabel = "HOST:PORT", description = "Registry of an oci:// store reached over plain HTTP (repeatable).")
+    java.util.List<String> insecureRegistries = new java.util.ArrayList<>();
+
     @Override
     public Integer call() {
-        try (ReleaseStore releases = ReleaseStore.open(store.location())) {
+        try (ReleaseStore releases = ReleaseStore.open(store.location(), System.getenv(), insecureRegistries)) {
             PruneResult r = Pruner.prune(releases, app, keep, Durations.parse("--older-than", olderThan), dryRun, progress());
             if (common.json) {
                 printJson(r);

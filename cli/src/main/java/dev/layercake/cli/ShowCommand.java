@@ -13,6 +13,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /** {@code layercake show}: one release's manifest, readable or (with --json) exactly as stored. */
 @Command(name = "show", description = "Show a release: its build, commit, files, images and Kubernetes objects.")
@@ -43,8 +45,10 @@ final class ShowCommand extends BaseCommand {
             out().printf("manifest  %s%n", Digest.of(bytes));
             out().printf("created   %s by %s %s%n", m.createdAt(), m.tool().name(), m.tool().version());
             IncompleteOutput.print(out(), m.incomplete());
+            out().printf("drill     %s%n", dev.layercake.drill.DrillRecords.latestSummary(releases, app, release)
+                    .map(dev.layercake.drill.DrillRecords.Latest::line).orElse("none recorded (layercake drill)"));
             if (m.build() != null) {
-                out().printf("build     %s %s #%s %s%n", m.build().system(), nz(m.build().job()), nz(m.build().number()), nz(m.build().url()));
+                out().printf("build     %s%n", buildLine(m.build()));
             }
             if (m.source() != null) {
                 out().printf("source    %s @ %s%s%s%n", m.source().repo(), m.source().commit(),
@@ -58,6 +62,14 @@ final class ShowCommand extends BaseCommand {
                     for (ImageReference r : m.source().referencedImages()) {
                         out().printf("  %s  (%s:%d, %s)%n", r.ref(), r.file(), r.line(), r.foundAs());
                     }
+                }
+                if (!m.source().includes().isEmpty()) {
+                    out().printf("included CI files, followed (%d)%n", m.source().includes().size());
+                    m.source().includes().forEach(i -> out().printf("  %s%n", i));
+                }
+                if (!m.source().unparsedYaml().isEmpty()) {
+                    out().printf("YAML with apiVersion/kind that does not parse (%d)%n", m.source().unparsedYaml().size());
+                    m.source().unparsedYaml().forEach(u -> out().printf("  %s  (%s)%n", u.path(), u.error()));
                 }
                 if (!m.source().unresolvedImages().isEmpty()) {
                     out().printf("unresolved image references, not backed up (%d)%n", m.source().unresolvedImages().size());
@@ -74,6 +86,30 @@ final class ShowCommand extends BaseCommand {
             for (KubernetesResource r : m.kubernetes().resources()) {
                 out().printf("  %s %s%s%s%n", r.kind(), r.namespace() == null ? "" : r.namespace() + "/", r.name(), r.encrypted() ? " (encrypted)" : "");
             }
+            if (!m.kubernetes().drift().isEmpty()) {
+                out().printf("drift (%d)%n", m.kubernetes().drift().size());
+                for (dev.layercake.model.DriftEntry d : m.kubernetes().drift()) {
+                    String what = d.kind() + " " + (d.namespace() == null ? "" : d.namespace() + "/") + d.name();
+                    switch (d.change()) {
+                        case dev.layercake.model.DriftEntry.REMOVED -> out().printf("  - %s  declared in %s, not live%n", what, d.declaredIn());
+                        case dev.layercake.model.DriftEntry.ADDED -> out().printf("  + %s  live, not declared in git%n", what);
+                        default -> {
+                            out().printf("  ~ %s  (%s)%n", what, d.declaredIn());
+                            for (dev.layercake.model.DriftEntry.Field f : d.details()) {
+                                out().printf("      %s %s%s%n", f.change(), f.pointer(), switch (f.change()) {
+                                    case dev.layercake.model.DriftEntry.CHANGED -> ": declared " + f.declared() + ", live " + f.live();
+                                    case dev.layercake.model.DriftEntry.ADDED -> ": live " + f.live();
+                                    default -> "";
+                                });
+                            }
+                        }
+                    }
+                }
+            }
+            if (!m.kubernetes().rendered().isEmpty()) {
+                out().printf("rendered for drift (%d)%n", m.kubernetes().rendered().size());
+                m.kubernetes().rendered().forEach(r -> out().printf("  %s%n", r.describe()));
+            }
             CoverageOutput.print(out(), m.coverage(), m.pipeline());
             IncompleteOutput.print(out(), m.incomplete());
             out().flush();
@@ -81,7 +117,36 @@ final class ShowCommand extends BaseCommand {
         }
     }
 
-    private static String nz(String s) {
-        return s == null ? "-" : s;
+    /**
+     * What is known of the build, and what is not: "cli (plain CLI run; job, number and URL not recorded)",
+     * "jenkins shop/release #42 https://...", "tekton #run-7 (job not recorded)".
+     */
+    static String buildLine(dev.layercake.model.BuildInfo b) {
+        List<String> known = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        if (b.job() != null) {
+            known.add(b.job());
+        } else {
+            missing.add("job");
+        }
+        if (b.number() != null) {
+            known.add("#" + b.number());
+        } else {
+            missing.add("number");
+        }
+        if (b.url() != null) {
+            known.add(b.url());
+        } else {
+            missing.add("URL");
+        }
+        if (b.triggeredBy() != null) {
+            known.add("triggered by " + b.triggeredBy());
+        }
+        String system = b.system() == null ? "unknown system" : b.system();
+        if (known.isEmpty()) {
+            return system + (dev.layercake.model.BuildInfo.CLI.equals(b.system()) ? " (plain CLI run: job, number and URL not recorded)"
+                    : " (job, number and URL not recorded)");
+        }
+        return system + " " + String.join(" ", known) + (missing.isEmpty() ? "" : " (" + String.join(", ", missing) + " not recorded)");
     }
 }

@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 final class StoreOptions {
 
     @Option(names = "--store", required = true, paramLabel = "STORE",
-            description = "Release store: a folder, file:///folder or s3://bucket/prefix.")
+            description = "Release store: a folder, file:///folder, s3://bucket/prefix or oci://registry/repository.")
     String store;
 
     @Option(names = "--s3-endpoint", paramLabel = "URL", description = "S3 endpoint for S3-compatible stores.")

@@ -48,7 +48,7 @@ final class VerifyCommand extends BaseCommand {
                         + " as the backup printed it (manifestDigest)");
             }
         }
-        try (ReleaseStore releases = ReleaseStore.open(store.location(), System.getenv())) {
+        try (ReleaseStore releases = ReleaseStore.open(store.location(), System.getenv(), insecureRegistries)) {
             VerifyReport report = new ReleaseVerifier(releases, progress())
                     .checkingRegistryCopies(System.getenv(), insecureRegistries)
                     .requiringSignature(requireSignature)

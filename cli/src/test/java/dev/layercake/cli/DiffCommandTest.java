@@ -13,6 +13,7 @@ import dev.layercake.store.StoreLocation;
 import dev.layercake.testing.KubernetesMockServerFixture;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -51,6 +52,13 @@ class DiffCommandTest {
             cluster.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("demo").endMetadata().build()).create();
             cluster.client().configMaps().inNamespace("demo").resource(new ConfigMapBuilder().withNewMetadata().withName("settings")
                     .addToLabels("app.kubernetes.io/part-of", "demo").endMetadata().addToData("level", "info").build()).create();
+            // an app selection must find a workload (issue 12 item 11): the app runs one that reads the ConfigMap
+            cluster.client().apps().deployments().inNamespace("demo").resource(new DeploymentBuilder().withNewMetadata().withName("web")
+                    .addToLabels("app.kubernetes.io/part-of", "demo").endMetadata().withNewSpec().withNewSelector()
+                    .addToMatchLabels("app", "web").endSelector().withNewTemplate().withNewMetadata().addToLabels("app", "web")
+                    .endMetadata().withNewSpec().addNewContainer().withName("web").withImage("registry.example.com/demo/web:1")
+                    .addNewEnvFrom().withNewConfigMapRef().withName("settings").endConfigMapRef().endEnvFrom().endContainer()
+                    .endSpec().endTemplate().endSpec().build()).create();
             Path kubeconfig = cluster.writeKubeconfig(tmp.resolve("kubeconfig"), "prod");
             Path storeDir = tmp.resolve("store");
             KubernetesOptions options = new KubernetesOptions(kubeconfig.toString(), null, List.of("demo"), List.of(),

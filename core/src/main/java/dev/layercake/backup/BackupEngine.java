@@ -58,7 +58,7 @@ public final class BackupEngine {
         // anything written, starting with the backup lease.
         checkRequest(request);
         try (GitSource git = GitSource.open(request.source(), listener);
-             ReleaseStore store = ReleaseStore.open(request.store(), env)) {
+             ReleaseStore store = ReleaseStore.open(request.store(), env, request.images().insecureRegistries())) {
             BuildInfo detected = new BuildInfoResolver(env).resolve(request.build());
             checkBuildSystem(detected.system());
             BuildInfo build = new BuildInfo(detected.system(), detected.job(), detected.number(), detected.url(),
@@ -117,6 +117,9 @@ public final class BackupEngine {
         ctx.source().referencedImages().forEach(r -> ctx.addImageCandidate(r.ref(), r.file() + ":" + r.line()));
         request.images().images().forEach(ref -> ctx.addImageCandidate(ref, "option"));
         for (BackupStep step : steps) {
+            if (!step.appliesTo(ctx)) {
+                continue;
+            }
             listener.phase(step.name());
             step.run(ctx);
         }
@@ -145,7 +148,8 @@ public final class BackupEngine {
                 withSlash(store.location().uri()) + StoreKeys.manifest(request.app(), release),
                 ctx.source().files().size(), ctx.images().size(), ctx.kubernetes().resources().size(),
                 ctx.images().stream().map(BackupEngine::pinned).toList(),
-                store.stats().blobsWritten(), store.stats().bytesWritten(), store.stats().blobsSkipped(), frozen, incomplete);
+                store.stats().blobsWritten(), store.stats().bytesWritten(), store.stats().blobsSkipped(), frozen, incomplete,
+                ctx.imageCandidates().size(), ctx.source().unparsedYaml());
     }
 
     private static String pinned(ImageEntry image) {

@@ -11,4 +11,9 @@ public interface BackupStep {
     String name();
 
     void run(BackupContext context);
+
+    /** False when the request does not ask for this step: it is neither run nor shown as a phase. */
+    default boolean appliesTo(BackupContext context) {
+        return true;
+    }
 }

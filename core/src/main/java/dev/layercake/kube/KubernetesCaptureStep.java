@@ -17,6 +17,7 @@ import dev.layercake.store.ReleaseStore;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,18 +39,39 @@ public final class KubernetesCaptureStep implements BackupStep {
     }
 
     @Override
+    public boolean appliesTo(BackupContext context) {
+        return context.request().kubernetes().enabled();
+    }
+
+    @Override
     public void run(BackupContext context) {
         KubernetesOptions options = context.request().kubernetes();
         if (!options.enabled()) {
             return;
         }
+        boolean allowIncomplete = context.request().allowIncomplete();
         context.kubernetes(capture(options, context.request().app(), context.store(), context.env(), context.listener(),
-                context.source(), context::addImageCandidate, context::leftOut, context::liveObjects));
+                context.source(), context::addImageCandidate, new GapSink() {
+                    @Override
+                    public void leftOut(String what, String why, boolean optedIn) {
+                        context.leftOut(what, why, optedIn);
+                    }
+
+                    @Override
+                    public boolean allowIncomplete() {
+                        return allowIncomplete;
+                    }
+                }, context::liveObjects));
     }
 
     /** Where parts of the app that are not captured go: the backup's gaps ({@link BackupContext#leftOut}). */
     public interface GapSink {
         void leftOut(String what, String why, boolean optedIn);
+
+        /** True when the user gave {@code --allow-incomplete}: a type RBAC forbids is recorded, not a failure. */
+        default boolean allowIncomplete() {
+            return false;
+        }
     }
 
     /** Where workload images go: the backup's image candidates. */
@@ -88,8 +110,23 @@ public final class KubernetesCaptureStep implements BackupStep {
         try (KubeConnection connection = KubeConnection.open(options.kubeconfig(), options.context(), env)) {
             checkNamespaces(connection, options.namespaces());
             Discovery discovery = Discovery.discover(connection, listener);
-            AppGraph.Selection selection = new AppGraph(connection, discovery, options.namespaces(), selectors, listener).select();
+            AppGraph.Selection selection = new AppGraph(connection, discovery, options.namespaces(), selectors, listener)
+                    .toleratingForbidden(true).select();
+            if (!selection.forbidden().isEmpty() && !gaps.allowIncomplete()) {
+                // Fails before anything of the cluster is stored: the same AUTH failure as before, with the way out.
+                throw new LayercakeException(LayercakeException.Kind.AUTH, "cannot capture the app: RBAC forbids listing "
+                        + String.join(", ", selection.forbidden()) + " (context " + connection.context()
+                        + "); grant get and list on these resources in the app's namespaces to the identity of this kubeconfig,"
+                        + " or give --allow-incomplete to write the release with them recorded as not captured");
+            }
+            for (String type : selection.forbidden()) {
+                gaps.leftOut("Kubernetes " + type + " (every object of this type)", "RBAC forbids listing them (context "
+                        + connection.context() + "); grant get and list on them to the identity of this kubeconfig", false);
+            }
 
+            if (!options.allowEmptySelection()) {
+                requireWorkload(selection, selectorTexts, options.namespaces(), connection.context());
+            }
             for (String group : discovery.unavailable()) {
                 gaps.leftOut("Kubernetes types of API group " + group, "the group did not answer discovery, so its objects"
                         + " are not listed; bring its API service back (kubectl get apiservices) and back up again", false);
@@ -130,16 +167,81 @@ public final class KubernetesCaptureStep implements BackupStep {
                     images.add(e.getKey(), foundIn);
                 }
             }
-            Map<ObjectId, JsonNode> live = new LinkedHashMap<>();
-            selection.members().forEach(m -> live.put(m.id(), m.object()));
-            liveObjects.accept(List.copyOf(live.values()));
-            List<DriftEntry> drift = DriftDetector.detect(store, source, live, options.namespaces());
+            Map<ObjectId, JsonNode> listed = new LinkedHashMap<>(selection.listed());
+            List<ObjectId> members = selection.members().stream().map(AppGraph.Member::id).toList();
+            DeclaredState.State declared = DeclaredState.read(store, source, env, app, options.namespaces(), listener);
+            DriftDetector.Result result = DriftDetector.detect(declared, listed, members, options.namespaces(), selection.listedTypes());
+            liveObjects.accept(selection.members().stream().map(m -> (JsonNode) m.object()).toList());
+            List<DriftEntry> drift = result.drift();
+            result.notes().forEach(n -> listener.info("drift: " + n));
             DriftDetector.describe(drift).forEach(listener::warn);
             listener.info("kubernetes: " + resources.size() + " object(s) captured from " + String.join(", ", options.namespaces())
                     + " (context " + connection.context() + "), " + drift.size() + " drift entr" + (drift.size() == 1 ? "y" : "ies"));
             return new KubernetesSection(connection.context(), options.namespaces(), selectorTexts,
-                    cipher == null ? null : cipher.keyId(), resources, drift);
+                    cipher == null ? null : cipher.keyId(), resources, drift, declared.renders());
         }
+    }
+
+    /** Label keys that name an app; suggested first when the selection finds no workload. */
+    private static final List<String> APP_LABEL_KEYS = List.of("app.kubernetes.io/part-of", "app.kubernetes.io/name",
+            "app.kubernetes.io/instance", "app", "k8s-app", "release");
+
+    /**
+     * An app selection that finds no workload is almost always a wrong selector: fail, saying what was searched
+     * and which labels the workloads of those namespaces carry.
+     */
+    static void requireWorkload(AppGraph.Selection selection, List<String> selectors, List<String> namespaces, String context) {
+        boolean workload = selection.members().stream().anyMatch(m -> KubeRules.podTemplate(m.id().group(), m.id().kind()) != null);
+        if (workload) {
+            return;
+        }
+        Map<String, Map<String, Integer>> seen = new java.util.TreeMap<>();
+        int workloads = 0;
+        for (Map.Entry<ObjectId, ObjectNode> e : selection.listed().entrySet()) {
+            ObjectId id = e.getKey();
+            boolean owned = e.getValue().path("metadata").path("ownerReferences").size() > 0;
+            if (id.namespace() == null || !namespaces.contains(id.namespace()) || KubeRules.podTemplate(id.group(), id.kind()) == null
+                    || owned) {
+                continue;
+            }
+            workloads++;
+            for (Map.Entry<String, String> l : Trees.labels(e.getValue()).entrySet()) {
+                seen.computeIfAbsent(id.namespace(), k -> new java.util.LinkedHashMap<>())
+                        .merge(l.getKey() + "=" + l.getValue(), 1, Integer::sum);
+            }
+        }
+        StringBuilder msg = new StringBuilder("the app selection (" + String.join(" OR ", selectors) + ") found no workload"
+                + " (Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod) in namespace(s) " + String.join(", ", namespaces)
+                + " (context " + context + "); it selected " + selection.members().size() + " other object(s).");
+        String suggestion = null;
+        for (Map.Entry<String, Map<String, Integer>> ns : seen.entrySet()) {
+            List<String> labels = ns.getValue().entrySet().stream()
+                    .sorted(Comparator.<Map.Entry<String, Integer>>comparingInt(l -> appKeyRank(l.getKey()))
+                            .thenComparing(Map.Entry.<String, Integer>comparingByValue().reversed()))
+                    .map(Map.Entry::getKey).limit(6).toList();
+            if (labels.isEmpty()) {
+                continue;
+            }
+            msg.append(" Workloads in namespace ").append(ns.getKey()).append(" carry ")
+                    .append(String.join(", ", labels.stream().map(l -> "`" + Trees.printable(l) + "`").toList())).append('.');
+            if (suggestion == null) {
+                suggestion = labels.get(0);
+            }
+        }
+        if (workloads == 0) {
+            msg.append(" There are no workloads in those namespaces at all.");
+        }
+        if (suggestion != null) {
+            msg.append(" Try `--selector ").append(Trees.printable(suggestion)).append("`;");
+        }
+        msg.append(" give --allow-empty-selection to capture the selection without workloads.");
+        throw LayercakeException.notFound(msg.toString());
+    }
+
+    private static int appKeyRank(String label) {
+        String key = label.substring(0, label.indexOf('='));
+        int i = APP_LABEL_KEYS.indexOf(key);
+        return i < 0 ? APP_LABEL_KEYS.size() : i;
     }
 
     private static void checkNamespaces(KubeConnection connection, List<String> namespaces) {

@@ -51,4 +51,20 @@ final class Trees {
     static ObjectNode metadata(ObjectNode object) {
         return object.withObjectProperty("metadata");
     }
+
+    /** Text from the cluster made safe for one line of a message: control characters and backticks escaped, bounded. */
+    static String printable(String text) {
+        StringBuilder sb = new StringBuilder();
+        for (char c : text.toCharArray()) {
+            if (sb.length() > 200) {
+                return sb + "...";
+            }
+            if (c < 0x20 || c == 0x7f || c == '`') {
+                sb.append(String.format("\\u%04x", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
 }

@@ -6,10 +6,12 @@ import java.util.List;
 
 /**
  * Where the application lives in the cluster. Capture runs when at least one namespace is given.
- * {@code secrets}: encrypt (needs a key), plain (explicit opt-in) or skip.
+ * {@code secrets}: encrypt (needs a key), plain (explicit opt-in) or skip. {@code allowEmptySelection}: a selection
+ * that finds no workload (Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod ...) is captured as it is instead
+ * of failing the backup.
  */
 public record KubernetesOptions(String kubeconfig, String context, List<String> namespaces, List<String> selectors,
-                                String secrets, String encryptionKeyFile, String encryptionKeyEnv) {
+                                String secrets, String encryptionKeyFile, String encryptionKeyEnv, boolean allowEmptySelection) {
 
     public static final String ENCRYPT = "encrypt";
     public static final String PLAIN = "plain";
@@ -24,6 +26,12 @@ public record KubernetesOptions(String kubeconfig, String context, List<String> 
             throw LayercakeException.usage("--secrets '" + secrets + "' is not one of encrypt, plain, skip");
         }
         encryptionKeyEnv = encryptionKeyEnv == null || encryptionKeyEnv.isBlank() ? DEFAULT_KEY_ENV : encryptionKeyEnv;
+    }
+
+    /** Without {@code allowEmptySelection}: a selection that finds no workload fails the backup. */
+    public KubernetesOptions(String kubeconfig, String context, List<String> namespaces, List<String> selectors,
+                             String secrets, String encryptionKeyFile, String encryptionKeyEnv) {
+        this(kubeconfig, context, namespaces, selectors, secrets, encryptionKeyFile, encryptionKeyEnv, false);
     }
 
     public boolean enabled() {

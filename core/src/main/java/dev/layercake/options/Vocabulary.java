@@ -15,12 +15,12 @@ import java.util.Set;
  */
 public enum Vocabulary {
 
-    APP("app", null, OptionType.STRING, "Application name; releases are grouped by it.", null, "backup", "restore", "freeze", "list", "show", "verify", "diff", "prune", "drill", "report"),
-    RELEASE("release", null, OptionType.STRING, "Release id. Default: from the build (job + number), else time + short commit.", null, "backup", "restore", "freeze", "show", "verify", "diff", "drill", "report"),
-    STORE("store", null, OptionType.STRING, "Release store: a folder, file:///folder or s3://bucket/prefix.", null, "backup", "restore", "freeze", "list", "show", "verify", "diff", "prune", "gc", "drill", "report"),
-    S3_ENDPOINT("s3Endpoint", null, OptionType.STRING, "S3 endpoint URL for S3-compatible stores.", null, "backup", "restore", "freeze", "list", "show", "verify", "diff", "prune", "gc", "drill", "report"),
-    S3_REGION("s3Region", null, OptionType.STRING, "S3 region (default: the AWS chain's, else us-east-1).", null, "backup", "restore", "freeze", "list", "show", "verify", "diff", "prune", "gc", "drill", "report"),
-    S3_PATH_STYLE("s3PathStyle", null, OptionType.BOOLEAN, "Use path-style S3 requests (most S3-compatible stores).", "false", "backup", "restore", "freeze", "list", "show", "verify", "diff", "prune", "gc", "drill", "report"),
+    APP("app", null, OptionType.STRING, "Application name; releases are grouped by it.", null, "backup", "restore", "freeze", "list", "show", "verify", "diff", "prune", "drill", "report", "copy", "export", "policy"),
+    RELEASE("release", null, OptionType.STRING, "Release id. Default: from the build (job + number), else time + short commit.", null, "backup", "restore", "freeze", "show", "verify", "diff", "drill", "report", "copy", "export"),
+    STORE("store", null, OptionType.STRING, "Release store: a folder, file:///folder, s3://bucket/prefix or oci://registry/repository.", null, "backup", "restore", "freeze", "list", "show", "verify", "diff", "prune", "gc", "drill", "report", "export", "import", "policy"),
+    S3_ENDPOINT("s3Endpoint", null, OptionType.STRING, "S3 endpoint URL for S3-compatible stores.", null, "backup", "restore", "freeze", "list", "show", "verify", "diff", "prune", "gc", "drill", "report", "copy", "export", "import", "policy"),
+    S3_REGION("s3Region", null, OptionType.STRING, "S3 region (default: the AWS chain's, else us-east-1).", null, "backup", "restore", "freeze", "list", "show", "verify", "diff", "prune", "gc", "drill", "report", "copy", "export", "import", "policy"),
+    S3_PATH_STYLE("s3PathStyle", null, OptionType.BOOLEAN, "Use path-style S3 requests (most S3-compatible stores).", "false", "backup", "restore", "freeze", "list", "show", "verify", "diff", "prune", "gc", "drill", "report", "copy", "export", "import", "policy"),
 
     SOURCE("source", null, OptionType.STRING, "Git checkout folder or remote URL to capture.", ".", "backup"),
     REF("ref", null, OptionType.STRING, "Commit, branch or tag to capture (default HEAD).", "HEAD", "backup"),
@@ -37,10 +37,11 @@ public enum Vocabulary {
     IMAGES("images", "--image", OptionType.LIST, "Image reference to pin and copy (repeatable).", null, "backup"),
     IMAGE_MODE("imageMode", null, OptionType.STRING, "copy (default), digest-only or none.", "copy", "backup"),
     IMAGE_TARGET("imageTarget", null, OptionType.STRING, "Backup registry/prefix to copy images to, besides the store.", null, "backup"),
-    INSECURE_REGISTRY("insecureRegistry", "--insecure-registry", OptionType.LIST, "Registry host:port reached over plain HTTP (repeatable).", null, "backup", "restore", "verify", "freeze", "drill"),
+    INSECURE_REGISTRY("insecureRegistry", "--insecure-registry", OptionType.LIST, "Registry host:port reached over plain HTTP (repeatable).", null, "backup", "restore", "verify", "freeze", "drill", "list", "prune", "copy", "export", "import"),
 
     NAMESPACE("namespace", "--namespace", OptionType.LIST, "Namespace of the application (repeatable).", null, "backup"),
     SELECTOR("selector", "--selector", OptionType.LIST, "Label selector of the application (repeatable, OR-ed). Default app.kubernetes.io/part-of=<app>.", null, "backup"),
+    ALLOW_EMPTY_SELECTION("allowEmptySelection", null, OptionType.BOOLEAN, "Capture the selection even when it finds no workload (default: the backup fails and names the labels it saw).", "false", "backup"),
     KUBECONFIG("kubeconfig", null, OptionType.STRING, "Kubeconfig file (default: KUBECONFIG, ~/.kube/config or in-cluster).", null, "backup", "restore", "diff", "drill"),
     CONTEXT("context", null, OptionType.STRING, "Kubeconfig context (default: current).", null, "backup", "restore", "diff", "drill"),
     SECRETS("secrets", null, OptionType.STRING, "Secrets: encrypt (default, needs a key), plain or skip.", "encrypt", "backup"),
@@ -54,8 +55,9 @@ public enum Vocabulary {
     LEGAL_HOLD("legalHold", null, OptionType.BOOLEAN, "Freeze: apply a legal hold instead of a retention date.", "false", "backup", "freeze"),
     TAG_IMAGES("tagImages", null, OptionType.BOOLEAN, "Freeze: also tag the release's backup-registry copies with the release id (a tag never moved).", "false", "backup", "freeze"),
     SIGNING_KEY("signingKey", null, OptionType.STRING, "PEM private key (ECDSA P-256 or Ed25519) to sign the manifest.", null, "backup", "drill"),
-    PUBLIC_KEY("publicKey", null, OptionType.STRING, "PEM public key to check the manifest signature.", null, "verify", "drill"),
-    REQUIRE_SIGNATURE("requireSignature", null, OptionType.BOOLEAN, "Verify: fail an unsigned manifest, or one whose signature does not check with --public-key.", "false", "verify"),
+    PUBLIC_KEY("publicKey", null, OptionType.STRING, "PEM public key to check the manifest signature (policy: the key stored in the policy).", null, "verify", "drill", "restore", "policy"),
+    REQUIRE_SIGNATURE("requireSignature", null, OptionType.BOOLEAN, "Verify and restore: fail an unsigned manifest, or one whose signature does not check (policy: require it for every verify and restore of the store or app).", "false", "verify", "restore", "policy"),
+    REPLACE("replace", null, OptionType.BOOLEAN, "Policy: replace the policy already set (a policy is create-only otherwise).", "false", "policy"),
     EXPECT_DIGEST("expectDigest", null, OptionType.STRING, "Verify: the manifest digest (sha256:...) the pipeline recorded at backup time; another digest fails.", null, "verify"),
 
     SOURCES_TO("sourcesTo", null, OptionType.STRING, "Restore the captured files into this folder.", null, "restore"),
@@ -73,14 +75,16 @@ public enum Vocabulary {
     GRACE("grace", null, OptionType.STRING, "GC: never collect blobs younger than this (default 24h).", "24h", "gc"),
 
     JSON("json", null, OptionType.BOOLEAN, "Print machine-readable JSON on stdout.", "false",
-            "backup", "restore", "freeze", "list", "show", "verify", "diff", "prune", "gc", "drill", "report"),
+            "backup", "restore", "freeze", "list", "show", "verify", "diff", "prune", "gc", "drill", "report", "copy", "export", "import", "policy"),
 
     TIMEOUT("timeout", null, OptionType.STRING, "Drill: how long to wait for the scratch workloads to be ready (e.g. 90s, 5m).", "5m", "drill"),
     KEEP_SCRATCH("keepScratch", null, OptionType.BOOLEAN, "Drill: leave the scratch namespaces and objects in place.", "false", "drill"),
     CLEAN("clean", null, OptionType.BOOLEAN, "Drill: only remove what earlier drills left on the cluster.", "false", "drill"),
 
     AGAINST("against", null, OptionType.STRING, "Diff: the release to compare with; without it, the live namespaces. Report: the release the diff section starts from.", null, "diff", "report"),
-    OUTPUT("output", null, OptionType.STRING, "Report: the HTML file to write (default: <app>-<release>-report.html here).", null, "report");
+    FROM("from", null, OptionType.STRING, "Copy: the store to copy releases from (folder, s3:// or oci://).", null, "copy"),
+    TO("to", null, OptionType.STRING, "Copy: the store to copy releases to (folder, s3:// or oci://); releases there are never overwritten.", null, "copy"),
+    OUTPUT("output", null, OptionType.STRING, "Report: the HTML file to write (default: <app>-<release>-report.html here). Export: the release tar to write.", null, "report", "export");
 
     private final String name;
     private final String cliFlag;

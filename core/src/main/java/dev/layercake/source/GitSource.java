@@ -64,6 +64,17 @@ public final class GitSource implements AutoCloseable {
     private final Path tempClone;
     private final ProgressListener listener;
 
+    /** GitLab CI: at most this many included files, followed this deep (GitLab's own limits are 150 and 100). */
+    static final int MAX_CI_INCLUDES = 150;
+    static final int MAX_CI_INCLUDE_DEPTH = 10;
+    /** A symlink chain longer than this is not followed. */
+    static final int MAX_LINK_HOPS = 8;
+
+    /** Filled by classification, for the capture's record and output. */
+    private final List<dev.layercake.model.UnparsedFile> unparsed = new ArrayList<>();
+    private final List<String> includes = new ArrayList<>();
+    private final java.util.Set<String> gitlabFiles = new java.util.HashSet<>();
+
     private GitSource(Repository repository, String repoDescription, String ref, RevCommit commit, String subPath,
                       boolean dirty, Path tempClone, ProgressListener listener) {
         this.repository = repository;
@@ -202,12 +213,12 @@ public final class GitSource implements AutoCloseable {
         entries.forEach(e -> byPath.put(e.path(), e));
         Map<String, String> kinds = classify(byPath);
 
-        List<PathMatcher> includes = globs(options.include());
+        List<PathMatcher> includeGlobs = globs(options.include());
         List<PathMatcher> excludes = globs(options.exclude());
         List<Entry> selected = new ArrayList<>();
         for (Entry e : entries) {
             Path p = Path.of(e.path());
-            boolean wanted = kinds.containsKey(e.path()) || includes.stream().anyMatch(m -> m.matches(p));
+            boolean wanted = kinds.containsKey(e.path()) || includeGlobs.stream().anyMatch(m -> m.matches(p));
             if (wanted && excludes.stream().noneMatch(m -> m.matches(p))) {
                 selected.add(e);
             }
@@ -233,6 +244,10 @@ public final class GitSource implements AutoCloseable {
                             unresolved.addAll(scan.unresolved());
                         } else {
                             ImageCandidates.partition(scanImages(e.path(), kind, text, byPath), images, unresolved);
+                            if (gitlabFiles.contains(e.path())) {
+                                ImageCandidates.partition(YamlDocuments.gitlabImages(e.path(), text, YamlDocuments.parse(text)),
+                                        images, unresolved);
+                            }
                         }
                     }
                 } else {
@@ -252,7 +267,19 @@ public final class GitSource implements AutoCloseable {
                     + " source.unresolvedImages), e.g. " + unresolved.get(0).raw() + " at " + unresolved.get(0).file() + ":"
                     + unresolved.get(0).line() + ": " + unresolved.get(0).why());
         }
-        return new SourceSection(repoDescription, commit(), ref, subPath, dirty, files, images, bundle, unresolved);
+        if (!includes.isEmpty()) {
+            listener.info("gitlab-ci: " + includes.size() + " included file(s) followed and captured: "
+                    + String.join(", ", includes.subList(0, Math.min(5, includes.size()))) + (includes.size() > 5 ? ", ..." : ""));
+        }
+        if (!unparsed.isEmpty()) {
+            StringBuilder sb = new StringBuilder(unparsed.size() + " YAML file(s) with apiVersion/kind do not parse, so they are"
+                    + " not classified as Kubernetes YAML (templated samples?); --include captures them as they are: ");
+            for (int i = 0; i < Math.min(5, unparsed.size()); i++) {
+                sb.append(i == 0 ? "" : "; ").append(unparsed.get(i).path()).append(" (").append(unparsed.get(i).error()).append(')');
+            }
+            listener.warn(sb + (unparsed.size() > 5 ? "; ..." : "") + " (all listed as source.unparsedYaml)");
+        }
+        return new SourceSection(repoDescription, commit(), ref, subPath, dirty, files, images, bundle, unresolved, unparsed, includes);
     }
 
     private List<Entry> listTree() {
@@ -316,14 +343,234 @@ public final class GitSource implements AutoCloseable {
             if (kinds.containsKey(e.path()) || !FileKinds.isYaml(e.path()) || e.mode().equals(FileMode.SYMLINK)) {
                 continue;
             }
-            List<JsonNode> docs = YamlDocuments.parse(text(e));
+            String content = text(e);
+            List<JsonNode> docs = YamlDocuments.parse(content);
+            if (docs.isEmpty()) {
+                String error = YamlDocuments.kubernetesParseError(content);
+                if (error != null) {
+                    unparsed.add(new dev.layercake.model.UnparsedFile(e.path(), error));
+                }
+                continue;
+            }
             if (docs.stream().anyMatch(YamlDocuments::isTekton)) {
                 kinds.put(e.path(), FileKinds.PIPELINE);
             } else if (!docs.isEmpty() && docs.stream().anyMatch(YamlDocuments::isKubernetesObject)) {
                 kinds.put(e.path(), FileKinds.KUBERNETES);
             }
         }
+        followGitlabIncludes(byPath, kinds);
+        classifyLinks(byPath, kinds);
         return kinds;
+    }
+
+    /**
+     * GitLab CI {@code include:} of local files (a string, a list, {@code {local: ...}} maps, globs), followed from
+     * {@code .gitlab-ci.yml} through the included files, bounded and only inside the repository. Remote, project,
+     * template and component includes are not in this repository: named, not followed.
+     */
+    private void followGitlabIncludes(Map<String, Entry> byPath, Map<String, String> kinds) {
+        String root = ".gitlab-ci.yml";
+        if (!byPath.containsKey(root) || byPath.get(root).mode().equals(FileMode.SYMLINK)) {
+            return;
+        }
+        gitlabFiles.add(root);
+        java.util.ArrayDeque<Map.Entry<String, Integer>> queue = new java.util.ArrayDeque<>();
+        queue.add(Map.entry(root, 0));
+        List<String> notFollowed = new ArrayList<>();
+        while (!queue.isEmpty()) {
+            Map.Entry<String, Integer> next = queue.poll();
+            List<JsonNode> docs = YamlDocuments.parse(text(byPath.get(next.getKey())));
+            if (docs.isEmpty()) {
+                continue;
+            }
+            JsonNode include = docs.get(0).path("include");
+            List<JsonNode> specs = new ArrayList<>();
+            if (include.isArray()) {
+                include.forEach(specs::add);
+            } else if (!include.isMissingNode() && !include.isNull()) {
+                specs.add(include);
+            }
+            for (JsonNode spec : specs) {
+                String local = null;
+                if (spec.isTextual()) {
+                    if (spec.asText().contains("://")) {
+                        notFollowed.add("remote " + spec.asText());
+                        continue;
+                    }
+                    local = spec.asText();
+                } else if (spec.path("local").isTextual()) {
+                    local = spec.path("local").asText();
+                } else if (spec.isObject()) {
+                    String what = spec.has("project") ? "project " + spec.path("project").asText() + " " + (spec.path("file").isArray() ? spec.path("file").toString() : spec.path("file").asText())
+                            : spec.has("template") ? "template " + spec.path("template").asText()
+                            : spec.has("component") ? "component " + spec.path("component").asText()
+                            : spec.has("remote") ? "remote " + spec.path("remote").asText() : "include " + spec;
+                    notFollowed.add(what.length() > 120 ? what.substring(0, 120) + "..." : what);
+                    continue;
+                }
+                if (local == null) {
+                    continue;
+                }
+                String path = local.strip();
+                while (path.startsWith("/")) {
+                    path = path.substring(1);
+                }
+                if (path.contains("$")) {
+                    notFollowed.add(local + " (uses CI variables, not known at capture time)");
+                    continue;
+                }
+                List<String> targets = new ArrayList<>();
+                if (path.contains("*")) {
+                    PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + path);
+                    byPath.keySet().stream().filter(FileKinds::isYaml).filter(k -> m.matches(Path.of(k))).sorted().forEach(targets::add);
+                    if (targets.isEmpty()) {
+                        notFollowed.add(local + " (the glob matches no file)");
+                    }
+                } else {
+                    String normalized = normalize(path);
+                    if (normalized == null) {
+                        notFollowed.add(local + " (leaves the repository)");
+                        continue;
+                    }
+                    if (!byPath.containsKey(normalized)) {
+                        notFollowed.add(local + " (not in the commit)");
+                        continue;
+                    }
+                    targets.add(normalized);
+                }
+                for (String t : targets) {
+                    if (gitlabFiles.contains(t)) {
+                        continue;
+                    }
+                    if (includes.size() >= MAX_CI_INCLUDES || next.getValue() + 1 > MAX_CI_INCLUDE_DEPTH) {
+                        notFollowed.add(t + " (more than " + MAX_CI_INCLUDES + " includes or deeper than " + MAX_CI_INCLUDE_DEPTH + ")");
+                        continue;
+                    }
+                    if (byPath.get(t).mode().equals(FileMode.SYMLINK)) {
+                        String target = linkTarget(t, byPath);
+                        if (target == null) {
+                            continue;
+                        }
+                        kinds.putIfAbsent(t, FileKinds.PIPELINE);
+                        t = target;
+                    }
+                    gitlabFiles.add(t);
+                    includes.add(t);
+                    kinds.put(t, FileKinds.PIPELINE);
+                    queue.add(Map.entry(t, next.getValue() + 1));
+                }
+            }
+        }
+        if (!notFollowed.isEmpty()) {
+            listener.warn("gitlab-ci: " + notFollowed.size() + " include(s) not followed (not files of this commit): "
+                    + String.join("; ", notFollowed.subList(0, Math.min(5, notFollowed.size()))) + (notFollowed.size() > 5 ? "; ..." : ""));
+        }
+    }
+
+    /**
+     * A symlink is classified by the file it points to inside the repository (following chains of links) and
+     * stored as the link it is; a link that leaves the repository, is absolute, or goes round in circles is
+     * refused, with a word.
+     */
+    private void classifyLinks(Map<String, Entry> byPath, Map<String, String> kinds) {
+        List<String> refused = new ArrayList<>();
+        for (Entry e : byPath.values()) {
+            if (!e.mode().equals(FileMode.SYMLINK)) {
+                continue;
+            }
+            String target = linkTarget(e.path(), byPath);
+            if (target == null) {
+                kinds.remove(e.path());
+                if (leavesTree(e.path(), byPath)) {
+                    refused.add(e.path() + " -> " + printable(rawLink(e)));
+                }
+                continue;
+            }
+            String kind = kinds.get(target);
+            if (kind == null && byPath.get(target) != null && FileKinds.isYaml(target)) {
+                List<JsonNode> docs = YamlDocuments.parse(text(byPath.get(target)));
+                if (docs.stream().anyMatch(YamlDocuments::isTekton)) {
+                    kind = FileKinds.PIPELINE;
+                } else if (docs.stream().anyMatch(YamlDocuments::isKubernetesObject)) {
+                    kind = FileKinds.KUBERNETES;
+                }
+            }
+            if (kind == null) {
+                // a link named like a Dockerfile or kustomization to a file of no kind of its own: the name decides
+                kind = FileKinds.byName(e.path()).orElse(null);
+            }
+            if (kind != null) {
+                kinds.put(e.path(), kind);
+                kinds.putIfAbsent(target, kind);
+            } else {
+                kinds.remove(e.path());
+            }
+        }
+        if (!refused.isEmpty()) {
+            listener.warn(refused.size() + " symlink(s) point out of the repository and are not captured (not even with --include): "
+                    + String.join(", ", refused.subList(0, Math.min(5, refused.size()))) + (refused.size() > 5 ? ", ..." : ""));
+        }
+    }
+
+    /** The regular file a link resolves to inside the tree, or null (outside, absolute, a folder, a loop, missing). */
+    private String linkTarget(String path, Map<String, Entry> byPath) {
+        String current = path;
+        for (int hop = 0; hop < MAX_LINK_HOPS; hop++) {
+            Entry e = byPath.get(current);
+            if (e == null) {
+                return null;
+            }
+            if (!e.mode().equals(FileMode.SYMLINK)) {
+                return current;
+            }
+            String link = rawLink(e);
+            if (link.startsWith("/") || link.isEmpty()) {
+                return null;
+            }
+            String dir = current.contains("/") ? current.substring(0, current.lastIndexOf('/') + 1) : "";
+            current = normalize(dir + link);
+            if (current == null) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    /** True when the link (or one in its chain) is absolute or climbs out of the repository. */
+    private boolean leavesTree(String path, Map<String, Entry> byPath) {
+        String current = path;
+        for (int hop = 0; hop < MAX_LINK_HOPS; hop++) {
+            Entry e = byPath.get(current);
+            if (e == null || !e.mode().equals(FileMode.SYMLINK)) {
+                return false;
+            }
+            String link = rawLink(e);
+            if (link.startsWith("/")) {
+                return true;
+            }
+            String dir = current.contains("/") ? current.substring(0, current.lastIndexOf('/') + 1) : "";
+            current = normalize(dir + link);
+            if (current == null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private String rawLink(Entry e) {
+        String t = text(e);
+        return t.length() > 4096 ? t.substring(0, 4096) : t;
+    }
+
+    private static String printable(String s) {
+        StringBuilder sb = new StringBuilder();
+        for (char c : s.toCharArray()) {
+            sb.append(c < 0x20 || c == 0x7f ? '?' : c);
+            if (sb.length() > 200) {
+                return sb + "...";
+            }
+        }
+        return sb.toString();
     }
 
     private List<ImageReference> scanImages(String path, String kind, String text, Map<String, Entry> byPath) {
@@ -361,7 +608,26 @@ public final class GitSource implements AutoCloseable {
                 }
             }
         }
+        if (appVersion != null && !appVersion.startsWith("v") && templatesPrefixV(dir, byPath)) {
+            appVersion = "v" + appVersion;
+        }
         return YamlDocuments.images(path, text, YamlDocuments.parse(text), "helm-values", appVersion);
+    }
+
+    /** A chart whose templates default the image tag to {@code printf "v%s" .Chart.AppVersion} (kube-state-metrics, ...). */
+    private static final java.util.regex.Pattern V_APP_VERSION =
+            java.util.regex.Pattern.compile("printf\\s+\"v%s\"\\s+\\.Chart\\.AppVersion|\"v\"\\s*\\.Chart\\.AppVersion");
+
+    private boolean templatesPrefixV(String chartDir, Map<String, Entry> byPath) {
+        String templates = chartDir + "templates/";
+        int read = 0;
+        for (Entry e : byPath.values()) {
+            if (e.path().startsWith(templates) && !e.mode().equals(FileMode.SYMLINK) && read++ < 200
+                    && V_APP_VERSION.matcher(text(e)).find()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private String text(Entry e) {

@@ -37,6 +37,32 @@ public final class YamlDocuments {
         return docs;
     }
 
+    private static final java.util.regex.Pattern API_VERSION_LINE = java.util.regex.Pattern.compile("(?m)^\\s*apiVersion\\s*:");
+    private static final java.util.regex.Pattern KIND_LINE = java.util.regex.Pattern.compile("(?m)^\\s*kind\\s*:");
+
+    /**
+     * Why a text that has {@code apiVersion:} and {@code kind:} lines does not parse as YAML (the parser's first
+     * line, with its line number), or null when it parses or does not look like Kubernetes YAML at all.
+     */
+    public static String kubernetesParseError(String text) {
+        if (!API_VERSION_LINE.matcher(text).find() || !KIND_LINE.matcher(text).find()) {
+            return null;
+        }
+        try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(text)) {
+            while (it.hasNextValue()) {
+                it.nextValue();
+            }
+            return null;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            String where = e.getLocation() == null ? "" : "line " + e.getLocation().getLineNr() + ": ";
+            String first = String.valueOf(e.getOriginalMessage()).split("\n")[0];
+            return where + (first.length() > 200 ? first.substring(0, 200) + "..." : first);
+        } catch (IOException | RuntimeException e) {
+            String first = String.valueOf(e.getMessage()).split("\n")[0];
+            return first.length() > 200 ? first.substring(0, 200) + "..." : first;
+        }
+    }
+
     /** A document with apiVersion and kind. */
     public static boolean isKubernetesObject(JsonNode doc) {
         return doc.isObject() && doc.path("apiVersion").isTextual() && doc.path("kind").isTextual();
@@ -115,6 +141,44 @@ public final class YamlDocuments {
             walk(doc, path, lines, foundAs, defaultTag, out);
         }
         return out;
+    }
+
+    /**
+     * The GitLab CI forms {@link #images} does not see: {@code image: {name: ...}} and {@code services:} (strings or
+     * {@code {name: ...}}), at the top level, under {@code default:} and in every job.
+     */
+    public static List<ImageReference> gitlabImages(String path, String text, List<JsonNode> docs) {
+        List<ImageReference> out = new ArrayList<>();
+        Lines lines = new Lines(text);
+        for (JsonNode doc : docs) {
+            List<JsonNode> scopes = new ArrayList<>();
+            scopes.add(doc);
+            doc.fields().forEachRemaining(e -> {
+                if (e.getValue().isObject()) {
+                    scopes.add(e.getValue());
+                }
+            });
+            for (JsonNode scope : scopes) {
+                JsonNode image = scope.path("image");
+                if (image.isObject() && image.path("name").isTextual()) {
+                    addGitlab(image.path("name").asText().trim(), path, lines, out);
+                }
+                for (JsonNode service : scope.path("services")) {
+                    String ref = service.isTextual() ? service.asText().trim() : service.path("name").asText("").trim();
+                    if (!ref.isEmpty()) {
+                        addGitlab(ref, path, lines, out);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void addGitlab(String ref, String path, Lines lines, List<ImageReference> out) {
+        if (!looksLikeImage(ref)) {
+            return;
+        }
+        out.add(new ImageReference(ref, path, lines.next("name", ref), "gitlab-ci", null, null));
     }
 
     private static void walk(JsonNode node, String path, Lines lines, String foundAs, String defaultTag, List<ImageReference> out) {

@@ -22,4 +22,12 @@ public final class ObjectStores {
         }
         return new FileSystemObjectStore(location.directory());
     }
+
+    /** As {@link #open(StoreLocation, Map)}; an {@code oci://} store speaks plain HTTP to the hosts named (--insecure-registry). */
+    public static ObjectStore open(StoreLocation location, Map<String, String> env, java.util.List<String> insecureRegistries) {
+        if (StoreLocation.OCI.equals(location.scheme())) {
+            return OciObjectStore.open(location, env, insecureRegistries);
+        }
+        return open(location, env);
+    }
 }

@@ -36,7 +36,8 @@ import java.util.UUID;
 
 /**
  * A store in one repository of an OCI registry ({@code oci://REGISTRY/REPOSITORY}), spoken to with
- * registry-backup's {@link RegistryClient} (plain HTTP only for hosts in {@value #INSECURE_ENV}; the same
+ * registry-backup's {@link RegistryClient} (plain HTTP only for hosts named with {@code --insecure-registry} or in
+ * {@value #INSECURE_ENV}; the same
  * docker/podman credential files as image backups).
  *
  * <ul>
@@ -71,6 +72,8 @@ public final class OciObjectStore implements ObjectStore {
     static final String APP_ANNOTATION = "dev.layercake.app";
     static final String RELEASE_ANNOTATION = "dev.layercake.release";
     static final String IMAGES_ANNOTATION = "dev.layercake.images";
+    /** {@code REF@DIGEST,...}: the release's images, each pullable by digest from this same repository. */
+    public static final String IMAGE_DIGESTS_ANNOTATION = "dev.layercake.image-digests";
     private static final int MAX_TAG = 128;
     private static final int MAX_MANIFEST_OBJECT = 64 * 1024 * 1024;
     private static final StoreCapabilities CAPABILITIES = new StoreCapabilities(false, false, false);
@@ -86,7 +89,15 @@ public final class OciObjectStore implements ObjectStore {
     }
 
     public static OciObjectStore open(StoreLocation location, Map<String, String> env) {
-        List<String> insecure = new ArrayList<>();
+        return open(location, env, List.of());
+    }
+
+    /**
+     * Opens the store with the docker/podman credentials of {@code env}; plain HTTP for the hosts in
+     * {@code insecureRegistries} (the commands' {@code --insecure-registry}) and in {@value #INSECURE_ENV}.
+     */
+    public static OciObjectStore open(StoreLocation location, Map<String, String> env, List<String> insecureRegistries) {
+        List<String> insecure = new ArrayList<>(insecureRegistries == null ? List.of() : insecureRegistries);
         String value = env.get(INSECURE_ENV);
         if (value != null) {
             for (String h : value.split(",")) {
@@ -396,6 +407,10 @@ public final class OciObjectStore implements ObjectStore {
             annotations.put(APP_ANNOTATION, manifest.app());
             annotations.put(RELEASE_ANNOTATION, manifest.release());
             annotations.put(IMAGES_ANNOTATION, String.join(",", manifest.images().stream().map(ImageEntry::ref).toList()));
+            List<String> pullable = pushImageManifests(manifest);
+            if (!pullable.isEmpty()) {
+                annotations.put(IMAGE_DIGESTS_ANNOTATION, String.join(",", pullable));
+            }
             Map<Digest, String> named = new TreeMap<>(Comparator.comparing(Digest::toString));
             named.putAll(manifest.referencedBlobs());
             for (Digest d : named.keySet()) {
@@ -419,6 +434,57 @@ public final class OciObjectStore implements ObjectStore {
         client.putManifest(registry, repository, tag, doc);
         // Read back: with no conditional PUT, a racing writer may have tagged its own manifest in the meantime.
         return artifactDigest(tag).map(doc.digest()::equals).orElse(false);
+    }
+
+    /**
+     * Makes every image the release keeps in this store a real image of this repository, pullable by digest: its
+     * layers and configs are already the repository's blobs; its manifests (single-platform ones first, then
+     * indexes, then attached referrers) are put by digest from their stored bytes, unchanged. The registry checks
+     * that every blob a manifest names is there. Returns {@code REF@DIGEST} of each image made pullable.
+     */
+    private List<String> pushImageManifests(Manifest manifest) {
+        List<String> pullable = new ArrayList<>();
+        for (ImageEntry image : manifest.images()) {
+            List<dev.layercake.model.BlobRef> manifests = new ArrayList<>();
+            collectManifests(image, manifests);
+            if (manifests.isEmpty() || image.digest() == null) {
+                continue;
+            }
+            manifests.sort(Comparator.comparing(b -> MediaTypes.isIndex(b.mediaType()) ? 1 : 0));
+            for (dev.layercake.model.BlobRef b : manifests) {
+                String digest = b.digest().toString();
+                if (client.headManifest(ImageRef.parse(registry + "/" + repository + "@" + digest)).isPresent()) {
+                    continue;
+                }
+                byte[] bytes;
+                try (InputStream in = client.openBlob(registry, repository, Descriptor.of(digest, b.size(), b.mediaType()))) {
+                    bytes = in.readNBytes(MAX_MANIFEST_OBJECT + 1);
+                } catch (IOException e) {
+                    throw new LayercakeException(LayercakeException.Kind.UNAVAILABLE, "cannot read the image manifest " + digest
+                            + " of " + image.ref() + " from " + describe() + ": " + e.getMessage(), e);
+                }
+                if (bytes.length > MAX_MANIFEST_OBJECT || !Digest.of(bytes).toString().equals(digest)) {
+                    throw LayercakeException.corrupt("the image manifest " + digest + " of " + image.ref() + " in " + describe()
+                            + " does not hash to its digest; run verify");
+                }
+                client.putManifest(registry, repository, digest, ManifestDoc.parse(bytes, b.mediaType(), "image manifest " + digest));
+            }
+            if (manifests.stream().anyMatch(b -> b.digest().equals(image.digest()))) {
+                pullable.add(image.ref() + "@" + image.digest());
+            }
+        }
+        return pullable;
+    }
+
+    private static void collectManifests(ImageEntry image, List<dev.layercake.model.BlobRef> out) {
+        for (dev.layercake.model.BlobRef b : image.blobs()) {
+            if (b.mediaType() != null && MediaTypes.isAnyManifest(b.mediaType()) && !MediaTypes.isSchema1(b.mediaType())) {
+                out.add(b);
+            }
+        }
+        for (ImageEntry r : image.referrers()) {
+            collectManifests(r, out);
+        }
     }
 
     private Optional<String> artifactDigest(String tag) {

@@ -62,6 +62,14 @@ public final class ReleaseStore implements Closeable {
         return new ReleaseStore(ObjectStores.open(location, env), location);
     }
 
+    /**
+     * Opens a store as {@link #open(StoreLocation, Map)}, an {@code oci://} store also reached over plain HTTP when
+     * its registry is one of {@code insecureRegistries} (the commands' {@code --insecure-registry}).
+     */
+    public static ReleaseStore open(StoreLocation location, Map<String, String> env, java.util.List<String> insecureRegistries) {
+        return new ReleaseStore(ObjectStores.open(location, env, insecureRegistries), location);
+    }
+
     public ObjectStore objects() {
         return objects;
     }

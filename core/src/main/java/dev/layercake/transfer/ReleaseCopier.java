@@ -47,7 +47,8 @@ public final class ReleaseCopier {
         if (request.from().uri().equals(request.to().uri())) {
             throw LayercakeException.usage("--from and --to are the same store (" + request.from().uri() + ")");
         }
-        try (ReleaseStore from = ReleaseStore.open(request.from(), env); ReleaseStore to = ReleaseStore.open(request.to(), env)) {
+        try (ReleaseStore from = ReleaseStore.open(request.from(), env, request.insecureRegistries());
+             ReleaseStore to = ReleaseStore.open(request.to(), env, request.insecureRegistries())) {
             return copy(from, to, request.app(), request.releases(), listener);
         }
     }

@@ -4,6 +4,7 @@ import hudson.Extension;
 import hudson.FilePath;
 import hudson.Launcher;
 import hudson.Util;
+import hudson.model.Result;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import jenkins.util.BuildListenerAdapter;
@@ -54,6 +55,7 @@ public class BackupAppStep extends LayercakeStep {
     private String encryptionKeyFile;
     private String encryptionKeyEnv;
     private boolean allowIncomplete;
+    private boolean allowEmptySelection;
     private List<String> pipelineFiles;
     private boolean freeze;
     private String retainUntil;
@@ -259,6 +261,15 @@ public class BackupAppStep extends LayercakeStep {
         this.allowIncomplete = allowIncomplete;
     }
 
+    public boolean isAllowEmptySelection() {
+        return allowEmptySelection;
+    }
+
+    @DataBoundSetter
+    public void setAllowEmptySelection(boolean allowEmptySelection) {
+        this.allowEmptySelection = allowEmptySelection;
+    }
+
     public String getSecrets() {
         return secrets;
     }
@@ -409,6 +420,12 @@ public class BackupAppStep extends LayercakeStep {
                 // The release was written because allowIncomplete (or secrets: 'skip') said so: say it where nobody misses it.
                 listener.getLogger().println(Messages.BackupAppStep_Incomplete(outcome.app, outcome.release,
                         outcome.incompleteParts().size(), String.join("; ", outcome.incompleteParts())));
+                // The build result says it too (default UNSTABLE; Manage Jenkins > System > Layercake changes it).
+                Result result = Result.fromString(LayercakeGlobalConfiguration.get().getIncompleteBuildResult());
+                if (result != Result.SUCCESS) {
+                    run.setResult(result);
+                    listener.getLogger().println(Messages.BackupAppStep_IncompleteResult(result.toString()));
+                }
             }
             return outcome.toMap();
         }

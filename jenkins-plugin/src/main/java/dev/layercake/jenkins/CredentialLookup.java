@@ -36,7 +36,7 @@ final class CredentialLookup {
         if (id == null) {
             return;
         }
-        AmazonWebServicesCredentials c = find(id, AmazonWebServicesCredentials.class, "AWS credentials");
+        AmazonWebServicesCredentials c = find(id, AmazonWebServicesCredentials.class, CredentialField.STORE.kind());
         // AWS SDK v2 (AwsCredentialsProvider): aws-credentials keeps the v1 getCredentials() only as a
         // deprecated-for-removal shim. Resolving may call STS (assumed role); its failure names no secret.
         AwsCredentials keys;
@@ -57,7 +57,7 @@ final class CredentialLookup {
         if (id == null) {
             return;
         }
-        StandardUsernamePasswordCredentials c = find(id, StandardUsernamePasswordCredentials.class, "Username with password");
+        StandardUsernamePasswordCredentials c = find(id, StandardUsernamePasswordCredentials.class, CredentialField.REGISTRY.kind());
         into.registryUsername = c.getUsername();
         into.registryPassword = c.getPassword().getPlainText();
     }
@@ -70,14 +70,14 @@ final class CredentialLookup {
         if (id == null) {
             return;
         }
-        StandardCredentials c = find(id, StandardCredentials.class, "Secret file (kubeconfig) or Kubernetes");
+        StandardCredentials c = find(id, StandardCredentials.class, CredentialField.KUBECONFIG.kind());
         if (c instanceof FileCredentials file) {
             into.kubeconfig = new String(read(id, file), StandardCharsets.UTF_8);
             return;
         }
         KubernetesAuth auth = AuthenticationTokens.convert(KubernetesAuth.class, c);
         if (auth == null) {
-            throw new AbortException(Messages.Credentials_WrongKind(id, "Secret file (kubeconfig) or Kubernetes"));
+            throw new AbortException(Messages.Credentials_WrongKind(id, CredentialField.KUBECONFIG.kind()));
         }
         if (serverUrl == null) {
             throw new AbortException(Messages.Credentials_NoKubernetesServer(id));
@@ -95,13 +95,13 @@ final class CredentialLookup {
         if (id == null) {
             return;
         }
-        StandardCredentials c = find(id, StandardCredentials.class, "Secret text or Secret file");
+        StandardCredentials c = find(id, StandardCredentials.class, CredentialField.ENCRYPTION_KEY.kind());
         if (c instanceof StringCredentials text) {
             into.encryptionKey = text.getSecret().getPlainText().trim().getBytes(StandardCharsets.US_ASCII);
         } else if (c instanceof FileCredentials file) {
             into.encryptionKey = read(id, file);
         } else {
-            throw new AbortException(Messages.Credentials_WrongKind(id, "Secret text or Secret file"));
+            throw new AbortException(Messages.Credentials_WrongKind(id, CredentialField.ENCRYPTION_KEY.kind()));
         }
     }
 

@@ -1,8 +1,5 @@
 package dev.layercake.jenkins;
 
-import com.cloudbees.plugins.credentials.CredentialsProvider;
-import com.cloudbees.plugins.credentials.common.StandardCredentials;
-import com.cloudbees.plugins.credentials.common.StandardListBoxModel;
 import dev.layercake.LayercakeException;
 import dev.layercake.model.Names;
 import hudson.EnvVars;
@@ -10,10 +7,8 @@ import hudson.FilePath;
 import hudson.model.Item;
 import hudson.model.Run;
 import hudson.model.TaskListener;
-import hudson.security.ACL;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
-import jenkins.model.Jenkins;
 import net.sf.json.JSONArray;
 import net.sf.json.JSONObject;
 import org.jenkinsci.plugins.workflow.steps.Step;
@@ -106,42 +101,46 @@ public abstract class LayercakeStepDescriptor extends StepDescriptor {
         return values == null ? "" : String.join("\n", values);
     }
 
+    // Credential fields. A step that has a field of one of these names gets its drop-down and check from here,
+    // filtered to the kinds the field accepts (CredentialField); a new kind of field is a new CredentialField.
+
     @POST
     public ListBoxModel doFillCredentialsIdItems(@AncestorInPath Item item, @QueryParameter String credentialsId) {
-        return credentialItems(item, credentialsId);
+        return CredentialField.STORE.fill(item, credentialsId);
+    }
+
+    @POST
+    public FormValidation doCheckCredentialsId(@AncestorInPath Item item, @QueryParameter String value) {
+        return CredentialField.STORE.check(item, value);
     }
 
     @POST
     public ListBoxModel doFillRegistryCredentialsIdItems(@AncestorInPath Item item, @QueryParameter String registryCredentialsId) {
-        return credentialItems(item, registryCredentialsId);
+        return CredentialField.REGISTRY.fill(item, registryCredentialsId);
+    }
+
+    @POST
+    public FormValidation doCheckRegistryCredentialsId(@AncestorInPath Item item, @QueryParameter String value) {
+        return CredentialField.REGISTRY.check(item, value);
     }
 
     @POST
     public ListBoxModel doFillKubeconfigCredentialsIdItems(@AncestorInPath Item item, @QueryParameter String kubeconfigCredentialsId) {
-        return credentialItems(item, kubeconfigCredentialsId);
+        return CredentialField.KUBECONFIG.fill(item, kubeconfigCredentialsId);
+    }
+
+    @POST
+    public FormValidation doCheckKubeconfigCredentialsId(@AncestorInPath Item item, @QueryParameter String value) {
+        return CredentialField.KUBECONFIG.check(item, value);
     }
 
     @POST
     public ListBoxModel doFillEncryptionKeyCredentialsIdItems(@AncestorInPath Item item, @QueryParameter String encryptionKeyCredentialsId) {
-        return credentialItems(item, encryptionKeyCredentialsId);
+        return CredentialField.ENCRYPTION_KEY.fill(item, encryptionKeyCredentialsId);
     }
 
-    /** Credentials the user may pick in this item's context; only the current value for those who may not list them. */
-    static ListBoxModel credentialItems(Item item, String current) {
-        StandardListBoxModel result = new StandardListBoxModel();
-        if (item == null) {
-            if (!Jenkins.get().hasPermission(Jenkins.ADMINISTER)) {
-                return result.includeCurrentValue(current);
-            }
-            return result.includeEmptyValue()
-                    .includeAs(ACL.SYSTEM2, Jenkins.get(), StandardCredentials.class)
-                    .includeCurrentValue(current);
-        }
-        if (!item.hasPermission(Item.EXTENDED_READ) && !item.hasPermission(CredentialsProvider.USE_ITEM)) {
-            return result.includeCurrentValue(current);
-        }
-        return result.includeEmptyValue()
-                .includeAs(ACL.SYSTEM2, item, StandardCredentials.class)
-                .includeCurrentValue(current);
+    @POST
+    public FormValidation doCheckEncryptionKeyCredentialsId(@AncestorInPath Item item, @QueryParameter String value) {
+        return CredentialField.ENCRYPTION_KEY.check(item, value);
     }
 }

@@ -76,7 +76,7 @@ final class RestoreCallable extends MasterToSlaveFileCallable<LinkedHashMap<Stri
             }
             RestoreRequest request = new RestoreRequest(store.toLocation(workspace), step.getApp(), step.getRelease(),
                     Paths.inWorkspace(workspace, step.getSourcesTo()), step.getImagesTo(), step.insecureRegistries(),
-                    cluster, step.isDryRun());
+                    cluster, step.isDryRun(), Paths.inWorkspace(workspace, step.getPublicKey()), step.isRequireSignature());
             // The engine's environment carries the store's AWS credentials and DOCKER_CONFIG.
             RestoreResult r = new RestoreEngine(agent.env()).restore(request, new TaskListenerProgress(listener));
             LinkedHashMap<String, Object> m = new LinkedHashMap<>();
@@ -88,6 +88,10 @@ final class RestoreCallable extends MasterToSlaveFileCallable<LinkedHashMap<Stri
             m.put("filesWritten", r.filesWritten());
             m.put("filesUnchanged", r.filesUnchanged());
             m.put("imagesPushed", new ArrayList<>(r.imagesPushed()));
+            m.put("signature", r.signature());
+            m.put("complete", r.complete());
+            // Names and reasons only ("1 Secret(s) in namespace shop: ..."), never a value.
+            m.put("incomplete", new ArrayList<>(r.incomplete().stream().map(Object::toString).toList()));
             if (pipeline != null) {
                 m.put("pipeline", pipeline);
             }

@@ -106,7 +106,13 @@ public final class StoreEntry implements Describable<StoreEntry> {
 
         @POST
         public ListBoxModel doFillCredentialsIdItems(@AncestorInPath Item item, @QueryParameter String credentialsId) {
-            return LayercakeStepDescriptor.credentialItems(item, credentialsId);
+            return CredentialField.STORE.fill(item, credentialsId);
+        }
+
+        /** At the root (this is global configuration): listed and checked for administrators only. */
+        @POST
+        public FormValidation doCheckCredentialsId(@AncestorInPath Item item, @QueryParameter String value) {
+            return CredentialField.STORE.check(item, value);
         }
     }
 }

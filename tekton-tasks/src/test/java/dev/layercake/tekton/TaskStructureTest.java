@@ -73,6 +73,8 @@ class TaskStructureTest {
                     "json", "the step always asks for JSON to write the results"),
             Catalog.Entry.RESTORE, Map.of(
                     "encryption-key-env", "the key comes from the encryption-key workspace",
+                    "public-key", "needs a public-key workspace: not in this version; the key of the store's signature"
+                            + " policy (layercake policy --public-key) is used",
                     "pipeline-to", "a pipeline is restored where it runs (kubectl apply of the stored objects), not by the Task",
                     "json", "the step always asks for JSON to write the results"));
 
