@@ -22,6 +22,18 @@ resource "aws_s3_bucket" "assets" {
   tags   = local.tags
 }
 
+resource "aws_db_instance" "orders" {
+  identifier          = "${var.name}-orders-${var.environment}"
+  engine              = "postgres"
+  instance_class      = "db.t4g.small"
+  allocated_storage   = 20
+  db_name             = "orders"
+  username            = "shop"
+  manage_master_user_password = true
+  skip_final_snapshot = false
+  tags                = local.tags
+}
+
 resource "aws_ecr_repository" "service" {
   for_each             = toset(["api", "web", "worker"])
   name                 = "${var.name}/${each.key}"

@@ -101,6 +101,10 @@ final class BackupCommand extends BaseCommand {
             + " recording each missing part in the manifest (default: the backup fails).")
     boolean allowIncomplete;
 
+    @Option(names = "--pipeline-file", paramLabel = "FILE", description = "A file of the CI system to store in the release's"
+            + " pipeline section (repeatable; at most 64 files of 16 MB).")
+    List<String> pipelineFiles = new ArrayList<>();
+
     @Option(names = "--freeze", description = "Freeze the release as the last step.")
     boolean freeze;
 
@@ -125,7 +129,7 @@ final class BackupCommand extends BaseCommand {
                 new ImageOptions(images, imageMode, imageTarget, insecureRegistries),
                 new KubernetesOptions(kubeconfig, context, namespaces, selectors, secrets, encryptionKeyFile, encryptionKeyEnv,
                         allowEmptySelection),
-                new FreezeOptions(freeze, retainUntil, legalHold, signingKey, tagImages), allowIncomplete);
+                new FreezeOptions(freeze, retainUntil, legalHold, signingKey, tagImages), allowIncomplete, pipelineFiles);
         BackupResult result = new BackupEngine().backup(request, progress());
         if (common.json) {
             printJson(result);

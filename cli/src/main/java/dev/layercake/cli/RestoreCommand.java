@@ -60,6 +60,10 @@ final class RestoreCommand extends BaseCommand {
             description = "Environment variable with the base64 key. Default: ${DEFAULT-VALUE}.")
     String encryptionKeyEnv;
 
+    @Option(names = "--pipeline-to", paramLabel = "DIR", description = "Write the release's pipeline section (config.xml,"
+            + " PipelineRun, --pipeline-file files) into this folder; existing files are never overwritten.")
+    String pipelineTo;
+
     @Option(names = "--dry-run", description = "Print the plan; change nothing.")
     boolean dryRun;
 
@@ -71,6 +75,27 @@ final class RestoreCommand extends BaseCommand {
 
     @Override
     public Integer call() {
+        dev.layercake.pipeline.PipelineRestore.Result pipeline = null;
+        if (pipelineTo != null) {
+            try (dev.layercake.store.ReleaseStore releases = dev.layercake.store.ReleaseStore.open(store.location())) {
+                dev.layercake.model.Names.checkSegment("app", app);
+                dev.layercake.model.Names.checkSegment("release id", release);
+                pipeline = dev.layercake.pipeline.PipelineRestore.restore(releases, releases.readManifest(app, release),
+                        java.nio.file.Path.of(pipelineTo), dryRun);
+            }
+            if (sourcesTo == null && imagesTo == null && !kubernetes && namespaceMapping.isEmpty() && context == null && kubeconfig == null) {
+                if (common.json) {
+                    com.fasterxml.jackson.databind.node.ObjectNode o = dev.layercake.model.Json.mapper().createObjectNode()
+                            .put("app", app).put("release", release).put("dryRun", dryRun);
+                    o.set("pipeline", dev.layercake.model.Json.mapper().valueToTree(pipelineJson(pipeline)));
+                    printJson(o);
+                } else {
+                    printPipeline(pipeline);
+                    out().flush();
+                }
+                return 0;
+            }
+        }
         boolean toCluster = kubernetes || !namespaceMapping.isEmpty() || context != null || kubeconfig != null;
         RestoreRequest.KubernetesTarget target = new RestoreRequest.KubernetesTarget(toCluster, kubeconfig, context,
                 RestoreRequest.KubernetesTarget.parseMapping(namespaceMapping), existing, pinImages, imagesFrom,
@@ -79,8 +104,17 @@ final class RestoreCommand extends BaseCommand {
                 target, dryRun, publicKey, requireSignature);
         RestoreResult result = new RestoreEngine().restore(request, progress());
         if (common.json) {
-            printJson(result);
+            if (pipeline == null) {
+                printJson(result);
+            } else {
+                com.fasterxml.jackson.databind.node.ObjectNode o = dev.layercake.model.Json.mapper().valueToTree(result);
+                o.set("pipeline", dev.layercake.model.Json.mapper().valueToTree(pipelineJson(pipeline)));
+                printJson(o);
+            }
         } else {
+            if (pipeline != null) {
+                printPipeline(pipeline);
+            }
             out().printf("release %s/%s (%s)%s%n", result.app(), result.release(), result.manifestDigest(), dryRun ? " — dry run" : "");
             if (!result.complete()) {
                 out().printf("WARNING: %s release restored: the parts below were never captured, so they are NOT restored;"
@@ -105,5 +139,19 @@ final class RestoreCommand extends BaseCommand {
             out().flush();
         }
         return 0;
+    }
+
+    private static java.util.Map<String, Object> pipelineJson(dev.layercake.pipeline.PipelineRestore.Result r) {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("directory", r.directory().toString());
+        m.put("written", r.written());
+        m.put("unchanged", r.unchanged());
+        return m;
+    }
+
+    private void printPipeline(dev.layercake.pipeline.PipelineRestore.Result r) {
+        out().printf("  pipeline: %d file(s) %s %s%s%n", r.written().size(), dryRun ? "would be written to" : "written to",
+                r.directory(), r.unchanged().isEmpty() ? "" : ", " + r.unchanged().size() + " already identical");
+        r.written().forEach(n -> out().printf("    %s%n", n));
     }
 }

@@ -110,6 +110,7 @@ final class ShowCommand extends BaseCommand {
                 out().printf("rendered for drift (%d)%n", m.kubernetes().rendered().size());
                 m.kubernetes().rendered().forEach(r -> out().printf("  %s%n", r.describe()));
             }
+            CoverageOutput.print(out(), m.coverage(), m.pipeline());
             IncompleteOutput.print(out(), m.incomplete());
             out().flush();
             return 0;

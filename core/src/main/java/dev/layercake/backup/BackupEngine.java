@@ -91,6 +91,7 @@ public final class BackupEngine {
         if (request.kubernetes().enabled()) {
             request.kubernetes().selectors().forEach(LabelSelector::parse);
         }
+        dev.layercake.pipeline.PipelineFiles.check(request.pipelineFiles());
         if (request.freeze() != null && request.freeze().tagImages()
                 && (request.images().target() == null || !request.images().mode().equals(ImageOptions.COPY))) {
             throw LayercakeException.usage("--tag-images tags the release's copies in the backup registry: it needs"
@@ -126,7 +127,8 @@ public final class BackupEngine {
         List<IncompleteEntry> incomplete = IncompletePolicy.decide(ctx.gaps(), request.allowIncomplete(), request.app(), release);
         listener.phase("manifest");
         Manifest manifest = new Manifest(Manifest.SCHEMA_VERSION, request.app(), release, now.toString(),
-                new ToolInfo("layercake", version()), build, ctx.source(), ctx.images(), ctx.kubernetes(), incomplete);
+                new ToolInfo("layercake", version()), build, ctx.source(), ctx.images(), ctx.kubernetes(), incomplete,
+                ctx.coverage(), ctx.pipeline());
         Digest digest = store.writeManifest(manifest);
         listener.info("release " + request.app() + "/" + release + " written: " + digest);
         if (!incomplete.isEmpty()) {

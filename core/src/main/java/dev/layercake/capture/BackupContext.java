@@ -32,6 +32,9 @@ public final class BackupContext {
     private List<ImageEntry> images = List.of();
     private final Map<String, List<String>> imageCandidates = new LinkedHashMap<>();
     private final List<Gap> gaps = new ArrayList<>();
+    private List<com.fasterxml.jackson.databind.JsonNode> liveObjects = List.of();
+    private dev.layercake.model.CoverageSection coverage;
+    private dev.layercake.model.PipelineSection pipeline;
 
     /**
      * A part of the app the backup was asked to capture and did not. {@code optedIn}: the user asked for it to
@@ -120,6 +123,33 @@ public final class BackupContext {
     /** Every gap recorded so far, in order. */
     public List<Gap> gaps() {
         return List.copyOf(gaps);
+    }
+
+    /** The app's live objects as read (Secrets unencrypted: for keys only, never stored from here); empty without a cluster. */
+    public List<com.fasterxml.jackson.databind.JsonNode> liveObjects() {
+        return liveObjects;
+    }
+
+    public void liveObjects(List<com.fasterxml.jackson.databind.JsonNode> objects) {
+        this.liveObjects = List.copyOf(objects);
+    }
+
+    /** What the release does not hold (null until the coverage step ran). */
+    public dev.layercake.model.CoverageSection coverage() {
+        return coverage;
+    }
+
+    public void coverage(dev.layercake.model.CoverageSection coverage) {
+        this.coverage = coverage;
+    }
+
+    /** The pipeline section (null: none). */
+    public dev.layercake.model.PipelineSection pipeline() {
+        return pipeline;
+    }
+
+    public void pipeline(dev.layercake.model.PipelineSection pipeline) {
+        this.pipeline = pipeline;
     }
 
     /** Image references to resolve, in the order found, each with where it was found. */

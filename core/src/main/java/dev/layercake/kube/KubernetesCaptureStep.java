@@ -61,7 +61,7 @@ public final class KubernetesCaptureStep implements BackupStep {
                     public boolean allowIncomplete() {
                         return allowIncomplete;
                     }
-                }));
+                }, context::liveObjects));
     }
 
     /** Where parts of the app that are not captured go: the backup's gaps ({@link BackupContext#leftOut}). */
@@ -93,6 +93,13 @@ public final class KubernetesCaptureStep implements BackupStep {
     public static KubernetesSection capture(KubernetesOptions options, String app, ReleaseStore store, Map<String, String> env,
                                             ProgressListener listener, dev.layercake.model.SourceSection source, ImageSink images,
                                             GapSink gaps) {
+        return capture(options, app, store, env, listener, source, images, gaps, objects -> { });
+    }
+
+    /** Captures, also handing the selected live objects (as read) to {@code live}: the coverage step scans them. */
+    public static KubernetesSection capture(KubernetesOptions options, String app, ReleaseStore store, Map<String, String> env,
+                                            ProgressListener listener, dev.layercake.model.SourceSection source, ImageSink images,
+                                            GapSink gaps, java.util.function.Consumer<List<JsonNode>> liveObjects) {
         List<String> selectorTexts = options.selectors().isEmpty()
                 ? List.of(KubeRules.DEFAULT_SELECTOR_LABEL + "=" + app) : options.selectors();
         List<LabelSelector> selectors = selectorTexts.stream().map(LabelSelector::parse).toList();
@@ -164,6 +171,7 @@ public final class KubernetesCaptureStep implements BackupStep {
             List<ObjectId> members = selection.members().stream().map(AppGraph.Member::id).toList();
             DeclaredState.State declared = DeclaredState.read(store, source, env, app, options.namespaces(), listener);
             DriftDetector.Result result = DriftDetector.detect(declared, listed, members, options.namespaces(), selection.listedTypes());
+            liveObjects.accept(selection.members().stream().map(m -> (JsonNode) m.object()).toList());
             List<DriftEntry> drift = result.drift();
             result.notes().forEach(n -> listener.info("drift: " + n));
             DriftDetector.describe(drift).forEach(listener::warn);

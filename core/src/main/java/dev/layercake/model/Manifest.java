@@ -12,7 +12,7 @@ import java.util.Map;
  * sha256 is the release's identity ({@code manifestDigest}). The JSON Schema is
  * {@code core/src/main/resources/schema/manifest-v1.schema.json}.
  */
-@JsonPropertyOrder({"schemaVersion", "app", "release", "createdAt", "tool", "build", "source", "images", "kubernetes"})
+@JsonPropertyOrder({"schemaVersion", "app", "release", "createdAt", "tool", "build", "source", "images", "kubernetes", "incomplete", "coverage", "pipeline"})
 public record Manifest(
         int schemaVersion,
         String app,
@@ -25,7 +25,11 @@ public record Manifest(
         KubernetesSection kubernetes,
         // What the backup was asked to capture and did not (opted in); absent when the release is complete,
         // so a complete release's bytes are what they were before this field existed.
-        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<IncompleteEntry> incomplete) {
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<IncompleteEntry> incomplete,
+        // What the release does not hold (volumes, storage services); absent in releases written before it.
+        CoverageSection coverage,
+        // What only the CI system knows of the pipeline (config.xml, PipelineRun, --pipeline-file); absent when none.
+        PipelineSection pipeline) {
 
     /**
      * 2: Kubernetes objects may sit in packs ({@link KubernetesResource#pack()}). A reader that ignored the pack
@@ -44,10 +48,16 @@ public record Manifest(
         incomplete = incomplete == null ? List.of() : List.copyOf(incomplete);
     }
 
+    /** The signature before {@code coverage} and {@code pipeline}. */
+    public Manifest(int schemaVersion, String app, String release, String createdAt, ToolInfo tool, BuildInfo build,
+                    SourceSection source, List<ImageEntry> images, KubernetesSection kubernetes, List<IncompleteEntry> incomplete) {
+        this(schemaVersion, app, release, createdAt, tool, build, source, images, kubernetes, incomplete, null, null);
+    }
+
     /** A complete release (nothing recorded as left out): the signature before {@code incomplete}. */
     public Manifest(int schemaVersion, String app, String release, String createdAt, ToolInfo tool, BuildInfo build,
                     SourceSection source, List<ImageEntry> images, KubernetesSection kubernetes) {
-        this(schemaVersion, app, release, createdAt, tool, build, source, images, kubernetes, List.of());
+        this(schemaVersion, app, release, createdAt, tool, build, source, images, kubernetes, List.of(), null, null);
     }
 
     /**
@@ -82,6 +92,11 @@ public record Manifest(
                 blobs.putIfAbsent(r.pack().digest(), "kubernetes objects pack (first: " + r.describe() + ")");
             }
         }
+        if (pipeline != null) {
+            for (PipelineSection.PipelineFile f : pipeline.files()) {
+                blobs.putIfAbsent(f.digest(), "pipeline file " + f.name());
+            }
+        }
         return blobs;
     }
 
@@ -101,6 +116,11 @@ public record Manifest(
         }
         for (ImageEntry image : images) {
             addImageSizes(image, sizes);
+        }
+        if (pipeline != null) {
+            for (PipelineSection.PipelineFile f : pipeline.files()) {
+                sizes.putIfAbsent(f.digest(), f.size());
+            }
         }
         return sizes;
     }

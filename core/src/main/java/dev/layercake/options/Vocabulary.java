@@ -47,6 +47,7 @@ public enum Vocabulary {
     SECRETS("secrets", null, OptionType.STRING, "Secrets: encrypt (default, needs a key), plain or skip.", "encrypt", "backup"),
     ENCRYPTION_KEY_FILE("encryptionKeyFile", null, OptionType.STRING, "File with the 32-byte AES-256 key (raw or base64).", null, "backup", "restore", "diff", "drill"),
     ENCRYPTION_KEY_ENV("encryptionKeyEnv", null, OptionType.STRING, "Environment variable holding the base64 AES-256 key.", "LAYERCAKE_ENCRYPTION_KEY", "backup", "restore", "diff", "drill"),
+    PIPELINE_FILE("pipelineFiles", "--pipeline-file", OptionType.LIST, "A file of the CI system to store in the release's pipeline section (repeatable; at most 64 files of 16 MB).", null, "backup"),
     ALLOW_INCOMPLETE("allowIncomplete", null, OptionType.BOOLEAN, "Write the release even if part of the app cannot be captured, recording each missing part in the manifest (default: the backup fails).", "false", "backup"),
 
     FREEZE("freeze", null, OptionType.BOOLEAN, "Freeze the release as the last step of the backup.", "false", "backup"),
@@ -60,6 +61,7 @@ public enum Vocabulary {
     EXPECT_DIGEST("expectDigest", null, OptionType.STRING, "Verify: the manifest digest (sha256:...) the pipeline recorded at backup time; another digest fails.", null, "verify"),
 
     SOURCES_TO("sourcesTo", null, OptionType.STRING, "Restore the captured files into this folder.", null, "restore"),
+    PIPELINE_TO("pipelineTo", null, OptionType.STRING, "Write the release's pipeline section (config.xml, PipelineRun, --pipeline-file files) into this folder.", null, "restore"),
     IMAGES_TO("imagesTo", null, OptionType.STRING, "Push the release's images to this registry/prefix.", null, "restore", "drill"),
     IMAGES_FROM("imagesFrom", null, OptionType.STRING, "Point restored workloads at images in this registry/prefix.", null, "restore"),
     PIN_IMAGES("pinImages", null, OptionType.BOOLEAN, "Rewrite workload images to the release's digests.", "false", "restore"),

@@ -56,6 +56,7 @@ public class BackupAppStep extends LayercakeStep {
     private String encryptionKeyEnv;
     private boolean allowIncomplete;
     private boolean allowEmptySelection;
+    private List<String> pipelineFiles;
     private boolean freeze;
     private String retainUntil;
     private boolean legalHold;
@@ -95,6 +96,16 @@ public class BackupAppStep extends LayercakeStep {
     @DataBoundSetter
     public void setRef(String ref) {
         this.ref = Util.fixEmptyAndTrim(ref);
+    }
+
+    public List<String> getPipelineFiles() {
+        return pipelineFiles;
+    }
+
+    /** Workspace files of the CI system to store in the release's pipeline section, besides config.xml. */
+    @DataBoundSetter
+    public void setPipelineFiles(List<String> pipelineFiles) {
+        this.pipelineFiles = clean(pipelineFiles);
     }
 
     public List<String> getInclude() {
@@ -392,8 +403,10 @@ public class BackupAppStep extends LayercakeStep {
                     step.buildNumber, step.buildUrl, step.triggeredBy);
 
             listener.getLogger().println(Messages.BackupAppStep_Starting(step.getApp(), store.describe(), workspace.getRemote()));
+            JenkinsPipelineInfo pipeline = JenkinsPipelineInfo.of(run);
+            pipeline.problems.forEach(p -> listener.getLogger().println("layercake: pipeline: " + p));
             BackupOutcome outcome = workspace.act(new BackupCallable(step, store, build, secrets,
-                    new LinkedHashMap<>(env()), tempDir(workspace), listener));
+                    new LinkedHashMap<>(env()), tempDir(workspace), listener, pipeline));
 
             if (outcome.reportFile != null) {
                 // Archived as a build artifact; the build page's release action links to it.
@@ -434,7 +447,7 @@ public class BackupAppStep extends LayercakeStep {
 
         @Override
         protected List<String> listParameters() {
-            return new ArrayList<>(List.of("include", "exclude", "images", "insecureRegistry", "namespace", "selector"));
+            return new ArrayList<>(List.of("include", "exclude", "images", "insecureRegistry", "namespace", "selector", "pipelineFiles"));
         }
 
         /** Without a release id, the engine derives one from the build (full job name and number). */
@@ -460,6 +473,10 @@ public class BackupAppStep extends LayercakeStep {
 
     List<String> include() {
         return orEmpty(include);
+    }
+
+    List<String> pipelineFiles() {
+        return orEmpty(pipelineFiles);
     }
 
     List<String> exclude() {

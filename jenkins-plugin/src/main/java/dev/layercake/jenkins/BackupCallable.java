@@ -35,9 +35,10 @@ final class BackupCallable extends MasterToSlaveFileCallable<BackupOutcome> {
     private final Map<String, String> env;
     private final String tempDir;
     private final TaskListener listener;
+    private final JenkinsPipelineInfo pipeline;
 
     BackupCallable(BackupAppStep step, StoreTarget store, BuildMetadata build, AgentSecrets secrets,
-                   Map<String, String> env, String tempDir, TaskListener listener) {
+                   Map<String, String> env, String tempDir, TaskListener listener, JenkinsPipelineInfo pipeline) {
         this.step = step;
         this.store = store;
         this.build = build;
@@ -45,6 +46,7 @@ final class BackupCallable extends MasterToSlaveFileCallable<BackupOutcome> {
         this.env = env;
         this.tempDir = tempDir;
         this.listener = listener;
+        this.pipeline = pipeline;
     }
 
     @Override
@@ -55,6 +57,10 @@ final class BackupCallable extends MasterToSlaveFileCallable<BackupOutcome> {
         }
         try (AgentWorkspace agent = AgentWorkspace.prepare(new File(tempDir), env, secrets,
                 AgentWorkspace.registryHosts(step.images(), targets))) {
+            // config.xml and jenkins.json (Jenkins version, folder, plugins) go in as pipeline files, beside the step's own.
+            List<String> pipelineFiles = new ArrayList<>();
+            step.pipelineFiles().forEach(f -> pipelineFiles.add(Paths.inWorkspace(workspace, f)));
+            pipelineFiles.addAll(pipeline.writeTo(new File(tempDir, "layercake-pipeline-" + Long.toHexString(System.nanoTime()))));
             BackupRequest request = new BackupRequest(
                     store.toLocation(workspace),
                     step.getApp(),
@@ -69,7 +75,7 @@ final class BackupCallable extends MasterToSlaveFileCallable<BackupOutcome> {
                             step.getEncryptionKeyEnv(), step.isAllowEmptySelection()),
                     new FreezeOptions(step.isFreeze(), step.getRetainUntil(), step.isLegalHold(),
                             Paths.inWorkspace(workspace, step.getSigningKey()), step.isTagImages()),
-                    step.isAllowIncomplete());
+                    step.isAllowIncomplete(), pipelineFiles);
             BackupResult result = new BackupEngine(BackupSteps.defaults(), agent.env(), Clock.systemUTC())
                     .backup(request, new TaskListenerProgress(listener));
             BackupOutcome outcome = BackupOutcome.of(result, store.name);

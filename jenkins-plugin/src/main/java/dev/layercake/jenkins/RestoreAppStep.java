@@ -29,6 +29,7 @@ public class RestoreAppStep extends LayercakeStep {
 
     private final String release;
     private String sourcesTo;
+    private String pipelineTo;
     private String imagesTo;
     private List<String> insecureRegistry;
     private boolean kubernetes;
@@ -55,6 +56,16 @@ public class RestoreAppStep extends LayercakeStep {
 
     public String getRelease() {
         return release;
+    }
+
+    public String getPipelineTo() {
+        return pipelineTo;
+    }
+
+    /** Workspace folder the release's pipeline section (config.xml, PipelineRun, pipeline files) is written into. */
+    @DataBoundSetter
+    public void setPipelineTo(String pipelineTo) {
+        this.pipelineTo = Util.fixEmptyAndTrim(pipelineTo);
     }
 
     public String getSourcesTo() {

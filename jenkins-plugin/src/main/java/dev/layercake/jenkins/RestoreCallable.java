@@ -54,6 +54,26 @@ final class RestoreCallable extends MasterToSlaveFileCallable<LinkedHashMap<Stri
                     step.getExisting(), step.isPinImages(), step.getImagesFrom(),
                     Paths.either(Paths.inWorkspace(workspace, step.getEncryptionKeyFile()), agent.encryptionKeyFile()),
                     step.getEncryptionKeyEnv());
+            LinkedHashMap<String, Object> pipeline = null;
+            if (step.getPipelineTo() != null) {
+                try (dev.layercake.store.ReleaseStore releases = dev.layercake.store.ReleaseStore.open(store.toLocation(workspace), agent.env())) {
+                    dev.layercake.pipeline.PipelineRestore.Result p = dev.layercake.pipeline.PipelineRestore.restore(releases,
+                            releases.readManifest(step.getApp(), step.getRelease()),
+                            new File(Paths.inWorkspace(workspace, step.getPipelineTo())).toPath(), step.isDryRun());
+                    pipeline = new LinkedHashMap<>();
+                    pipeline.put("directory", p.directory().toString());
+                    pipeline.put("written", new ArrayList<>(p.written()));
+                    pipeline.put("unchanged", new ArrayList<>(p.unchanged()));
+                }
+                if (step.getSourcesTo() == null && step.getImagesTo() == null && !step.toCluster()) {
+                    LinkedHashMap<String, Object> m = new LinkedHashMap<>();
+                    m.put("app", step.getApp());
+                    m.put("release", step.getRelease());
+                    m.put("dryRun", step.isDryRun());
+                    m.put("pipeline", pipeline);
+                    return m;
+                }
+            }
             RestoreRequest request = new RestoreRequest(store.toLocation(workspace), step.getApp(), step.getRelease(),
                     Paths.inWorkspace(workspace, step.getSourcesTo()), step.getImagesTo(), step.insecureRegistries(),
                     cluster, step.isDryRun(), Paths.inWorkspace(workspace, step.getPublicKey()), step.isRequireSignature());
@@ -72,6 +92,9 @@ final class RestoreCallable extends MasterToSlaveFileCallable<LinkedHashMap<Stri
             m.put("complete", r.complete());
             // Names and reasons only ("1 Secret(s) in namespace shop: ..."), never a value.
             m.put("incomplete", new ArrayList<>(r.incomplete().stream().map(Object::toString).toList()));
+            if (pipeline != null) {
+                m.put("pipeline", pipeline);
+            }
             return m;
         } catch (RuntimeException e) {
             throw AgentFailures.toTransferable(e);

@@ -157,6 +157,25 @@ class BackupStepScriptTest {
     }
 
     @Test
+    void thePipelineRunsNamespaceReachesTheCliSoItCanStoreThePipeline() throws Exception {
+        fakeCli(output("r1", "s3://bucket/x/releases/shop/r1/manifest.json", List.of()), 0);
+        backup().taskRunName("release-42-backup").label("tekton.dev/pipelineRun", "release-42").run();
+        assertThat(cliEnv()).containsEntry("TEKTON_PIPELINE_RUN", "release-42").containsEntry("TEKTON_NAMESPACE", "default");
+    }
+
+    @Test
+    void theRbacSampleGrantsOnlyGetOnThePipelineKinds() {
+        var docs = TektonDocuments.parse(java.nio.file.Path.of("task/layercake-backup-app/0.1/samples/rbac.yaml"));
+        var role = TektonDocuments.ofType(docs, io.fabric8.kubernetes.api.model.rbac.Role.class).stream()
+                .filter(r -> r.getMetadata().getName().equals("layercake-backup-pipeline")).findFirst().orElseThrow();
+        assertThat(role.getRules()).singleElement().satisfies(rule -> {
+            assertThat(rule.getApiGroups()).containsExactly("tekton.dev");
+            assertThat(rule.getResources()).containsExactlyInAnyOrder("pipelineruns", "pipelines", "tasks");
+            assertThat(rule.getVerbs()).containsExactly("get");
+        });
+    }
+
+    @Test
     void credentialsComeFromTheBoundWorkspaces() throws Exception {
         fakeCli(output("r1", "s3://bucket/x/releases/shop/r1/manifest.json", List.of()), 0);
         Path docker = Files.createDirectories(tmp.resolve("ws/dockerconfig"));

@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
 /**
  * Runs a Task's step the way Tekton's controller and entrypoint would, minus the container: params
  * (with their defaults) and workspace, result and context variables substituted into image, env, args
- * and workingDir; env {@code fieldRef}s to the pod's labels resolved; the script written to a file and
+ * and workingDir; env {@code fieldRef}s to the pod's labels and namespace resolved; the script written to a file and
  * executed through its shebang with the args; the result files read back and framed into the
  * termination message whose 4096-byte limit bounds every TaskRun's results.
  */
@@ -155,6 +155,10 @@ final class TaskRunSimulator {
         env.putAll(extraEnv);
         for (EnvVar e : step.getEnv()) {
             if (e.getValueFrom() != null) {
+                if ("metadata.namespace".equals(e.getValueFrom().getFieldRef().getFieldPath())) {
+                    env.put(e.getName(), vars.get("context.taskRun.namespace"));
+                    continue;
+                }
                 Matcher m = FIELD_LABEL.matcher(e.getValueFrom().getFieldRef().getFieldPath());
                 if (!m.matches()) {
                     throw new IllegalStateException("unsupported fieldRef " + e.getValueFrom().getFieldRef().getFieldPath());

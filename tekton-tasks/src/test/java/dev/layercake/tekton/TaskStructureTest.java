@@ -69,11 +69,13 @@ class TaskStructureTest {
                     "build-number", "the PipelineRun (pod label tekton.dev/pipelineRun), else the TaskRun",
                     "encryption-key-env", "the key comes from the encryption-key workspace",
                     "signing-key", "needs a signing-key workspace: not in this version",
+                    "pipeline-files", "the Task stores its own PipelineRun, Pipeline and Tasks, read from the API",
                     "json", "the step always asks for JSON to write the results"),
             Catalog.Entry.RESTORE, Map.of(
                     "encryption-key-env", "the key comes from the encryption-key workspace",
                     "public-key", "needs a public-key workspace: not in this version; the key of the store's signature"
                             + " policy (layercake policy --public-key) is used",
+                    "pipeline-to", "a pipeline is restored where it runs (kubectl apply of the stored objects), not by the Task",
                     "json", "the step always asks for JSON to write the results"));
 
     /** Tekton's rule for result names. */
