@@ -133,12 +133,12 @@ class CopyTaskRunTest {
         assertThat(missing.stderr()).contains("9.9");
 
         try (S3ProxyFixture s3 = S3ProxyFixture.start()) {
-            s3.createBucket("dr");
+            s3.createBucket("dr-site");
             Path aws = Files.createDirectories(tmp.resolve("ws/aws"));
             Files.writeString(aws.resolve("credentials"), "[default]\naws_access_key_id = " + S3ProxyFixture.ACCESS_KEY
                     + "\naws_secret_access_key = " + S3ProxyFixture.SECRET_KEY + "\n");
             TaskRunSimulator.Run toS3 = copy(bin).workspace("from-store", dr).workspace("aws-credentials", aws)
-                    .param("from", "releases").param("to", "s3://dr/shop").param("s3-endpoint", s3.endpoint())
+                    .param("from", "releases").param("to", "s3://dr-site/shop").param("s3-endpoint", s3.endpoint())
                     .param("s3-region", S3ProxyFixture.REGION).param("s3-path-style", "true").run();
             assertThat(toS3.exitCode()).as(toS3.toString()).isZero();
             assertThat(toS3.stderr()).doesNotContain(S3ProxyFixture.SECRET_KEY);
@@ -147,7 +147,7 @@ class CopyTaskRunTest {
 
             Path back = Files.createDirectories(tmp.resolve("ws/back"));
             TaskRunSimulator.Run fromS3 = copy(bin).workspace("to-store", back).workspace("aws-credentials", aws)
-                    .param("from", "s3://dr/shop").param("to", "releases").param("release", "1.0")
+                    .param("from", "s3://dr-site/shop").param("to", "releases").param("release", "1.0")
                     .param("s3-endpoint", s3.endpoint()).param("s3-region", S3ProxyFixture.REGION).param("s3-path-style", "true")
                     .run();
             assertThat(fromS3.exitCode()).as(fromS3.toString()).isZero();
