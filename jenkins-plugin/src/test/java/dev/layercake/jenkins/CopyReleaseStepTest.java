@@ -117,7 +117,9 @@ class CopyReleaseStepTest {
         job.setDefinition(new CpsFlowDefinition("node('builder') { copyRelease app: 'shop', to: '' }", true));
         WorkflowRun run = j.buildAndAssertStatus(Result.FAILURE, job);
         j.assertLogContains(Messages.LayercakeStep_Required("to"), run);
-        assertFalse(Files.exists(dr.resolve("releases")));
-        assertEquals(0, Files.list(dr).count());
+        assertFalse(Files.exists(dr.resolve("releases")), "nothing written to the destination");
+        try (var files = Files.list(dr)) {
+            assertEquals(0, files.count());
+        }
     }
 }
