@@ -17,7 +17,7 @@ import java.util.Map;
 
 /** {@code layercake drill}: re-create a release somewhere harmless, check it, record the outcome, clean up. */
 @Command(name = "drill", description = "Restore drill: re-create a release in scratch places, check every part, record the outcome;"
-        + " exit 0 only when no check failed.")
+        + " exit 0 when no check failed (outcome passed, or passed-with-unobserved: checks this cluster cannot show, named), 1 when one failed.")
 final class DrillCommand extends BaseCommand {
 
     @Mixin
@@ -93,10 +93,11 @@ final class DrillCommand extends BaseCommand {
         Drill.Result result = new Drill().run(request, progress());
         DrillRecord record = result.record();
         if (common.json) {
-            printJson(new Json(result.recordKey(), result.recordDigest().toString(), result.signed(), record));
+            printJson(new Json(record.outcome(), record.notObserved(), record.exitCode(), result.recordKey(),
+                    result.recordDigest().toString(), result.signed(), record));
         } else {
             out().printf("drill of %s/%s: %s%s%n", record.app(), record.release(), record.outcome().toUpperCase(java.util.Locale.ROOT),
-                    record.notObserved().isEmpty() ? "" : " (not observed: " + String.join(", ", record.notObserved()) + ")");
+                    record.notObserved().isEmpty() ? "" : " (NOT OBSERVED, not passed: " + String.join(", ", record.notObserved()) + ")");
             for (DrillRecord.Check c : record.checks()) {
                 out().printf("  %-12s %-13s %s%n", c.name(), c.status(), c.how());
             }
@@ -106,10 +107,12 @@ final class DrillCommand extends BaseCommand {
             out().printf("  record: %s (%s%s)%n", result.recordKey(), result.recordDigest(), result.signed() ? ", signed" : "");
             out().flush();
         }
-        return record.passed() ? 0 : 1;
+        // 0 when nothing failed; passed-with-unobserved is printed as such above, in --json and in the record
+        return record.exitCode();
     }
 
     /** The --json shape: where the record is, and the record. */
-    record Json(String recordKey, String recordDigest, boolean signed, DrillRecord record) {
+    record Json(String outcome, List<String> notObserved, int exitCode, String recordKey, String recordDigest, boolean signed,
+                DrillRecord record) {
     }
 }

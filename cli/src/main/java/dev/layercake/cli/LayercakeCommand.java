@@ -47,6 +47,7 @@ public final class LayercakeCommand implements Runnable {
                 CopyCommand.class,
                 ExportCommand.class,
                 ImportCommand.class,
+                PolicyCommand.class,
                 CommandLine.HelpCommand.class);
     }
 
@@ -55,7 +56,7 @@ public final class LayercakeCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (backup, list, show, verify, restore, freeze, prune, gc, diff, copy, export, import)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (" + String.join(", ", subcommands().stream().map(c -> c.getAnnotation(CommandLine.Command.class).name()).toList()) + ")");
     }
 
     public static void main(String[] args) {

@@ -47,6 +47,7 @@ final class ListCommand extends BaseCommand {
                     row.put("kubernetesObjects", m.kubernetes().resources().size());
                     row.put("complete", m.complete());
                     row.put("incomplete", m.incomplete());
+                    row.put("latestDrill", dev.layercake.drill.DrillRecords.latestSummary(releases, a, r).orElse(null));
                     rows.add(row);
                 }
             }
@@ -60,10 +61,12 @@ final class ListCommand extends BaseCommand {
                 out().printf("%-20s %-32s %-22s %-14s %s%n", "APP", "RELEASE", "CREATED", "MANIFEST", "FILES/IMAGES/OBJECTS");
                 for (Map<String, Object> row : rows) {
                     int missing = ((List<?>) row.get("incomplete")).size();
-                    out().printf("%-20s %-32s %-22s %-14s %s/%s/%s%s%n", row.get("app"), row.get("release"), row.get("createdAt"),
+                    Object drill = row.get("latestDrill");
+                    out().printf("%-20s %-32s %-22s %-14s %s/%s/%s%s%s%n", row.get("app"), row.get("release"), row.get("createdAt"),
                             Digest.parse((String) row.get("manifestDigest")).shortHex(), row.get("files"), row.get("images"),
                             row.get("kubernetesObjects"), missing == 0 ? ""
-                                    : "  " + dev.layercake.backup.IncompletePolicy.WORD + " (" + missing + " part(s) not captured; see show)");
+                                    : "  " + dev.layercake.backup.IncompletePolicy.WORD + " (" + missing + " part(s) not captured; see show)",
+                            drill == null ? "" : "  drill " + ((dev.layercake.drill.DrillRecords.Latest) drill).outcome());
                 }
             }
             out().flush();

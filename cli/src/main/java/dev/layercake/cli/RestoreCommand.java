@@ -63,6 +63,12 @@ final class RestoreCommand extends BaseCommand {
     @Option(names = "--dry-run", description = "Print the plan; change nothing.")
     boolean dryRun;
 
+    @Option(names = "--public-key", paramLabel = "PEM", description = "Public key to check the manifest's signature with before restoring.")
+    String publicKey;
+
+    @Option(names = "--require-signature", description = "Refuse an unsigned manifest, or one whose signature does not check.")
+    boolean requireSignature;
+
     @Override
     public Integer call() {
         boolean toCluster = kubernetes || !namespaceMapping.isEmpty() || context != null || kubeconfig != null;
@@ -70,12 +76,22 @@ final class RestoreCommand extends BaseCommand {
                 RestoreRequest.KubernetesTarget.parseMapping(namespaceMapping), existing, pinImages, imagesFrom,
                 encryptionKeyFile, encryptionKeyEnv);
         RestoreRequest request = new RestoreRequest(store.location(), app, release, sourcesTo, imagesTo, insecureRegistries,
-                target, dryRun);
+                target, dryRun, publicKey, requireSignature);
         RestoreResult result = new RestoreEngine().restore(request, progress());
         if (common.json) {
             printJson(result);
         } else {
             out().printf("release %s/%s (%s)%s%n", result.app(), result.release(), result.manifestDigest(), dryRun ? " — dry run" : "");
+            if (!result.complete()) {
+                out().printf("WARNING: %s release restored: the parts below were never captured, so they are NOT restored;"
+                        + " provide them before relying on the app%n", dev.layercake.backup.IncompletePolicy.WORD);
+                IncompleteOutput.print(out(), result.incomplete());
+            }
+            if (result.signature().equals("not-checked")) {
+                out().println("  manifest not signature-checked (no --public-key, no store policy): an edited manifest would restore");
+            } else {
+                out().println("  manifest signature " + result.signature());
+            }
             if (result.sourcesTo() != null) {
                 out().printf("  sources: %d file(s) %s %s%s%n", result.filesWritten(), dryRun ? "would be written to" : "written to",
                         result.sourcesTo(), result.filesUnchanged() > 0 ? ", " + result.filesUnchanged() + " already identical" : "");

@@ -45,6 +45,8 @@ final class ShowCommand extends BaseCommand {
             out().printf("manifest  %s%n", Digest.of(bytes));
             out().printf("created   %s by %s %s%n", m.createdAt(), m.tool().name(), m.tool().version());
             IncompleteOutput.print(out(), m.incomplete());
+            out().printf("drill     %s%n", dev.layercake.drill.DrillRecords.latestSummary(releases, app, release)
+                    .map(dev.layercake.drill.DrillRecords.Latest::line).orElse("none recorded (layercake drill)"));
             if (m.build() != null) {
                 out().printf("build     %s%n", buildLine(m.build()));
             }

@@ -62,6 +62,71 @@ class IncompleteCliTest {
                     .isEqualTo(1);
             assertThat(Cli.run("verify", "--store", store, "--app", "shop", "--release", "r1",
                     "--expect-digest", "sha256:" + "0".repeat(64)).exitCode()).isEqualTo(1);
+
+            // show --json carries the list exactly as stored; the HTML report says INCOMPLETE.
+            JsonNode show = Json.mapper().readTree(Cli.run("show", "--store", store, "--app", "shop", "--release", "r1", "--json").out());
+            assertThat(show.get("incomplete").get(0).get("what").asText()).isEqualTo("image " + gone + " (found in Dockerfile:1)");
+            Path html = tmp.resolve("r1.html");
+            assertThat(Cli.run("report", "--store", store, "--app", "shop", "--release", "r1", "--output", html.toString()).exitCode())
+                    .isZero();
+            assertThat(java.nio.file.Files.readString(html)).contains("INCOMPLETE release: 1 part of the app NOT captured");
+
+            // restore says loudly what it cannot bring back, in text and in --json.
+            Cli.Run restored = Cli.run("restore", "--store", store, "--app", "shop", "--release", "r1",
+                    "--sources-to", tmp.resolve("out1").toString());
+            assertThat(restored.exitCode()).as(restored.err()).isZero();
+            assertThat(restored.out()).contains("WARNING: INCOMPLETE release restored")
+                    .contains("NOT CAPTURED  image " + gone).contains("manifest not signature-checked");
+            assertThat(restored.err()).contains("INCOMPLETE release").contains("this restore does NOT bring them back");
+            JsonNode restoredJson = Json.mapper().readTree(Cli.run("restore", "--store", store, "--app", "shop", "--release", "r1",
+                    "--sources-to", tmp.resolve("out2").toString(), "--json").out());
+            assertThat(restoredJson.get("incomplete").get(0).get("what").asText()).isEqualTo("image " + gone + " (found in Dockerfile:1)");
+            assertThat(restoredJson.get("signature").asText()).isEqualTo("not-checked");
+        }
+    }
+
+    /** Issue 11 item 4: a signature policy set with `layercake policy` makes verify and restore fail an unsigned release. */
+    @Test
+    void aStorePolicyRequiresSignaturesWithoutTheFlag() throws Exception {
+        try (GitRepoFixture repo = GitRepoFixture.create(tmp.resolve("repo"))) {
+            repo.write("app.txt", "hello\n");
+            repo.commit("release");
+            String store = tmp.resolve("store").toString();
+            assertThat(Cli.run("backup", "--app", "shop", "--store", store, "--source", repo.dir().toString(), "--release", "r1",
+                    "--image-mode", "none").exitCode()).isZero();
+            String[] verify = {"verify", "--store", store, "--app", "shop", "--release", "r1"};
+            assertThat(Cli.run(verify).exitCode()).isZero();
+
+            Cli.Run none = Cli.run("policy", "--store", store);
+            assertThat(none.exitCode()).isZero();
+            assertThat(none.out()).contains("no signature required");
+
+            Cli.Run set = Cli.run("policy", "--store", store, "--require-signature");
+            assertThat(set.exitCode()).as(set.err()).isZero();
+            assertThat(set.out()).contains("signature REQUIRED");
+            Cli.Run again = Cli.run("policy", "--store", store, "--require-signature");
+            assertThat(again.exitCode()).isEqualTo(1);
+            assertThat(again.err()).contains("already set").contains("--replace");
+
+            Cli.Run failed = Cli.run(verify);
+            assertThat(failed.exitCode()).isEqualTo(1);
+            assertThat(failed.out()).contains("signature").contains("policy/store.json");
+            JsonNode json = Json.mapper().readTree(Cli.run("verify", "--store", store, "--app", "shop", "--release", "r1", "--json").out());
+            assertThat(json.get("signature").asText()).isEqualTo("failed");
+            assertThat(json.get("ok").asBoolean()).isFalse();
+
+            Path out = tmp.resolve("restored");
+            Cli.Run restore = Cli.run("restore", "--store", store, "--app", "shop", "--release", "r1", "--sources-to", out.toString());
+            assertThat(restore.exitCode()).isEqualTo(1);
+            assertThat(restore.err()).contains("refused, nothing was written").contains("policy/store.json");
+            assertThat(out).doesNotExist();
+
+            JsonNode policy = Json.mapper().readTree(Cli.run("policy", "--store", store, "--app", "shop", "--json").out());
+            assertThat(policy.get("requireSignature").asBoolean()).isTrue();
+            assertThat(policy.get("requiredBy").asText()).isEqualTo("policy/store.json");
+
+            assertThat(Cli.run("policy", "--store", store, "--replace").exitCode()).isZero();
+            assertThat(Cli.run(verify).exitCode()).isZero();
         }
     }
 }

@@ -31,6 +31,8 @@ class ReportChromiumTest {
 
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final String HOSTILE = "<script>document.title='pwned'</script>\"'&";
+    static final String NON_ASCII = "café-商店-🍰";
+    static final String LONG = "very-long-" + "n".repeat(3000);
 
     @TempDir
     Path tmp;
@@ -51,6 +53,10 @@ class ReportChromiumTest {
             // The mock validates nothing: a name no real API server accepts stands for any attacker-chosen label or value.
             c.configMaps().inNamespace("shop").resource(new ConfigMapBuilder().withNewMetadata().withName(HOSTILE)
                     .addToLabels("app.kubernetes.io/part-of", "shop").endMetadata().addToData("level", "info").build()).create();
+            c.configMaps().inNamespace("shop").resource(new ConfigMapBuilder().withNewMetadata().withName(NON_ASCII)
+                    .addToLabels("app.kubernetes.io/part-of", "shop").endMetadata().build()).create();
+            c.configMaps().inNamespace("shop").resource(new ConfigMapBuilder().withNewMetadata().withName(LONG)
+                    .addToLabels("app.kubernetes.io/part-of", "shop").endMetadata().build()).create();
             c.secrets().inNamespace("shop").resource(new SecretBuilder().withNewMetadata().withName("db-creds")
                     .addToLabels("app.kubernetes.io/part-of", "shop").endMetadata()
                     .addToData("password", Base64.getEncoder().encodeToString("hunter2-report".getBytes())).build()).create();
@@ -105,6 +111,8 @@ class ReportChromiumTest {
             assertThat(dom).contains("id=\"cake-svg\"").contains("<a id=\"build-url\" href=\"https://ci.example/job/shop/1/\"");
             assertThat(dom).contains("db-creds").contains("names only, values encrypted").contains("shop/data");
             assertThat(dom).contains("cfg-ünïcødé-").doesNotContain("id=\"diff\"");
+            // Non-ASCII and very long names arrive in the DOM as the same text (UTF-8 end to end, nothing cut).
+            assertThat(dom).contains(NON_ASCII).contains(LONG);
             assertThat(count(dom, "<rect class=\"")).isEqualTo(4); // two images of two layers each
             assertThat(dom).contains("class=\"shared\"");
 

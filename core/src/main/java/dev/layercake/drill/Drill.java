@@ -96,6 +96,10 @@ public final class Drill {
     public Result run(DrillRequest request, ProgressListener listener) {
         Names.checkSegment("app", request.app());
         Names.checkSegment("release id", request.release());
+        if (request.imagesTo() != null && request.imagesTo().startsWith(ImageRestore.OCI_LAYOUT_PREFIX)) {
+            throw LayercakeException.usage("drill --images-to needs a scratch REGISTRY/PREFIX to push to and read back from, not "
+                    + request.imagesTo() + " (an OCI layout folder)");
+        }
         Instant started = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         String drillId = HexFormat.of().formatHex(new SecureRandom().generateSeed(3));
         try (ReleaseStore store = ReleaseStore.open(request.store(), env, request.insecureRegistries())) {
@@ -105,17 +109,20 @@ public final class Drill {
             List<DrillRecord.Check> checks = new ArrayList<>();
             List<DrillRecord.Difference> differences = new ArrayList<>();
 
-            checks.add(integrity(store, request, listener, differences));
-            checks.add(sources(store, manifest, listener, differences));
-            checks.add(images(store, manifest, request, listener, differences));
-            checks.addAll(kubernetes(store, manifest, digest, request, drillId, listener, differences));
+            // Bad input fails here, before anything is checked, pushed or applied: an unreachable cluster, a
+            // scratch namespace that is not a drill's, kinds the target does not serve, a missing Secret key.
+            try (KubePhase kube = KubePhase.prepare(this, store, manifest, digest, request, drillId, listener, differences)) {
+                checks.add(integrity(store, request, listener, differences));
+                checks.add(sources(store, manifest, listener, differences));
+                checks.add(images(store, manifest, request, listener, differences));
+                checks.addAll(kube.run());
+            }
 
-            boolean failed = checks.stream().anyMatch(c -> DrillRecord.FAILED.equals(c.status()));
             DrillRecord record = new DrillRecord(request.app(), request.release(), digest.toString(), drillId, started.toString(),
-                    clock.instant().truncatedTo(ChronoUnit.MILLIS).toString(), failed ? DrillRecord.FAILED : DrillRecord.PASSED,
-                    checks, differences);
+                    clock.instant().truncatedTo(ChronoUnit.MILLIS).toString(), DrillRecord.outcomeOf(checks), checks, differences, null);
             DrillRecords.Written written = DrillRecords.write(store, record, started, request.signingKey());
-            listener.info("drill " + record.outcome() + "; record " + written.key());
+            listener.info("drill " + record.outcome() + (record.notObserved().isEmpty() ? "" : " (not observed: "
+                    + String.join(", ", record.notObserved()) + ")") + "; record " + written.key());
             return new Result(record, written.key(), written.digest(), written.signed());
         }
     }
@@ -277,22 +284,25 @@ public final class Drill {
             // read back from the scratch registry: manifest and every blob there, by digest
             Manifest pushedOnly = new Manifest(manifest.schemaVersion(), manifest.app(), manifest.release(), manifest.createdAt(),
                     null, null, null, pushed, null);
-            for (String p : ImageVerifier.create(env, request.insecureRegistries()).verifyRegistryCopies(pushedOnly, listener)) {
-                problems.add(p);
-                differences.add(new DrillRecord.Difference("images", p.substring(0, Math.max(0, p.indexOf(':'))), "registry copy", "complete", p));
-            }
+            registryCopies(pushedOnly, request, listener, problems, differences);
             how = "pushed " + pushed.size() + " image(s) to " + request.imagesTo() + " and read them back by digest";
         } else if (manifest.images().stream().anyMatch(i -> i.copies().stream().anyMatch(c -> ImageCopy.REGISTRY.equals(c.type())))) {
-            for (String p : ImageVerifier.create(env, request.insecureRegistries()).verifyRegistryCopies(manifest, listener)) {
-                problems.add(p);
-                differences.add(new DrillRecord.Difference("images", p.substring(0, Math.max(0, p.indexOf(':'))), "registry copy", "complete", p));
-            }
+            registryCopies(manifest, request, listener, problems, differences);
             how = "checked every backup-registry copy (manifest and every blob, by digest); no --images-to, nothing pushed";
         } else {
             return new DrillRecord.Check("images", DrillRecord.SKIPPED,
                     "no --images-to and no backup-registry copies: the store's image blobs were re-hashed by integrity only", List.of());
         }
         return new DrillRecord.Check("images", problems.isEmpty() ? DrillRecord.PASSED : DrillRecord.FAILED, how, problems);
+    }
+
+    /** Every registry copy the manifest names: manifest and every blob present, by digest; each problem named. */
+    private void registryCopies(Manifest manifest, DrillRequest request, ProgressListener listener, List<String> problems,
+                                List<DrillRecord.Difference> differences) {
+        for (ImageVerifier.CopyProblem p : ImageVerifier.create(env, request.insecureRegistries()).checkRegistryCopies(manifest, listener)) {
+            problems.add(p.toString());
+            differences.add(new DrillRecord.Difference("images", p.object(), "digest", p.digest(), p.status() + ": " + p.detail()));
+        }
     }
 
     // ---------------------------------------------------------------- kubernetes
@@ -315,56 +325,99 @@ public final class Drill {
         return out;
     }
 
-    private List<DrillRecord.Check> kubernetes(ReleaseStore store, Manifest manifest, Digest digest, DrillRequest request, String drillId,
-                                               ProgressListener listener, List<DrillRecord.Difference> differences) {
-        if (!request.kubernetes()) {
-            return List.of(new DrillRecord.Check("kubernetes", DrillRecord.SKIPPED, "no cluster given (--kubeconfig, --context)", List.of()));
+    /**
+     * The Kubernetes part in two halves: {@link #prepare} connects, removes what killed drills left, refuses a
+     * foreign scratch namespace and runs every check the restore makes before it writes (served kinds,
+     * decryption); {@link #run} applies, reads back, waits for readiness and cleans up.
+     */
+    private static final class KubePhase implements AutoCloseable {
+        private final Drill drill;
+        private final DrillRequest request;
+        private final String drillId;
+        private final ProgressListener listener;
+        private final List<DrillRecord.Difference> differences;
+        private List<DrillRecord.Check> early;
+        private KubeConnection connection;
+        private DrillCleaner cleaner;
+        private KubernetesRestore restore;
+        private KubernetesRestore.Checked checked;
+        private Map<String, String> mapping;
+        private int leftovers;
+
+        private KubePhase(Drill drill, DrillRequest request, String drillId, ProgressListener listener,
+                          List<DrillRecord.Difference> differences, List<DrillRecord.Check> early) {
+            this.drill = drill;
+            this.request = request;
+            this.drillId = drillId;
+            this.listener = listener;
+            this.differences = differences;
+            this.early = early;
         }
-        if (manifest.kubernetes().resources().isEmpty()) {
-            return List.of(new DrillRecord.Check("kubernetes", DrillRecord.SKIPPED, "the release holds no Kubernetes objects", List.of()));
-        }
-        listener.phase("kubernetes");
-        Map<String, String> labels = Map.of(LABEL_DRILL, drillId, LABEL_DRILL_APP, manifest.app());
-        try (KubeConnection connection = KubeConnection.open(request.kubeconfig(), request.context(), env)) {
-            DrillCleaner cleaner = new DrillCleaner(connection, listener);
-            int leftovers = cleaner.removeLeftovers(manifest.app());
-            Map<String, String> mapping = scratchNamespaces(manifest, request.namespaceMapping(), drillId);
-            cleaner.refuseForeign(mapping.values());
-            RestoreRequest.KubernetesTarget target = new RestoreRequest.KubernetesTarget(true, request.kubeconfig(), request.context(),
-                    mapping, RestoreRequest.KubernetesTarget.SKIP, true, request.imagesTo(),
-                    request.encryptionKeyFile(), request.encryptionKeyEnv());
-            KubernetesRestore restore = new KubernetesRestore(store, manifest, digest, target, false, listener, env).labelling(labels);
-            List<ObjectNode> planned;
-            KubernetesRestoreReport report;
-            KubernetesRestore.Checked first;
-            try {
-                first = restore.check();
-            } catch (LayercakeException e) {
-                if (e.kind() != LayercakeException.Kind.CORRUPT) {
-                    throw e; // bad input (unserved kinds, no key, no access): an error, not a drill outcome
-                }
-                differences.add(new DrillRecord.Difference("kubernetes", "kubernetes objects", "restore", "every object restorable", e.getMessage()));
-                return List.of(new DrillRecord.Check("kubernetes", DrillRecord.FAILED, "not restored: a stored object is corrupt; nothing was applied",
-                        List.of(e.getMessage())));
+
+        static KubePhase prepare(Drill drill, ReleaseStore store, Manifest manifest, Digest digest, DrillRequest request, String drillId,
+                                 ProgressListener listener, List<DrillRecord.Difference> differences) {
+            if (!request.kubernetes()) {
+                return new KubePhase(drill, request, drillId, listener, differences, List.of(new DrillRecord.Check("kubernetes",
+                        DrillRecord.SKIPPED, "no cluster given (--kubeconfig, --context, --kubernetes)", List.of())));
             }
-            try (KubernetesRestore.Checked checked = first) {
-                planned = checked.planned();
+            if (manifest.kubernetes().resources().isEmpty()) {
+                return new KubePhase(drill, request, drillId, listener, differences, List.of(new DrillRecord.Check("kubernetes",
+                        DrillRecord.SKIPPED, "the release holds no Kubernetes objects", List.of())));
+            }
+            listener.phase("kubernetes: checking the drill cluster");
+            KubePhase phase = new KubePhase(drill, request, drillId, listener, differences, null);
+            try {
+                phase.connection = KubeConnection.open(request.kubeconfig(), request.context(), drill.env);
+                phase.cleaner = new DrillCleaner(phase.connection, listener);
+                phase.leftovers = phase.cleaner.removeLeftovers(manifest.app()); // discovery first: an unreachable cluster fails here
+                phase.mapping = scratchNamespaces(manifest, request.namespaceMapping(), drillId);
+                phase.cleaner.refuseForeign(phase.mapping.values());
+                Map<String, String> labels = Map.of(LABEL_DRILL, drillId, LABEL_DRILL_APP, manifest.app());
+                RestoreRequest.KubernetesTarget target = new RestoreRequest.KubernetesTarget(true, request.kubeconfig(), request.context(),
+                        phase.mapping, RestoreRequest.KubernetesTarget.SKIP, true, request.imagesTo(),
+                        request.encryptionKeyFile(), request.encryptionKeyEnv());
+                phase.restore = new KubernetesRestore(store, manifest, digest, target, false, listener, drill.env).labelling(labels);
                 try {
-                    report = restore.apply(checked);
-                } catch (RuntimeException e) {
-                    cleaner.remove(drillId); // what was applied before the failure
-                    throw e;
+                    phase.checked = phase.restore.check();
+                } catch (LayercakeException e) {
+                    if (e.kind() != LayercakeException.Kind.CORRUPT) {
+                        throw e; // bad input (unserved kinds, no key, no access): an error, not a drill outcome
+                    }
+                    differences.add(new DrillRecord.Difference("kubernetes", "kubernetes objects", "restore", "every object restorable",
+                            e.getMessage()));
+                    phase.early = List.of(new DrillRecord.Check("kubernetes", DrillRecord.FAILED,
+                            "not restored: a stored object is corrupt; nothing was applied", List.of(e.getMessage())));
                 }
+                return phase;
+            } catch (RuntimeException e) {
+                phase.close();
+                throw e;
+            }
+        }
+
+        List<DrillRecord.Check> run() {
+            if (early != null) {
+                return early;
+            }
+            listener.phase("kubernetes");
+            KubernetesRestoreReport report;
+            List<ObjectNode> planned = checked.planned();
+            try {
+                report = restore.apply(checked);
+            } catch (RuntimeException e) {
+                cleaner.remove(drillId); // what was applied before the failure
+                throw e;
             }
             List<DrillRecord.Check> checks = new ArrayList<>();
             try {
-                beforeReadBack.accept(connection.client());
+                drill.beforeReadBack.accept(connection.client());
                 checks.add(readBack(connection, planned, report, differences, leftovers));
                 checks.add(new Readiness(connection, request.timeout(), listener).check(mapping.values(), differences));
             } finally {
                 if (request.keep()) {
-                    checks.add(new DrillRecord.Check("cleanup", DrillRecord.SKIPPED, "--keep: scratch objects left labelled "
-                            + LABEL_DRILL + "=" + drillId + " in " + String.join(", ", mapping.values()), List.of()));
+                    checks.add(new DrillRecord.Check("cleanup", DrillRecord.SKIPPED, "--keep-scratch: scratch objects left labelled "
+                            + LABEL_DRILL + "=" + drillId + " in " + String.join(", ", mapping.values())
+                            + " (the next drill of this app, or drill --clean, removes them)", List.of()));
                 } else {
                     int removed = cleaner.remove(drillId);
                     checks.add(new DrillRecord.Check("cleanup", DrillRecord.PASSED, "deleted " + removed
@@ -372,6 +425,16 @@ public final class Drill {
                 }
             }
             return checks;
+        }
+
+        @Override
+        public void close() {
+            if (checked != null) {
+                checked.close();
+            }
+            if (connection != null) {
+                connection.close();
+            }
         }
     }
 

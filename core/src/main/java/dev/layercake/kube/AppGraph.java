@@ -35,10 +35,20 @@ public final class AppGraph {
 
     /**
      * The selected application, in discovery order, with the images its workloads run; {@code listed}: every object
-     * read (the app's namespaces and cluster-wide), {@code listedTypes}: the types that could be listed.
+     * read (the app's namespaces and cluster-wide), {@code listedTypes}: the types that could be listed;
+     * {@code forbidden}: namespaced types RBAC would not let us list ("secrets in shop"), when tolerated.
      */
     public record Selection(List<Member> members, Map<String, List<String>> images, List<String> warnings,
-                            Map<ObjectId, ObjectNode> listed, List<ResourceType> listedTypes) {
+                            Map<ObjectId, ObjectNode> listed, List<ResourceType> listedTypes, List<String> forbidden) {
+        public Selection {
+            forbidden = forbidden == null ? List.of() : List.copyOf(forbidden);
+        }
+
+        public Selection(List<Member> members, Map<String, List<String>> images, List<String> warnings,
+                         Map<ObjectId, ObjectNode> listed, List<ResourceType> listedTypes) {
+            this(members, images, warnings, listed, listedTypes, List.of());
+        }
+
         public Selection(List<Member> members, Map<String, List<String>> images, List<String> warnings) {
             this(members, images, warnings, Map.of(), List.of());
         }
@@ -60,6 +70,8 @@ public final class AppGraph {
     private final Map<String, List<String>> images = new LinkedHashMap<>();
     private final List<String> warnings = new ArrayList<>();
     private final List<ResourceType> listedTypes = new ArrayList<>();
+    private final List<String> forbiddenTolerated = new ArrayList<>();
+    private boolean tolerateForbidden;
 
     public AppGraph(KubeConnection connection, Discovery discovery, List<String> namespaces, List<LabelSelector> selectors,
                     ProgressListener listener) {
@@ -68,6 +80,15 @@ public final class AppGraph {
         this.namespaces = List.copyOf(namespaces);
         this.selectors = List.copyOf(selectors);
         this.listener = listener;
+    }
+
+    /**
+     * Namespaced types RBAC forbids listing are handed back in {@link Selection#forbidden()} instead of failing
+     * the selection: the backup decides (a gap, refused unless {@code --allow-incomplete}).
+     */
+    public AppGraph toleratingForbidden(boolean tolerate) {
+        this.tolerateForbidden = tolerate;
+        return this;
     }
 
     public Selection select() {
@@ -155,7 +176,7 @@ public final class AppGraph {
             }
         }
         return new Selection(List.copyOf(selected.values()), images, warnings, java.util.Collections.unmodifiableMap(all),
-                List.copyOf(listedTypes));
+                List.copyOf(listedTypes), forbiddenTolerated);
     }
 
     // ---------------------------------------------------------------- listing
@@ -230,7 +251,9 @@ public final class AppGraph {
                 warn("RBAC forbids listing these cluster-scoped types, so none of them is captured (nor the CRDs of"
                         + " custom resources, if customresourcedefinitions is among them): " + String.join(", ", forbiddenClusterScoped));
             }
-            if (!forbidden.isEmpty()) {
+            if (!forbidden.isEmpty() && tolerateForbidden) {
+                forbiddenTolerated.addAll(forbidden);
+            } else if (!forbidden.isEmpty()) {
                 throw new LayercakeException(LayercakeException.Kind.AUTH, "cannot capture the app: RBAC forbids listing "
                         + String.join(", ", forbidden) + " (context " + connection.context()
                         + "); grant get and list on these resources in the app's namespaces to the identity of this kubeconfig");

@@ -49,13 +49,29 @@ public final class KubernetesCaptureStep implements BackupStep {
         if (!options.enabled()) {
             return;
         }
+        boolean allowIncomplete = context.request().allowIncomplete();
         context.kubernetes(capture(options, context.request().app(), context.store(), context.env(), context.listener(),
-                context.source(), context::addImageCandidate, context::leftOut));
+                context.source(), context::addImageCandidate, new GapSink() {
+                    @Override
+                    public void leftOut(String what, String why, boolean optedIn) {
+                        context.leftOut(what, why, optedIn);
+                    }
+
+                    @Override
+                    public boolean allowIncomplete() {
+                        return allowIncomplete;
+                    }
+                }));
     }
 
     /** Where parts of the app that are not captured go: the backup's gaps ({@link BackupContext#leftOut}). */
     public interface GapSink {
         void leftOut(String what, String why, boolean optedIn);
+
+        /** True when the user gave {@code --allow-incomplete}: a type RBAC forbids is recorded, not a failure. */
+        default boolean allowIncomplete() {
+            return false;
+        }
     }
 
     /** Where workload images go: the backup's image candidates. */
@@ -87,7 +103,19 @@ public final class KubernetesCaptureStep implements BackupStep {
         try (KubeConnection connection = KubeConnection.open(options.kubeconfig(), options.context(), env)) {
             checkNamespaces(connection, options.namespaces());
             Discovery discovery = Discovery.discover(connection, listener);
-            AppGraph.Selection selection = new AppGraph(connection, discovery, options.namespaces(), selectors, listener).select();
+            AppGraph.Selection selection = new AppGraph(connection, discovery, options.namespaces(), selectors, listener)
+                    .toleratingForbidden(true).select();
+            if (!selection.forbidden().isEmpty() && !gaps.allowIncomplete()) {
+                // Fails before anything of the cluster is stored: the same AUTH failure as before, with the way out.
+                throw new LayercakeException(LayercakeException.Kind.AUTH, "cannot capture the app: RBAC forbids listing "
+                        + String.join(", ", selection.forbidden()) + " (context " + connection.context()
+                        + "); grant get and list on these resources in the app's namespaces to the identity of this kubeconfig,"
+                        + " or give --allow-incomplete to write the release with them recorded as not captured");
+            }
+            for (String type : selection.forbidden()) {
+                gaps.leftOut("Kubernetes " + type + " (every object of this type)", "RBAC forbids listing them (context "
+                        + connection.context() + "); grant get and list on them to the identity of this kubeconfig", false);
+            }
 
             if (!options.allowEmptySelection()) {
                 requireWorkload(selection, selectorTexts, options.namespaces(), connection.context());

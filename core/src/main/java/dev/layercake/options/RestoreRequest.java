@@ -16,7 +16,17 @@ public record RestoreRequest(StoreLocation store, String app, String release,
                              String sourcesTo,
                              String imagesTo, List<String> insecureRegistries,
                              KubernetesTarget kubernetes,
-                             boolean dryRun) {
+                             boolean dryRun, String publicKey, boolean requireSignature) {
+
+    /**
+     * Without a signature check by the command: the store's signature policy still applies
+     * ({@code publicKey}: PEM file to check the manifest's signature with; {@code requireSignature}: refuse an
+     * unsigned or unchecked manifest).
+     */
+    public RestoreRequest(StoreLocation store, String app, String release, String sourcesTo, String imagesTo,
+                          List<String> insecureRegistries, KubernetesTarget kubernetes, boolean dryRun) {
+        this(store, app, release, sourcesTo, imagesTo, insecureRegistries, kubernetes, dryRun, null, false);
+    }
 
     /**
      * Where and how to apply the release's Kubernetes objects. {@code existing}: skip, update or fail.

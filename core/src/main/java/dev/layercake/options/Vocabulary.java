@@ -15,12 +15,12 @@ import java.util.Set;
  */
 public enum Vocabulary {
 
-    APP("app", null, OptionType.STRING, "Application name; releases are grouped by it.", null, "backup", "restore", "freeze", "list", "show", "verify", "diff", "prune", "drill", "report", "copy", "export"),
+    APP("app", null, OptionType.STRING, "Application name; releases are grouped by it.", null, "backup", "restore", "freeze", "list", "show", "verify", "diff", "prune", "drill", "report", "copy", "export", "policy"),
     RELEASE("release", null, OptionType.STRING, "Release id. Default: from the build (job + number), else time + short commit.", null, "backup", "restore", "freeze", "show", "verify", "diff", "drill", "report", "copy", "export"),
-    STORE("store", null, OptionType.STRING, "Release store: a folder, file:///folder, s3://bucket/prefix or oci://registry/repository.", null, "backup", "restore", "freeze", "list", "show", "verify", "diff", "prune", "gc", "drill", "report", "export", "import"),
-    S3_ENDPOINT("s3Endpoint", null, OptionType.STRING, "S3 endpoint URL for S3-compatible stores.", null, "backup", "restore", "freeze", "list", "show", "verify", "diff", "prune", "gc", "drill", "report", "copy", "export", "import"),
-    S3_REGION("s3Region", null, OptionType.STRING, "S3 region (default: the AWS chain's, else us-east-1).", null, "backup", "restore", "freeze", "list", "show", "verify", "diff", "prune", "gc", "drill", "report", "copy", "export", "import"),
-    S3_PATH_STYLE("s3PathStyle", null, OptionType.BOOLEAN, "Use path-style S3 requests (most S3-compatible stores).", "false", "backup", "restore", "freeze", "list", "show", "verify", "diff", "prune", "gc", "drill", "report", "copy", "export", "import"),
+    STORE("store", null, OptionType.STRING, "Release store: a folder, file:///folder, s3://bucket/prefix or oci://registry/repository.", null, "backup", "restore", "freeze", "list", "show", "verify", "diff", "prune", "gc", "drill", "report", "export", "import", "policy"),
+    S3_ENDPOINT("s3Endpoint", null, OptionType.STRING, "S3 endpoint URL for S3-compatible stores.", null, "backup", "restore", "freeze", "list", "show", "verify", "diff", "prune", "gc", "drill", "report", "copy", "export", "import", "policy"),
+    S3_REGION("s3Region", null, OptionType.STRING, "S3 region (default: the AWS chain's, else us-east-1).", null, "backup", "restore", "freeze", "list", "show", "verify", "diff", "prune", "gc", "drill", "report", "copy", "export", "import", "policy"),
+    S3_PATH_STYLE("s3PathStyle", null, OptionType.BOOLEAN, "Use path-style S3 requests (most S3-compatible stores).", "false", "backup", "restore", "freeze", "list", "show", "verify", "diff", "prune", "gc", "drill", "report", "copy", "export", "import", "policy"),
 
     SOURCE("source", null, OptionType.STRING, "Git checkout folder or remote URL to capture.", ".", "backup"),
     REF("ref", null, OptionType.STRING, "Commit, branch or tag to capture (default HEAD).", "HEAD", "backup"),
@@ -54,8 +54,9 @@ public enum Vocabulary {
     LEGAL_HOLD("legalHold", null, OptionType.BOOLEAN, "Freeze: apply a legal hold instead of a retention date.", "false", "backup", "freeze"),
     TAG_IMAGES("tagImages", null, OptionType.BOOLEAN, "Freeze: also tag the release's backup-registry copies with the release id (a tag never moved).", "false", "backup", "freeze"),
     SIGNING_KEY("signingKey", null, OptionType.STRING, "PEM private key (ECDSA P-256 or Ed25519) to sign the manifest.", null, "backup", "drill"),
-    PUBLIC_KEY("publicKey", null, OptionType.STRING, "PEM public key to check the manifest signature.", null, "verify", "drill"),
-    REQUIRE_SIGNATURE("requireSignature", null, OptionType.BOOLEAN, "Verify: fail an unsigned manifest, or one whose signature does not check with --public-key.", "false", "verify"),
+    PUBLIC_KEY("publicKey", null, OptionType.STRING, "PEM public key to check the manifest signature (policy: the key stored in the policy).", null, "verify", "drill", "restore", "policy"),
+    REQUIRE_SIGNATURE("requireSignature", null, OptionType.BOOLEAN, "Verify and restore: fail an unsigned manifest, or one whose signature does not check (policy: require it for every verify and restore of the store or app).", "false", "verify", "restore", "policy"),
+    REPLACE("replace", null, OptionType.BOOLEAN, "Policy: replace the policy already set (a policy is create-only otherwise).", "false", "policy"),
     EXPECT_DIGEST("expectDigest", null, OptionType.STRING, "Verify: the manifest digest (sha256:...) the pipeline recorded at backup time; another digest fails.", null, "verify"),
 
     SOURCES_TO("sourcesTo", null, OptionType.STRING, "Restore the captured files into this folder.", null, "restore"),
@@ -72,7 +73,7 @@ public enum Vocabulary {
     GRACE("grace", null, OptionType.STRING, "GC: never collect blobs younger than this (default 24h).", "24h", "gc"),
 
     JSON("json", null, OptionType.BOOLEAN, "Print machine-readable JSON on stdout.", "false",
-            "backup", "restore", "freeze", "list", "show", "verify", "diff", "prune", "gc", "drill", "report", "copy", "export", "import"),
+            "backup", "restore", "freeze", "list", "show", "verify", "diff", "prune", "gc", "drill", "report", "copy", "export", "import", "policy"),
 
     TIMEOUT("timeout", null, OptionType.STRING, "Drill: how long to wait for the scratch workloads to be ready (e.g. 90s, 5m).", "5m", "drill"),
     KEEP_SCRATCH("keepScratch", null, OptionType.BOOLEAN, "Drill: leave the scratch namespaces and objects in place.", "false", "drill"),

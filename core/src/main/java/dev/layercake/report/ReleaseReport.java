@@ -7,7 +7,20 @@ import java.util.List;
  * Every string here may have come from git, a registry or the cluster: the template escapes all of it.
  */
 public record ReleaseReport(Header header, Cake cake, Sources sources, Kubernetes kubernetes, Coverage coverage,
-                            Diff diff) {
+                            Diff diff, List<Missing> incomplete) {
+
+    /** {@code incomplete}: the manifest's list of parts of the app never captured (empty: a complete release). */
+    public ReleaseReport {
+        incomplete = incomplete == null ? List.of() : List.copyOf(incomplete);
+    }
+
+    public ReleaseReport(Header header, Cake cake, Sources sources, Kubernetes kubernetes, Coverage coverage, Diff diff) {
+        this(header, cake, sources, kubernetes, coverage, diff, List.of());
+    }
+
+    /** One part of the app the release does not hold (names and counts, never a secret value). */
+    public record Missing(String what, String why) {
+    }
 
     /** Who made the release: build, commit, manifest digest, signature, freeze and the latest drill. */
     public record Header(String app, String release, String createdAt, String buildSystem, String buildJob,
@@ -16,8 +29,16 @@ public record ReleaseReport(Header header, Cake cake, Sources sources, Kubernete
                          String signature, String freeze, String previousRelease, Drill drill) {
     }
 
-    /** The latest drill record under {@code releases/<app>/<release>/drills/}, read tolerantly. */
-    public record Drill(String outcome, String at, String record, boolean passed) {
+    /**
+     * The latest drill record under {@code releases/<app>/<release>/drills/}, read tolerantly. {@code unobserved}: the
+     * outcome is passed-with-unobserved; {@code notPassed}: its checks that did not pass ("readiness not-observed",
+     * "images skipped"), so a drill on a cluster that runs no pods never reads as a plain "passed".
+     */
+    public record Drill(String outcome, String at, String record, boolean passed, boolean unobserved,
+                        List<String> notPassed) {
+        public Drill(String outcome, String at, String record, boolean passed) {
+            this(outcome, at, record, passed, false, List.of());
+        }
     }
 
     /** The layer cake: every image a stack of layers; bytes new in this release vs reused from the previous one. */

@@ -87,7 +87,8 @@ public final class ReleaseReports {
                                          String freeze, Drill drill, Diff diff) {
         Header header = header(m, Digest.of(manifestBytes).toString(), signature, freeze,
                 previous == null ? null : previous.release(), drill);
-        return new ReleaseReport(header, cake(m, previous), sources(m), kubernetes(m), coverage(m, manifestBytes), diff);
+        return new ReleaseReport(header, cake(m, previous), sources(m), kubernetes(m), coverage(m, manifestBytes), diff,
+                m.incomplete().stream().map(e -> new ReleaseReport.Missing(e.what(), e.why())).toList());
     }
 
     private static Manifest readQuietly(ReleaseStore store, String app, String release) {
@@ -156,7 +157,16 @@ public final class ReleaseReports {
                 String name = o.key().substring(prefix.length());
                 boolean passed = outcome != null && Set.of("passed", "pass", "ok", "success", "succeeded")
                         .contains(outcome.toLowerCase(Locale.ROOT));
-                return new Drill(outcome == null ? "unknown" : outcome, when, name, passed);
+                List<String> notPassed = new ArrayList<>();
+                for (JsonNode c : d.path("checks")) {
+                    String status = c.path("status").asText("");
+                    if (!status.isEmpty() && !status.equals("passed") && notPassed.size() < 50) {
+                        notPassed.add(c.path("name").asText("?") + " " + status);
+                    }
+                }
+                // DrillRecord: passed-with-unobserved is nothing failed, some check not observed (a warn badge, not ok)
+                return new Drill(outcome == null ? "unknown" : outcome, when, name, passed,
+                        "passed-with-unobserved".equals(outcome), notPassed);
             } catch (Exception e) {
                 // a record that is not JSON is skipped; an older one may still say something
             }

@@ -11,6 +11,8 @@ import dev.layercake.model.Manifest;
 import dev.layercake.model.Names;
 import dev.layercake.progress.ProgressListener;
 import dev.layercake.store.ReleaseStore;
+import dev.layercake.sign.SignatureGate;
+import dev.layercake.backup.IncompletePolicy;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -43,6 +45,21 @@ public final class RestoreEngine {
             Manifest manifest = Json.read(bytes, Manifest.class, "manifest of " + request.app() + "/" + request.release());
             // The rules verify reports, from the same place: a manifest verify flags is refused here before any write.
             dev.layercake.verify.ManifestRules.require(manifest, request.app(), request.release());
+            // The signature decision verify makes (flag, key, store policy), before anything is written.
+            SignatureGate.Verdict signature = SignatureGate.check(store, request.app(), request.release(),
+                    request.publicKey() == null ? null : Path.of(request.publicKey()), request.requireSignature());
+            if (signature.failed()) {
+                throw LayercakeException.corrupt("restore of " + request.app() + "/" + request.release()
+                        + " refused, nothing was written: " + signature.detail());
+            }
+            if (!signature.state().equals(SignatureGate.VERIFIED)) {
+                listener.warn(signature.detail());
+            }
+            if (!manifest.complete()) {
+                // Said before anything is written and again in the result: what this restore cannot bring back.
+                listener.warn(IncompletePolicy.banner(manifest.incomplete()) + " — this restore does NOT bring them back;"
+                        + " workloads that need them will not start until they are provided");
+            }
             // The cluster is checked first (key, served kinds, --existing fail): a restore that cannot apply its
             // objects writes no file and pushes no image either.
             KubernetesRestore cluster = request.kubernetes().enabled()
@@ -69,7 +86,7 @@ public final class RestoreEngine {
                 return new RestoreResult(request.app(), request.release(), digest, request.dryRun(),
                         sources == null ? null : sources.directory().toString(),
                         sources == null ? 0 : sources.written(), sources == null ? 0 : sources.unchanged(),
-                        pushed, kubernetes);
+                        pushed, kubernetes, manifest.incomplete(), signature.state());
             }
         }
     }

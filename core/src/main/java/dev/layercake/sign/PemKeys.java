@@ -65,6 +65,11 @@ public final class PemKeys {
         return (PublicKey) decode(file, block.der, X509EncodedKeySpec::new, false);
     }
 
+    /** A public key from its X.509 (SubjectPublicKeyInfo) bytes, e.g. as a store policy records it; {@code what} names it in errors. */
+    public static PublicKey decodePublic(String what, byte[] der) {
+        return (PublicKey) decode(what, der, X509EncodedKeySpec::new, false);
+    }
+
     private record Block(String type, byte[] der) {
     }
 
@@ -88,7 +93,7 @@ public final class PemKeys {
         }
     }
 
-    private static Key decode(Path file, byte[] der, Function<byte[], KeySpec> spec, boolean isPrivate) {
+    private static Key decode(Object file, byte[] der, Function<byte[], KeySpec> spec, boolean isPrivate) {
         for (SignatureAlgorithm a : SignatureAlgorithm.values()) {
             try {
                 KeyFactory f = KeyFactory.getInstance(a.keyAlgorithm());

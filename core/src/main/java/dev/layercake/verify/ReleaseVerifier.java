@@ -8,8 +8,7 @@ import dev.layercake.model.Json;
 import dev.layercake.model.KubernetesResource;
 import dev.layercake.model.Manifest;
 import dev.layercake.progress.ProgressListener;
-import dev.layercake.sign.ManifestSigner;
-import dev.layercake.sign.SignatureCheck;
+import dev.layercake.sign.SignatureGate;
 import dev.layercake.store.DigestingInputStream;
 import dev.layercake.store.ObjectInfo;
 import dev.layercake.store.ReleaseStore;
@@ -72,23 +71,16 @@ public final class ReleaseVerifier {
         byte[] bytes = store.readManifestBytes(app, release);
         Digest manifestDigest = Digest.of(bytes);
         List<VerifyReport.Problem> problems = new ArrayList<>();
-        String signature = VerifyReport.SIGNATURE_NOT_CHECKED;
-        // The signature first: a tampered manifest is reported as such, whatever else it now says.
-        if (publicKeyPem != null) {
-            SignatureCheck check = ManifestSigner.verify(store, app, release, publicKeyPem);
-            if (!check.ok()) {
-                problems.add(new VerifyReport.Problem("manifest signature", manifestDigest, "signature", check.detail()));
-                signature = VerifyReport.SIGNATURE_FAILED;
-            } else {
-                listener.info("signature: " + check.detail());
-                signature = VerifyReport.SIGNATURE_VERIFIED;
-            }
-        } else if (requireSignature) {
-            problems.add(new VerifyReport.Problem("manifest signature", manifestDigest, "signature",
-                    "a signature is required (--require-signature) but no public key was given to check it: give --public-key"));
-            signature = VerifyReport.SIGNATURE_FAILED;
+        // The signature first: a tampered manifest is reported as such, whatever else it now says. The same decision
+        // restore makes (SignatureGate): the command's key or the store policy's, required by the flag or the policy.
+        SignatureGate.Verdict verdict = SignatureGate.check(store, app, release, publicKeyPem, requireSignature);
+        String signature = verdict.state();
+        if (verdict.failed()) {
+            problems.add(new VerifyReport.Problem("manifest signature", manifestDigest, "signature", verdict.detail()));
+        } else if (signature.equals(VerifyReport.SIGNATURE_VERIFIED)) {
+            listener.info("signature: " + verdict.detail());
         } else {
-            listener.warn("manifest not signature-checked: no --public-key given, so an edited manifest would verify clean");
+            listener.warn(verdict.detail());
         }
         if (expectedDigest != null && !expectedDigest.equals(manifestDigest)) {
             problems.add(new VerifyReport.Problem("release manifest", manifestDigest, "digest-mismatch",

@@ -118,6 +118,22 @@ class IncompleteReleaseTest {
         }
     }
 
+    /** restore of an incomplete release warns, before it writes, naming what it cannot bring back; the result carries it. */
+    @Test
+    void restoreOfAnIncompleteReleaseWarnsLoudlyNamingWhatIsMissing() {
+        backup("r1", KubernetesOptions.SKIP, false, null, new KubeTestSupport.Recorder());
+        KubeTestSupport.Recorder log = new KubeTestSupport.Recorder();
+        dev.layercake.restore.RestoreResult result = new dev.layercake.restore.RestoreEngine(Map.of()).restore(
+                new dev.layercake.options.RestoreRequest(store, "shop", "r1", tmp.resolve("restored").toString(), null, List.of(),
+                        null, false), log);
+        assertThat(result.complete()).isFalse();
+        assertThat(result.incomplete()).extracting(IncompleteEntry::what).anyMatch(w -> w.contains("Secret(s) in namespace shop-front"));
+        assertThat(log.warnings).anyMatch(w -> w.startsWith("INCOMPLETE release") && w.contains("Secret(s) in namespace shop-front")
+                && w.contains("this restore does NOT bring them back"));
+        assertThat(String.join("\n", log.warnings) + Json.writeString(result))
+                .doesNotContain(ShopApp.SECRET_PASSWORD, ShopApp.SECRET_TOKEN);
+    }
+
     @Test
     void allowIncompleteWritesTheReleaseNamingWhatIsMissing() {
         BackupResult result = backup("r1", null, true, null, new KubeTestSupport.Recorder());
@@ -149,5 +165,35 @@ class IncompleteReleaseTest {
 
         BackupResult result = backup("r2", KubernetesOptions.SKIP, true, digestOnly, new KubeTestSupport.Recorder());
         assertThat(result.incomplete()).extracting(IncompleteEntry::what).contains("image " + gone + " (found in Dockerfile:1)");
+    }
+
+    /** The third cause: a kind RBAC forbids listing in the app's namespace fails by default and is recorded when allowed. */
+    @Test
+    void aKindForbiddenByRbacFailsTheBackupUnlessAllowedThenTheManifestNamesIt() {
+        cluster.forbid("GET", "/api/v1/namespaces/shop-data/configmaps");
+        assertThatThrownBy(() -> backup("r1", KubernetesOptions.SKIP, false, null, new KubeTestSupport.Recorder()))
+                .isInstanceOfSatisfying(LayercakeException.class, e -> assertThat(e.kind()).isEqualTo(LayercakeException.Kind.AUTH))
+                .hasMessageContaining("RBAC forbids listing configmaps in shop-data")
+                .hasMessageContaining("--allow-incomplete");
+        try (ReleaseStore s = ReleaseStore.open(store)) {
+            assertThat(s.listReleases("shop")).isEmpty();
+        }
+
+        KubeTestSupport.Recorder recorder = new KubeTestSupport.Recorder();
+        BackupResult result = backup("r2", KubernetesOptions.SKIP, true, null, recorder);
+        assertThat(result.complete()).isFalse();
+        assertThat(result.incomplete()).anySatisfy(e -> {
+            assertThat(e.what()).isEqualTo("Kubernetes configmaps in shop-data (every object of this type)");
+            assertThat(e.why()).contains("RBAC forbids listing them").contains("context prod");
+        });
+        assertThat(recorder.warnings).anyMatch(w -> w.startsWith("INCOMPLETE release") && w.contains("configmaps in shop-data"));
+        try (ReleaseStore s = ReleaseStore.open(store)) {
+            Manifest m = s.readManifest("shop", "r2");
+            assertThat(m.incomplete()).isEqualTo(result.incomplete());
+            assertThat(m.kubernetes().resources()).noneMatch(r -> r.kind().equals("ConfigMap") && "shop-data".equals(r.namespace()));
+            // No secret value in any new output: the manifest, the warnings, the result.
+            assertThat(new String(s.readManifestBytes("shop", "r2"), StandardCharsets.UTF_8) + String.join("\n", recorder.warnings)
+                    + Json.writeString(result)).doesNotContain(ShopApp.SECRET_PASSWORD, ShopApp.SECRET_TOKEN, "czNjcjN0");
+        }
     }
 }

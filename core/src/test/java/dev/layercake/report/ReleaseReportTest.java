@@ -115,6 +115,35 @@ class ReleaseReportTest {
         assertThat(html).contains("href=\"https://ci.example/job/shop/42/\"");
     }
 
+    /** Issue 11 item 1: an incomplete release says INCOMPLETE in the report, naming each part; a complete one does not. */
+    @Test
+    void anIncompleteReleaseSaysIncompleteInWordsOneCannotMiss() {
+        Manifest whole = manifest("r1", List.of(), List.of(), List.of(), List.of(), null);
+        assertThat(ReportRenderer.html(report(whole, null, null))).doesNotContain("INCOMPLETE");
+
+        Manifest m = new Manifest(whole.schemaVersion(), whole.app(), "r2", whole.createdAt(), whole.tool(), whole.build(),
+                whole.source(), whole.images(), whole.kubernetes(), List.of(
+                        new dev.layercake.model.IncompleteEntry("1 Secret(s) in namespace shop", "skipped with --secrets skip"),
+                        new dev.layercake.model.IncompleteEntry("Kubernetes deployments.apps in shop " + HOSTILE, "RBAC forbids listing them")));
+        ReleaseReport r = report(m, null, null);
+        assertThat(r.incomplete()).extracting(ReleaseReport.Missing::what).containsExactly("1 Secret(s) in namespace shop",
+                "Kubernetes deployments.apps in shop " + HOSTILE);
+        String html = ReportRenderer.html(r);
+        assertThat(html).contains("<title>INCOMPLETE — Layercake report: shop/r2</title>")
+                .contains("<span class=\"badge bad\">INCOMPLETE</span>")
+                .contains("INCOMPLETE release: 2 parts of the app NOT captured.")
+                .contains("<b>1 Secret(s) in namespace shop</b>: skipped with --secrets skip")
+                .doesNotContain(HOSTILE);
+    }
+
+    @Test
+    void aDrillWhoseChecksDidNotAllPassSaysWhichNextToItsOutcome() {
+        Manifest m = manifest("r1", List.of(), List.of(), List.of(), List.of(), null);
+        var drill = new ReleaseReport.Drill("passed", "2026-12-07T09:26:32Z", "d.json", true, false, List.of("readiness not-observed"));
+        String html = ReportRenderer.html(ReleaseReports.assemble(m, Json.write(m), null, "not signed", "not frozen", drill, null));
+        assertThat(html).contains("<span class=\"badge ok\">passed</span> <span class=\"badge warn\" id=\"drill-not-passed\">readiness not-observed</span>");
+    }
+
     @Test
     void aCoverageSectionInTheManifestIsRenderedWhateverItsShape() {
         Manifest m = manifest("r1", List.of(), List.of(), List.of(), List.of(), null);

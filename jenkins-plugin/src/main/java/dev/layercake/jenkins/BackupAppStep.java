@@ -4,6 +4,7 @@ import hudson.Extension;
 import hudson.FilePath;
 import hudson.Launcher;
 import hudson.Util;
+import hudson.model.Result;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import jenkins.util.BuildListenerAdapter;
@@ -406,6 +407,12 @@ public class BackupAppStep extends LayercakeStep {
                 // The release was written because allowIncomplete (or secrets: 'skip') said so: say it where nobody misses it.
                 listener.getLogger().println(Messages.BackupAppStep_Incomplete(outcome.app, outcome.release,
                         outcome.incompleteParts().size(), String.join("; ", outcome.incompleteParts())));
+                // The build result says it too (default UNSTABLE; Manage Jenkins > System > Layercake changes it).
+                Result result = Result.fromString(LayercakeGlobalConfiguration.get().getIncompleteBuildResult());
+                if (result != Result.SUCCESS) {
+                    run.setResult(result);
+                    listener.getLogger().println(Messages.BackupAppStep_IncompleteResult(result.toString()));
+                }
             }
             return outcome.toMap();
         }

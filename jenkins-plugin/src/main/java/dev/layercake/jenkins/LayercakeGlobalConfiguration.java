@@ -26,6 +26,8 @@ public class LayercakeGlobalConfiguration extends GlobalConfiguration {
     private String defaultStore;
     private String kubernetesServerUrl;
     private String kubernetesCaCertificate;
+    /** The build result a backup that writes an INCOMPLETE release leaves: UNSTABLE (default), FAILURE or SUCCESS. */
+    private String incompleteBuildResult;
 
     public LayercakeGlobalConfiguration() {
         load();
@@ -86,6 +88,25 @@ public class LayercakeGlobalConfiguration extends GlobalConfiguration {
         save();
     }
 
+    /**
+     * The build result an INCOMPLETE release (written with {@code allowIncomplete} or {@code secrets: 'skip'}) leaves:
+     * {@code UNSTABLE} (default), {@code FAILURE}, or {@code SUCCESS} to leave the result alone. A result only ever
+     * gets worse in Jenkins, so SUCCESS never hides an earlier failure.
+     */
+    public String getIncompleteBuildResult() {
+        return incompleteBuildResult == null ? "UNSTABLE" : incompleteBuildResult;
+    }
+
+    @DataBoundSetter
+    public void setIncompleteBuildResult(String incompleteBuildResult) {
+        String value = Util.fixEmptyAndTrim(incompleteBuildResult);
+        if (value != null && !List.of("UNSTABLE", "FAILURE", "SUCCESS").contains(value.toUpperCase(java.util.Locale.ROOT))) {
+            throw new IllegalArgumentException("incompleteBuildResult '" + value + "' is not one of UNSTABLE, FAILURE, SUCCESS");
+        }
+        this.incompleteBuildResult = value == null ? null : value.toUpperCase(java.util.Locale.ROOT);
+        save();
+    }
+
     public StoreEntry getStore(String name) {
         for (StoreEntry s : stores) {
             if (s.getName() != null && s.getName().equals(name)) {
@@ -123,6 +144,7 @@ public class LayercakeGlobalConfiguration extends GlobalConfiguration {
         defaultStore = null;
         kubernetesServerUrl = null;
         kubernetesCaCertificate = null;
+        incompleteBuildResult = null;
         req.bindJSON(this, json);
         save();
         return true;

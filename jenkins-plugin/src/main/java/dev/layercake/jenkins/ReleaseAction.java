@@ -1,5 +1,6 @@
 package dev.layercake.jenkins;
 
+import hudson.model.BuildBadgeAction;
 import hudson.model.Run;
 import jenkins.model.RunAction2;
 
@@ -7,9 +8,10 @@ import java.util.List;
 
 /**
  * On the build page: the release this build recorded (id, manifest digest, counts of files, images and
- * Kubernetes objects) and a link to its report page. One per {@code backupApp} call.
+ * Kubernetes objects) and a link to its report page. One per {@code backupApp} call. Also a build badge
+ * ({@code badge.jelly}): an INCOMPLETE release shows a badge beside the build in the build history.
  */
-public final class ReleaseAction implements RunAction2 {
+public final class ReleaseAction implements RunAction2, BuildBadgeAction {
 
     private final BackupOutcome outcome;
     private transient Run<?, ?> run;
@@ -46,6 +48,12 @@ public final class ReleaseAction implements RunAction2 {
     /** False when the release records parts of the app as not captured (shown on the summary and the page). */
     public boolean isComplete() {
         return outcome.isComplete();
+    }
+
+    /** The badge's tooltip: "INCOMPLETE release app/release: N part(s) not captured"; empty for a complete release. */
+    public String getBadgeText() {
+        return outcome.isComplete() ? "" : "INCOMPLETE release " + outcome.app + "/" + outcome.release + ": "
+                + outcome.incompleteParts().size() + " part(s) of the app not captured (manifest " + outcome.manifestDigest + ")";
     }
 
     /** "what: why" of each part not captured; names and counts only, never a secret value. */

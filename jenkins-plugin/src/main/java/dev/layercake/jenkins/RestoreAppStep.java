@@ -41,6 +41,8 @@ public class RestoreAppStep extends LayercakeStep {
     private String encryptionKeyFile;
     private String encryptionKeyEnv;
     private boolean dryRun;
+    private String publicKey;
+    private boolean requireSignature;
     private String registryCredentialsId;
     private String kubeconfigCredentialsId;
     private String encryptionKeyCredentialsId;
@@ -170,6 +172,26 @@ public class RestoreAppStep extends LayercakeStep {
     @DataBoundSetter
     public void setDryRun(boolean dryRun) {
         this.dryRun = dryRun;
+    }
+
+    /** PEM public key file (in the workspace) to check the manifest's signature with before restoring. */
+    public String getPublicKey() {
+        return publicKey;
+    }
+
+    @DataBoundSetter
+    public void setPublicKey(String publicKey) {
+        this.publicKey = Util.fixEmptyAndTrim(publicKey);
+    }
+
+    /** Refuse an unsigned manifest, or one whose signature does not check (a store signature policy applies anyway). */
+    public boolean isRequireSignature() {
+        return requireSignature;
+    }
+
+    @DataBoundSetter
+    public void setRequireSignature(boolean requireSignature) {
+        this.requireSignature = requireSignature;
     }
 
     /** Username/password for the registries named by {@code imagesTo} and {@code imagesFrom}. */

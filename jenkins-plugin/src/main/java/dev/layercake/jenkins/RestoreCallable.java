@@ -56,7 +56,7 @@ final class RestoreCallable extends MasterToSlaveFileCallable<LinkedHashMap<Stri
                     step.getEncryptionKeyEnv());
             RestoreRequest request = new RestoreRequest(store.toLocation(workspace), step.getApp(), step.getRelease(),
                     Paths.inWorkspace(workspace, step.getSourcesTo()), step.getImagesTo(), step.insecureRegistries(),
-                    cluster, step.isDryRun());
+                    cluster, step.isDryRun(), Paths.inWorkspace(workspace, step.getPublicKey()), step.isRequireSignature());
             // The engine's environment carries the store's AWS credentials and DOCKER_CONFIG.
             RestoreResult r = new RestoreEngine(agent.env()).restore(request, new TaskListenerProgress(listener));
             LinkedHashMap<String, Object> m = new LinkedHashMap<>();
@@ -68,6 +68,10 @@ final class RestoreCallable extends MasterToSlaveFileCallable<LinkedHashMap<Stri
             m.put("filesWritten", r.filesWritten());
             m.put("filesUnchanged", r.filesUnchanged());
             m.put("imagesPushed", new ArrayList<>(r.imagesPushed()));
+            m.put("signature", r.signature());
+            m.put("complete", r.complete());
+            // Names and reasons only ("1 Secret(s) in namespace shop: ..."), never a value.
+            m.put("incomplete", new ArrayList<>(r.incomplete().stream().map(Object::toString).toList()));
             return m;
         } catch (RuntimeException e) {
             throw AgentFailures.toTransferable(e);

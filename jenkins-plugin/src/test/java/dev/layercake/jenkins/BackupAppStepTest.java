@@ -148,6 +148,36 @@ class BackupAppStepTest {
                 .contains(PosixFilePermission.OWNER_WRITE), "frozen: the manifest is read-only");
     }
 
+    /** Issue 11: an INCOMPLETE release marks the build UNSTABLE, with a badge and a summary line naming the part. */
+    @Test
+    void anIncompleteReleaseMarksTheBuildUnstableWithABadgeAndTheManifestDigest() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            port = free.getLocalPort();
+        }
+        String gone = "127.0.0.1:" + port + "/shop/gone:1";
+        WorkflowJob job = j.createProject(WorkflowJob.class, "shop");
+        job.setDefinition(new CpsFlowDefinition("""
+                node('builder') {
+                  %s
+                  def r = backupApp app: 'shop', store: '%s', release: 'r1', imageMode: 'digest-only',
+                      images: ['%s'], insecureRegistry: ['127.0.0.1:%d'], allowIncomplete: true
+                  echo "complete=${r.complete} digest=${r.manifestDigest}"
+                }
+                """.formatted(MAKE_REPO, store, gone, port), true));
+
+        WorkflowRun run = j.buildAndAssertStatus(Result.UNSTABLE, job);
+
+        ReleaseAction action = run.getAction(ReleaseAction.class);
+        assertFalse(action.isComplete());
+        assertTrue(run.getBadgeActions().contains(action), "the release is a build badge");
+        assertTrue(action.getBadgeText().startsWith("INCOMPLETE release shop/r1: 1 part(s)"), action.getBadgeText());
+        assertTrue(action.getIncomplete().get(0).startsWith("image " + gone), action.getIncomplete().toString());
+        j.assertLogContains("INCOMPLETE release shop/r1", run);
+        j.assertLogContains("Build result set to UNSTABLE", run);
+        j.assertLogContains("complete=false digest=" + action.getManifestDigest(), run);
+    }
+
     @Test
     void aTakenReleaseIdFailsTheStepWithTheEnginesMessageAndKeepsTheRelease() throws Exception {
         WorkflowJob job = j.createProject(WorkflowJob.class, "shop");

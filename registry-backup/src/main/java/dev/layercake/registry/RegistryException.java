@@ -37,4 +37,29 @@ public class RegistryException extends RuntimeException {
     public Kind kind() {
         return kind;
     }
+
+    /** An exception for a message: its class and text, from the first cause that has a text. */
+    static String describe(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getMessage() == null) {
+            t = t.getCause();
+        }
+        String m = t.getMessage();
+        return t.getClass().getSimpleName() + (m == null ? "" : " " + m);
+    }
+
+    /** The first cause (or suppressed exception) of {@code type}, or null. */
+    static <T extends Throwable> T findCause(Throwable e, Class<T> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+            for (Throwable s : t.getSuppressed()) {
+                if (type.isInstance(s)) {
+                    return type.cast(s);
+                }
+            }
+        }
+        return null;
+    }
 }

@@ -58,6 +58,7 @@ class RestoreTaskRunTest {
                 .param("namespace-mapping", List.of("shop=shop-restore", "jobs=jobs-restore"))
                 .param("existing", "update")
                 .param("dry-run", "true")
+                .param("require-signature", "true")
                 .param("insecure-registry", List.of("127.0.0.1:5000"))
                 .param("kubeconfig", "config")
                 .param("context", "dr")
@@ -75,7 +76,7 @@ class RestoreTaskRunTest {
                 "--images-to", "127.0.0.1:5000/restore", "--images-from", "127.0.0.1:5000/restore",
                 "--kubernetes", "--context", "dr", "--existing", "update",
                 "--s3-endpoint", "http://127.0.0.1:9000", "--s3-region", "eu-west-1", "--s3-path-style",
-                "--pin-images", "--dry-run",
+                "--pin-images", "--dry-run", "--require-signature",
                 "--kubeconfig", kube + "/config");
         assertThat(run.result("RELEASE")).isEqualTo("r7");
         assertThat(run.result("MANIFEST_DIGEST")).isEqualTo("sha256:" + "cd".repeat(32));

@@ -76,6 +76,8 @@ class TaskStructureTest {
                     "json", "the step always asks for JSON to write the results"),
             Catalog.Entry.RESTORE, Map.of(
                     "encryption-key-env", "the key comes from the encryption-key workspace",
+                    "public-key", "needs a public-key workspace: not in this version; the key of the store's signature"
+                            + " policy (layercake policy --public-key) is used",
                     "json", "the step always asks for JSON to write the results"),
             Catalog.Entry.COPY, Map.of(
                     "json", "the step always asks for JSON to write the results"));

@@ -1,0 +1,89 @@
+package dev.layercake.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.layercake.testing.GitRepoFixture;
+import dev.layercake.testing.KubernetesMockServerFixture;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** `layercake drill` from the command line against a folder store and the mock API server: the demo's command. */
+class DrillCliTest {
+
+    @TempDir
+    Path tmp;
+
+    KubernetesMockServerFixture cluster;
+    GitRepoFixture repo;
+    Path kubeconfig;
+    Path keyFile;
+    String store;
+
+    @BeforeEach
+    void start() throws Exception {
+        cluster = KubernetesMockServerFixture.start();
+        var c = cluster.client();
+        c.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("demo").endMetadata().build()).create();
+        c.configMaps().inNamespace("demo").resource(new ConfigMapBuilder().withNewMetadata().withName("settings")
+                .addToLabels("app.kubernetes.io/part-of", "shop").endMetadata().addToData("level", "info").build()).create();
+        kubeconfig = cluster.writeKubeconfig(tmp.resolve("kubeconfig"), "demo");
+        keyFile = tmp.resolve("key");
+        Files.write(keyFile, new byte[32]);
+        repo = GitRepoFixture.create(tmp.resolve("repo")).sampleRelease();
+        repo.commit("release");
+        store = tmp.resolve("store").toString();
+        Cli.Run backup = Cli.run("backup", "--app", "shop", "--release", "r1", "--store", store, "--source", repo.dir().toString(),
+                "--image-mode", "none", "--namespace", "demo", "--kubeconfig", kubeconfig.toString(),
+                "--encryption-key-file", keyFile.toString(), "--json");
+        assertThat(backup.exitCode()).as(backup.err()).isZero();
+    }
+
+    @AfterEach
+    void stop() {
+        repo.close();
+        cluster.close();
+    }
+
+    @Test
+    void drillOnTheMockSaysReadinessNotObservedExitsZeroAndShowListsIt() throws Exception {
+        Cli.Run text = Cli.run("drill", "--store", store, "--app", "shop", "--release", "r1", "--kubeconfig", kubeconfig.toString(),
+                "--encryption-key-file", keyFile.toString());
+        assertThat(text.exitCode()).as(text.out() + text.err()).isZero();
+        assertThat(text.out()).contains("drill of shop/r1: PASSED-WITH-UNOBSERVED (NOT OBSERVED, not passed: readiness)")
+                .containsPattern("readiness\\s+not-observed").containsPattern("kubernetes\\s+passed").doesNotContain("difference:");
+
+        Cli.Run json = Cli.run("drill", "--store", store, "--app", "shop", "--release", "r1", "--kubeconfig", kubeconfig.toString(),
+                "--encryption-key-file", keyFile.toString(), "--json");
+        assertThat(json.exitCode()).as(json.err()).isZero();
+        JsonNode j = json.json();
+        assertThat(j.path("outcome").asText()).isEqualTo("passed-with-unobserved");
+        assertThat(j.path("exitCode").asInt()).isZero();
+        assertThat(j.path("notObserved").get(0).asText()).isEqualTo("readiness");
+        assertThat(j.path("record").path("notObserved").get(0).asText()).isEqualTo("readiness");
+        String key = j.path("recordKey").asText();
+        assertThat(Files.exists(Path.of(store).resolve(key))).isTrue();
+
+        Cli.Run show = Cli.run("show", "--store", store, "--app", "shop", "--release", "r1");
+        assertThat(show.out()).contains("drill     passed-with-unobserved (not observed: readiness)");
+        Cli.Run list = Cli.run("list", "--store", store, "--app", "shop", "--json");
+        assertThat(list.json().get(0).path("latestDrill").path("outcome").asText()).isEqualTo("passed-with-unobserved");
+        assertThat(Cli.run("list", "--store", store).out()).contains("drill passed-with-unobserved");
+        // nothing of the drill is left on the cluster
+        assertThat(cluster.client().namespaces().list().getItems()).extracting(n -> n.getMetadata().getName()).containsExactly("demo");
+    }
+
+    @Test
+    void anUnknownReleaseExitsOne() {
+        Cli.Run run = Cli.run("drill", "--store", store, "--app", "shop", "--release", "nope", "--kubeconfig", kubeconfig.toString());
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains("release shop/nope does not exist");
+    }
+}
