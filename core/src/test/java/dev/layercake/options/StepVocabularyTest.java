@@ -34,11 +34,20 @@ class StepVocabularyTest {
     private static final Map<String, String[]> STEPS = Map.of(
             "BackupAppStep", new String[] {"backup", "backupApp"},
             "RestoreAppStep", new String[] {"restore", "restoreApp"},
-            "FreezeReleaseStep", new String[] {"freeze", "freezeRelease"});
+            "FreezeReleaseStep", new String[] {"freeze", "freezeRelease"},
+            "CopyReleaseStep", new String[] {"copy", "copyRelease"});
+
+    /**
+     * Options a step takes under another name, step class → Vocabulary name → step parameter: copyRelease's
+     * source is {@code store}, as in every other step (a location or a configured store, default the default).
+     */
+    private static final Map<String, Map<String, String>> RENAMED = Map.of(
+            "CopyReleaseStep", Map.of("from", "store"));
 
     /** Jenkins-only parameters: credentials are looked up by id in Jenkins, never passed as values. */
     private static final Set<String> CREDENTIAL_IDS = Set.of(
-            "credentialsId", "registryCredentialsId", "kubeconfigCredentialsId", "encryptionKeyCredentialsId");
+            "credentialsId", "registryCredentialsId", "kubeconfigCredentialsId", "encryptionKeyCredentialsId",
+            "targetCredentialsId");
 
     /** Options with no meaning in a Pipeline step: a step returns a map instead of printing JSON. */
     private static final Set<Vocabulary> NOT_FOR_STEPS = Set.of(Vocabulary.JSON);
@@ -60,14 +69,14 @@ class StepVocabularyTest {
 
             Set<String> expected = new TreeSet<>(CREDENTIAL_IDS);
             Vocabulary.forCommand(command).stream().filter(v -> !NOT_FOR_STEPS.contains(v))
-                    .forEach(v -> expected.add(v.jenkinsName()));
+                    .forEach(v -> expected.add(name(step.getKey(), v)));
             Set<String> unknown = new TreeSet<>(parameters.keySet());
             unknown.removeAll(expected);
             assertThat(unknown).as("%s parameters that are not '%s' options or credential ids", step.getKey(), command).isEmpty();
 
             Set<String> missing = new TreeSet<>();
             Vocabulary.forCommand(command).stream().filter(v -> !NOT_FOR_STEPS.contains(v))
-                    .map(Vocabulary::jenkinsName).filter(n -> !parameters.containsKey(n)).forEach(missing::add);
+                    .map(v -> name(step.getKey(), v)).filter(n -> !parameters.containsKey(n)).forEach(missing::add);
             assertThat(missing).as("'%s' options that %s lacks", command, step.getKey()).isEmpty();
         }
     }
@@ -77,7 +86,7 @@ class StepVocabularyTest {
         for (var step : STEPS.entrySet()) {
             Map<String, String> parameters = parameters(step.getKey());
             for (Vocabulary v : Vocabulary.forCommand(step.getValue()[0])) {
-                String type = parameters.get(v.jenkinsName());
+                String type = parameters.get(name(step.getKey(), v));
                 if (type == null) {
                     continue;
                 }
@@ -86,7 +95,7 @@ class StepVocabularyTest {
                     case BOOLEAN -> "boolean";
                     default -> "String";
                 };
-                assertThat(type).as("type of %s.%s", step.getKey(), v.jenkinsName()).isEqualTo(want);
+                assertThat(type).as("type of %s.%s", step.getKey(), name(step.getKey(), v)).isEqualTo(want);
             }
         }
     }
@@ -133,6 +142,11 @@ class StepVocabularyTest {
                 assertThat(dir.resolve("help-" + name + ".html")).as("help file of %s.%s", step, name).isRegularFile();
             }
         }
+    }
+
+    /** The step parameter of a Vocabulary option: its Jenkins name unless the step renames it. */
+    private static String name(String step, Vocabulary v) {
+        return RENAMED.getOrDefault(step, Map.of()).getOrDefault(v.jenkinsName(), v.jenkinsName());
     }
 
     /** Parameter name → declared type, from the step's source and its base class's. */

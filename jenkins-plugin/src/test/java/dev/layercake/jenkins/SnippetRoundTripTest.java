@@ -44,4 +44,13 @@ class SnippetRoundTripTest {
         new SnippetizerTester(j).assertRoundTrip(step,
                 "freezeRelease app: 'shop', release: 'team-shop-42', retainUntil: '2030-01-31'");
     }
+
+    @Test
+    void copyRelease(JenkinsRule j) throws Exception {
+        CopyReleaseStep step = new CopyReleaseStep("shop", "s3://dr-backups/shop");
+        step.setRelease("team-shop-42");
+        step.setTargetCredentialsId("dr-aws");
+        new SnippetizerTester(j).assertRoundTrip(step,
+                "copyRelease app: 'shop', release: 'team-shop-42', targetCredentialsId: 'dr-aws', to: 's3://dr-backups/shop'");
+    }
 }

@@ -73,4 +73,15 @@ class StepConfigRoundTripTest {
         step.setInsecureRegistry(java.util.List.of("registry.internal:5000"));
         j.assertEqualDataBoundBeans(step, new StepConfigTester(j).configRoundTrip(step));
     }
+
+    @Test
+    void copyRelease(JenkinsRule j) throws Exception {
+        CopyReleaseStep step = new CopyReleaseStep("shop", "oci://registry.dr.example.com/layercake/shop");
+        step.setRelease("1.4.0");
+        step.setStore("prod-backups");
+        step.setCredentialsId("aws-backups");
+        step.setTargetCredentialsId("dr-aws");
+        step.setInsecureRegistry(java.util.List.of("registry.dr.example.com:5000"));
+        j.assertEqualDataBoundBeans(step, new StepConfigTester(j).configRoundTrip(step));
+    }
 }

@@ -47,15 +47,19 @@ class TaskStructureTest {
             Catalog.Entry.BACKUP, Map.of("source", true, "store", false, "dockerconfig", false, "registry-ca", false,
                     "aws-credentials", false, "encryption-key", false, "kubeconfig", false, "output", false),
             Catalog.Entry.RESTORE, Map.of("source", false, "store", false, "dockerconfig", false, "registry-ca", false,
-                    "aws-credentials", false, "encryption-key", false, "kubeconfig", false));
+                    "aws-credentials", false, "encryption-key", false, "kubeconfig", false),
+            Catalog.Entry.COPY, Map.of("from-store", false, "to-store", false, "dockerconfig", false, "registry-ca", false,
+                    "aws-credentials", false));
 
     static final Map<Catalog.Entry, Set<String>> RESULTS = Map.of(
             Catalog.Entry.BACKUP, Set.of("RELEASE", "MANIFEST_DIGEST", "INCOMPLETE", "IMAGES", "layercake-ARTIFACT_OUTPUTS"),
-            Catalog.Entry.RESTORE, Set.of("RELEASE", "MANIFEST_DIGEST"));
+            Catalog.Entry.RESTORE, Set.of("RELEASE", "MANIFEST_DIGEST"),
+            Catalog.Entry.COPY, Set.of("RELEASES", "COPIED", "MANIFEST_DIGEST"));
 
     static final Map<Catalog.Entry, Set<String>> REQUIRED_PARAMS = Map.of(
             Catalog.Entry.BACKUP, Set.of("app", "store"),
-            Catalog.Entry.RESTORE, Set.of("app", "store", "release"));
+            Catalog.Entry.RESTORE, Set.of("app", "store", "release"),
+            Catalog.Entry.COPY, Set.of("app", "from", "to"));
 
     /**
      * Vocabulary options of each command that the Task deliberately does not take as params, and why. A
@@ -76,6 +80,8 @@ class TaskStructureTest {
                     "public-key", "needs a public-key workspace: not in this version; the key of the store's signature"
                             + " policy (layercake policy --public-key) is used",
                     "pipeline-to", "a pipeline is restored where it runs (kubectl apply of the stored objects), not by the Task",
+                    "json", "the step always asks for JSON to write the results"),
+            Catalog.Entry.COPY, Map.of(
                     "json", "the step always asks for JSON to write the results"));
 
     /** Tekton's rule for result names. */
