@@ -34,6 +34,13 @@ class DrillCliTest {
         c.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("demo").endMetadata().build()).create();
         c.configMaps().inNamespace("demo").resource(new ConfigMapBuilder().withNewMetadata().withName("settings")
                 .addToLabels("app.kubernetes.io/part-of", "shop").endMetadata().addToData("level", "info").build()).create();
+        // a workload: an app selection without one is refused (issue 12, item 11)
+        c.apps().deployments().inNamespace("demo").resource(new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder()
+                .withNewMetadata().withName("web").addToLabels("app.kubernetes.io/part-of", "shop").endMetadata()
+                .withNewSpec().withReplicas(1).withNewSelector().addToMatchLabels("app", "web").endSelector()
+                .withNewTemplate().withNewMetadata().addToLabels("app", "web").endMetadata()
+                .withNewSpec().addNewContainer().withName("web").withImage("registry.example.com/shop/web:1.4.2").endContainer()
+                .endSpec().endTemplate().endSpec().build()).create();
         kubeconfig = cluster.writeKubeconfig(tmp.resolve("kubeconfig"), "demo");
         keyFile = tmp.resolve("key");
         Files.write(keyFile, new byte[32]);
