@@ -16,7 +16,8 @@ final class Catalog {
     /** The Tasks this module ships, and the Layercake CLI command each one runs. */
     enum Entry {
         BACKUP("layercake-backup-app", "0.1", "backup"),
-        RESTORE("layercake-restore-app", "0.1", "restore");
+        RESTORE("layercake-restore-app", "0.1", "restore"),
+        DRILL("layercake-drill-release", "0.1", "drill");
 
         final String taskName;
         final String version;

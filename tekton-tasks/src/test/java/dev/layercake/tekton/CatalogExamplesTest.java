@@ -57,7 +57,8 @@ class CatalogExamplesTest {
     /** What a least-privilege ServiceAccount of each Task may do. */
     static final Map<Catalog.Entry, Set<String>> ALLOWED_VERBS = Map.of(
             Catalog.Entry.BACKUP, Set.of("get", "list"),
-            Catalog.Entry.RESTORE, Set.of("get", "list", "create", "update", "escalate", "bind"));
+            Catalog.Entry.RESTORE, Set.of("get", "list", "create", "update", "escalate", "bind"),
+            Catalog.Entry.DRILL, Set.of("get", "list", "create", "delete", "escalate", "bind"));
 
     /**
      * The verbs KubernetesRestore uses on the kinds it restores: list (findExisting lists each type per
