@@ -34,7 +34,8 @@ class StepVocabularyTest {
     private static final Map<String, String[]> STEPS = Map.of(
             "BackupAppStep", new String[] {"backup", "backupApp"},
             "RestoreAppStep", new String[] {"restore", "restoreApp"},
-            "FreezeReleaseStep", new String[] {"freeze", "freezeRelease"});
+            "FreezeReleaseStep", new String[] {"freeze", "freezeRelease"},
+            "DrillReleaseStep", new String[] {"drill", "drillRelease"});
 
     /** Jenkins-only parameters: credentials are looked up by id in Jenkins, never passed as values. */
     private static final Set<String> CREDENTIAL_IDS = Set.of(
@@ -59,14 +60,13 @@ class StepVocabularyTest {
             Map<String, String> parameters = parameters(step.getKey());
 
             Set<String> expected = new TreeSet<>(CREDENTIAL_IDS);
-            Vocabulary.forCommand(command).stream().filter(v -> !NOT_FOR_STEPS.contains(v))
-                    .forEach(v -> expected.add(v.jenkinsName()));
+            options(step.getValue()).forEach(v -> expected.add(v.jenkinsName()));
             Set<String> unknown = new TreeSet<>(parameters.keySet());
             unknown.removeAll(expected);
             assertThat(unknown).as("%s parameters that are not '%s' options or credential ids", step.getKey(), command).isEmpty();
 
             Set<String> missing = new TreeSet<>();
-            Vocabulary.forCommand(command).stream().filter(v -> !NOT_FOR_STEPS.contains(v))
+            options(step.getValue()).stream()
                     .map(Vocabulary::jenkinsName).filter(n -> !parameters.containsKey(n)).forEach(missing::add);
             assertThat(missing).as("'%s' options that %s lacks", command, step.getKey()).isEmpty();
         }
@@ -76,7 +76,7 @@ class StepVocabularyTest {
     void parameterTypesFollowTheVocabulary() throws IOException {
         for (var step : STEPS.entrySet()) {
             Map<String, String> parameters = parameters(step.getKey());
-            for (Vocabulary v : Vocabulary.forCommand(step.getValue()[0])) {
+            for (Vocabulary v : options(step.getValue())) {
                 String type = parameters.get(v.jenkinsName());
                 if (type == null) {
                     continue;
@@ -133,6 +133,17 @@ class StepVocabularyTest {
                 assertThat(dir.resolve("help-" + name + ".html")).as("help file of %s.%s", step, name).isRegularFile();
             }
         }
+    }
+
+    /**
+     * The options of a step: those of its CLI command, and the step-only ones the Vocabulary names under the
+     * Pipeline function (e.g. failOnDifference for drillRelease), less those with no meaning in a step.
+     */
+    private static java.util.List<Vocabulary> options(String[] commandAndFunction) {
+        java.util.List<Vocabulary> out = new java.util.ArrayList<>(Vocabulary.forCommand(commandAndFunction[0]));
+        out.addAll(Vocabulary.forCommand(commandAndFunction[1]));
+        out.removeAll(NOT_FOR_STEPS);
+        return out;
     }
 
     /** Parameter name → declared type, from the step's source and its base class's. */
