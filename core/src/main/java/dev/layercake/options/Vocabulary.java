@@ -80,6 +80,8 @@ public enum Vocabulary {
     TIMEOUT("timeout", null, OptionType.STRING, "Drill: how long to wait for the scratch workloads to be ready (e.g. 90s, 5m).", "5m", "drill"),
     KEEP_SCRATCH("keepScratch", null, OptionType.BOOLEAN, "Drill: leave the scratch namespaces and objects in place.", "false", "drill"),
     CLEAN("clean", null, OptionType.BOOLEAN, "Drill: only remove what earlier drills left on the cluster.", "false", "drill"),
+    /** Jenkins only (the Pipeline function drillRelease): the CLI and the Task fail on a failed drill by their exit code. */
+    FAIL_ON_DIFFERENCE("failOnDifference", null, OptionType.BOOLEAN, "drillRelease: a failed drill fails the stage; false: the build is marked UNSTABLE and goes on.", "true", "drillRelease"),
 
     AGAINST("against", null, OptionType.STRING, "Diff: the release to compare with; without it, the live namespaces. Report: the release the diff section starts from.", null, "diff", "report"),
     FROM("from", null, OptionType.STRING, "Copy: the store to copy releases from (folder, s3:// or oci://).", null, "copy"),

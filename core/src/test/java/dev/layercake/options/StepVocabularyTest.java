@@ -35,7 +35,8 @@ class StepVocabularyTest {
             "BackupAppStep", new String[] {"backup", "backupApp"},
             "RestoreAppStep", new String[] {"restore", "restoreApp"},
             "FreezeReleaseStep", new String[] {"freeze", "freezeRelease"},
-            "CopyReleaseStep", new String[] {"copy", "copyRelease"});
+            "CopyReleaseStep", new String[] {"copy", "copyRelease"},
+            "DrillReleaseStep", new String[] {"drill", "drillRelease"});
 
     /**
      * Options a step takes under another name, step class → Vocabulary name → step parameter: copyRelease's
@@ -68,14 +69,13 @@ class StepVocabularyTest {
             Map<String, String> parameters = parameters(step.getKey());
 
             Set<String> expected = new TreeSet<>(CREDENTIAL_IDS);
-            Vocabulary.forCommand(command).stream().filter(v -> !NOT_FOR_STEPS.contains(v))
-                    .forEach(v -> expected.add(name(step.getKey(), v)));
+            options(step.getValue()).forEach(v -> expected.add(name(step.getKey(), v)));
             Set<String> unknown = new TreeSet<>(parameters.keySet());
             unknown.removeAll(expected);
             assertThat(unknown).as("%s parameters that are not '%s' options or credential ids", step.getKey(), command).isEmpty();
 
             Set<String> missing = new TreeSet<>();
-            Vocabulary.forCommand(command).stream().filter(v -> !NOT_FOR_STEPS.contains(v))
+            options(step.getValue()).stream()
                     .map(v -> name(step.getKey(), v)).filter(n -> !parameters.containsKey(n)).forEach(missing::add);
             assertThat(missing).as("'%s' options that %s lacks", command, step.getKey()).isEmpty();
         }
@@ -85,7 +85,7 @@ class StepVocabularyTest {
     void parameterTypesFollowTheVocabulary() throws IOException {
         for (var step : STEPS.entrySet()) {
             Map<String, String> parameters = parameters(step.getKey());
-            for (Vocabulary v : Vocabulary.forCommand(step.getValue()[0])) {
+            for (Vocabulary v : options(step.getValue())) {
                 String type = parameters.get(name(step.getKey(), v));
                 if (type == null) {
                     continue;
@@ -147,6 +147,17 @@ class StepVocabularyTest {
     /** The step parameter of a Vocabulary option: its Jenkins name unless the step renames it. */
     private static String name(String step, Vocabulary v) {
         return RENAMED.getOrDefault(step, Map.of()).getOrDefault(v.jenkinsName(), v.jenkinsName());
+    }
+
+    /**
+     * The options of a step: those of its CLI command, and the step-only ones the Vocabulary names under the
+     * Pipeline function (e.g. failOnDifference for drillRelease), less those with no meaning in a step.
+     */
+    private static java.util.List<Vocabulary> options(String[] commandAndFunction) {
+        java.util.List<Vocabulary> out = new java.util.ArrayList<>(Vocabulary.forCommand(commandAndFunction[0]));
+        out.addAll(Vocabulary.forCommand(commandAndFunction[1]));
+        out.removeAll(NOT_FOR_STEPS);
+        return out;
     }
 
     /** Parameter name → declared type, from the step's source and its base class's. */

@@ -53,4 +53,14 @@ class SnippetRoundTripTest {
         new SnippetizerTester(j).assertRoundTrip(step,
                 "copyRelease app: 'shop', release: 'team-shop-42', targetCredentialsId: 'dr-aws', to: 's3://dr-backups/shop'");
     }
+
+    @Test
+    void drillRelease(JenkinsRule j) throws Exception {
+        DrillReleaseStep step = new DrillReleaseStep("shop", "team-shop-42");
+        new SnippetizerTester(j).assertRoundTrip(step, "drillRelease app: 'shop', release: 'team-shop-42'");
+        step.setFailOnDifference(false);
+        step.setKubernetes(true);
+        new SnippetizerTester(j).assertRoundTrip(step,
+                "drillRelease app: 'shop', failOnDifference: false, kubernetes: true, release: 'team-shop-42'");
+    }
 }

@@ -84,4 +84,19 @@ class StepConfigRoundTripTest {
         step.setInsecureRegistry(java.util.List.of("registry.dr.example.com:5000"));
         j.assertEqualDataBoundBeans(step, new StepConfigTester(j).configRoundTrip(step));
     }
+
+    @Test
+    void drillRelease(JenkinsRule j) throws Exception {
+        DrillReleaseStep step = new DrillReleaseStep("shop", "1.4.0");
+        step.setStore("prod-backups");
+        step.setImagesTo("drill-registry.example.com/drills");
+        step.setNamespaceMapping(List.of("shop=shop-drill"));
+        step.setInsecureRegistry(List.of("registry.internal:5000"));
+        step.setTimeout("90s");
+        step.setKeepScratch(true);
+        step.setFailOnDifference(false);
+        step.setKubeconfigCredentialsId("drill-cluster");
+        step.setPublicKey("keys/release.pub");
+        j.assertEqualDataBoundBeans(step, new StepConfigTester(j).configRoundTrip(step));
+    }
 }

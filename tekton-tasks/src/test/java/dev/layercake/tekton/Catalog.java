@@ -17,7 +17,8 @@ final class Catalog {
     enum Entry {
         BACKUP("layercake-backup-app", "0.1", "backup"),
         RESTORE("layercake-restore-app", "0.1", "restore"),
-        COPY("layercake-copy-release", "0.1", "copy");
+        COPY("layercake-copy-release", "0.1", "copy"),
+        DRILL("layercake-drill-release", "0.1", "drill");
 
         final String taskName;
         final String version;

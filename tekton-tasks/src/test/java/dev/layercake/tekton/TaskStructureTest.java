@@ -49,17 +49,21 @@ class TaskStructureTest {
             Catalog.Entry.RESTORE, Map.of("source", false, "store", false, "dockerconfig", false, "registry-ca", false,
                     "aws-credentials", false, "encryption-key", false, "kubeconfig", false),
             Catalog.Entry.COPY, Map.of("from-store", false, "to-store", false, "dockerconfig", false, "registry-ca", false,
-                    "aws-credentials", false));
+                    "aws-credentials", false),
+            Catalog.Entry.DRILL, Map.of("store", false, "dockerconfig", false, "registry-ca", false,
+                    "aws-credentials", false, "encryption-key", false, "kubeconfig", false));
 
     static final Map<Catalog.Entry, Set<String>> RESULTS = Map.of(
             Catalog.Entry.BACKUP, Set.of("RELEASE", "MANIFEST_DIGEST", "INCOMPLETE", "IMAGES", "layercake-ARTIFACT_OUTPUTS"),
             Catalog.Entry.RESTORE, Set.of("RELEASE", "MANIFEST_DIGEST"),
-            Catalog.Entry.COPY, Set.of("RELEASES", "COPIED", "MANIFEST_DIGEST"));
+            Catalog.Entry.COPY, Set.of("RELEASES", "COPIED", "MANIFEST_DIGEST"),
+            Catalog.Entry.DRILL, Set.of("outcome", "record-digest"));
 
     static final Map<Catalog.Entry, Set<String>> REQUIRED_PARAMS = Map.of(
             Catalog.Entry.BACKUP, Set.of("app", "store"),
             Catalog.Entry.RESTORE, Set.of("app", "store", "release"),
-            Catalog.Entry.COPY, Set.of("app", "from", "to"));
+            Catalog.Entry.COPY, Set.of("app", "from", "to"),
+            Catalog.Entry.DRILL, Set.of("app", "store", "release"));
 
     /**
      * Vocabulary options of each command that the Task deliberately does not take as params, and why. A
@@ -82,6 +86,12 @@ class TaskStructureTest {
                     "pipeline-to", "a pipeline is restored where it runs (kubectl apply of the stored objects), not by the Task",
                     "json", "the step always asks for JSON to write the results"),
             Catalog.Entry.COPY, Map.of(
+                    "json", "the step always asks for JSON to write the results"),
+            Catalog.Entry.DRILL, Map.of(
+                    "encryption-key-env", "the key comes from the encryption-key workspace",
+                    "signing-key", "needs a signing-key workspace: not in this version",
+                    "public-key", "needs a public-key workspace: not in this version",
+                    "clean", "a maintenance run (layercake drill --clean), not a drill of a release",
                     "json", "the step always asks for JSON to write the results"));
 
     /** Tekton's rule for result names. */
