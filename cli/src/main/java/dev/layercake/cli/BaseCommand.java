@@ -1,7 +1,7 @@
 package dev.layercake.cli;
 
 import dev.layercake.model.Json;
-import dev.layercake.progress.ProgressListener;
+import dev.layercake.api.progress.ProgressListener;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;

@@ -1,6 +1,6 @@
 package dev.layercake.cli;
 
-import dev.layercake.progress.ProgressListener;
+import dev.layercake.api.progress.ProgressListener;
 
 import java.io.PrintWriter;
 

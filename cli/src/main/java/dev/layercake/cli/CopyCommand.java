@@ -1,8 +1,8 @@
 package dev.layercake.cli;
 
-import dev.layercake.store.StoreLocation;
-import dev.layercake.transfer.CopyRequest;
-import dev.layercake.transfer.CopyResult;
+import dev.layercake.api.request.StoreLocation;
+import dev.layercake.api.request.CopyRequest;
+import dev.layercake.api.result.CopyResult;
 import dev.layercake.transfer.ReleaseCopier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -3,7 +3,7 @@ package dev.layercake.cli;
 import dev.layercake.kube.ReleaseDiff;
 import dev.layercake.kube.SecretCipher;
 import dev.layercake.model.Manifest;
-import dev.layercake.options.RestoreRequest;
+import dev.layercake.api.request.RestoreRequest;
 import dev.layercake.store.ReleaseStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -2,10 +2,10 @@ package dev.layercake.cli;
 
 import dev.layercake.LayercakeException;
 import dev.layercake.drill.Drill;
-import dev.layercake.drill.DrillRecord;
-import dev.layercake.drill.DrillRequest;
-import dev.layercake.options.RestoreRequest;
-import dev.layercake.retention.Durations;
+import dev.layercake.api.result.DrillRecord;
+import dev.layercake.api.request.DrillRequest;
+import dev.layercake.api.request.RestoreRequest;
+import dev.layercake.api.request.Durations;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -1,7 +1,7 @@
 package dev.layercake.cli;
 
 import dev.layercake.LayercakeException;
-import dev.layercake.freeze.FreezeResult;
+import dev.layercake.api.result.FreezeResult;
 import dev.layercake.freeze.ReleaseFreezer;
 import dev.layercake.images.ReleaseTagger;
 import dev.layercake.model.Json;

@@ -1,8 +1,8 @@
 package dev.layercake.cli;
 
-import dev.layercake.retention.Durations;
+import dev.layercake.api.request.Durations;
 import dev.layercake.retention.GarbageCollector;
-import dev.layercake.retention.GcResult;
+import dev.layercake.api.result.GcResult;
 import dev.layercake.store.ReleaseStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

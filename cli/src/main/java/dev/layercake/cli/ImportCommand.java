@@ -1,7 +1,7 @@
 package dev.layercake.cli;
 
 import dev.layercake.store.ReleaseStore;
-import dev.layercake.transfer.CopyResult;
+import dev.layercake.api.result.CopyResult;
 import dev.layercake.transfer.ReleaseArchive;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

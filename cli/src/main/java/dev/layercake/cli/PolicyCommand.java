@@ -2,7 +2,7 @@ package dev.layercake.cli;
 
 import dev.layercake.LayercakeException;
 import dev.layercake.sign.SignaturePolicies;
-import dev.layercake.sign.SignaturePolicy;
+import dev.layercake.api.request.SignaturePolicy;
 import dev.layercake.store.ReleaseStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

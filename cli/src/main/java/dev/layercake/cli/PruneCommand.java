@@ -1,7 +1,7 @@
 package dev.layercake.cli;
 
-import dev.layercake.retention.Durations;
-import dev.layercake.retention.PruneResult;
+import dev.layercake.api.request.Durations;
+import dev.layercake.api.result.PruneResult;
 import dev.layercake.retention.Pruner;
 import dev.layercake.store.ReleaseStore;
 import picocli.CommandLine.Command;

@@ -1,10 +1,10 @@
 package dev.layercake.cli;
 
 import dev.layercake.LayercakeException;
-import dev.layercake.report.ReleaseReport;
+import dev.layercake.api.result.ReleaseReport;
 import dev.layercake.report.ReleaseReports;
 import dev.layercake.report.ReportRenderer;
-import dev.layercake.report.ReportRequest;
+import dev.layercake.api.request.ReportRequest;
 import dev.layercake.store.ReleaseStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

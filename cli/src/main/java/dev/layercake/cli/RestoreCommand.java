@@ -1,8 +1,8 @@
 package dev.layercake.cli;
 
 import dev.layercake.restore.RestoreEngine;
-import dev.layercake.options.RestoreRequest;
-import dev.layercake.restore.RestoreResult;
+import dev.layercake.api.request.RestoreRequest;
+import dev.layercake.api.result.RestoreResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

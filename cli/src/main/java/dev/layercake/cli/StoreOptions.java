@@ -1,6 +1,6 @@
 package dev.layercake.cli;
 
-import dev.layercake.store.StoreLocation;
+import dev.layercake.api.request.StoreLocation;
 import picocli.CommandLine.Option;
 
 /** Where the release store is. S3 credentials come from the standard AWS chain, never from a flag. */

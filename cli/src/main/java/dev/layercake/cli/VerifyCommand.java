@@ -4,7 +4,7 @@ import dev.layercake.LayercakeException;
 import dev.layercake.model.Digest;
 import dev.layercake.store.ReleaseStore;
 import dev.layercake.verify.ReleaseVerifier;
-import dev.layercake.verify.VerifyReport;
+import dev.layercake.api.result.VerifyReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

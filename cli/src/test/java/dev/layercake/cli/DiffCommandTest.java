@@ -1,15 +1,15 @@
 package dev.layercake.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.layercake.options.KubernetesOptions;
+import dev.layercake.api.request.KubernetesOptions;
 import dev.layercake.kube.KubernetesCaptureStep;
 import dev.layercake.model.Json;
 import dev.layercake.model.KubernetesSection;
 import dev.layercake.model.Manifest;
-import dev.layercake.options.Vocabulary;
-import dev.layercake.progress.ProgressListener;
+import dev.layercake.api.request.Vocabulary;
+import dev.layercake.api.progress.ProgressListener;
 import dev.layercake.store.ReleaseStore;
-import dev.layercake.store.StoreLocation;
+import dev.layercake.api.request.StoreLocation;
 import dev.layercake.testing.KubernetesMockServerFixture;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;

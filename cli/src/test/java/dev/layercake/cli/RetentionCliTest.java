@@ -95,8 +95,8 @@ class RetentionCliTest {
             spec.options().stream().map(o -> o.longestName())
                     .filter(n -> !java.util.Set.of("--json", "--debug", "--quiet", "--help").contains(n)).forEach(flags::add);
             java.util.Set<String> vocabulary = new java.util.TreeSet<>();
-            dev.layercake.options.Vocabulary.forCommand(spec.name()).stream()
-                    .filter(v -> v != dev.layercake.options.Vocabulary.JSON).forEach(v -> vocabulary.add(v.cliFlag()));
+            dev.layercake.api.request.Vocabulary.forCommand(spec.name()).stream()
+                    .filter(v -> v != dev.layercake.api.request.Vocabulary.JSON).forEach(v -> vocabulary.add(v.cliFlag()));
             assertThat(flags).as("flags of '%s'", spec.name()).isEqualTo(vocabulary);
         }
     }

@@ -1,12 +1,12 @@
 package dev.layercake.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.layercake.backup.BackupResult;
+import dev.layercake.api.result.BackupResult;
 import dev.layercake.model.Digest;
 import dev.layercake.sign.ManifestSigner;
 import dev.layercake.store.ReleaseStore;
 import dev.layercake.store.StoreKeys;
-import dev.layercake.store.StoreLocation;
+import dev.layercake.api.request.StoreLocation;
 import dev.layercake.testing.RegistryFixture;
 import dev.layercake.testing.ReleaseFixture;
 import dev.layercake.testing.S3ProxyFixture;

@@ -1,6 +1,6 @@
 package dev.layercake.cli;
 
-import dev.layercake.options.Vocabulary;
+import dev.layercake.api.request.Vocabulary;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;

@@ -1,9 +1,10 @@
 package dev.layercake.backup;
 
+import dev.layercake.api.result.BackupResult;
 import dev.layercake.capture.BackupStep;
 import dev.layercake.capture.BackupContext;
-import dev.layercake.options.ImageOptions;
-import dev.layercake.options.BackupRequest;
+import dev.layercake.api.request.ImageOptions;
+import dev.layercake.api.request.BackupRequest;
 import dev.layercake.LayercakeException;
 import dev.layercake.build.BuildInfoResolver;
 import dev.layercake.freeze.ReleaseSealer;
@@ -16,7 +17,7 @@ import dev.layercake.model.IncompleteEntry;
 import dev.layercake.model.Manifest;
 import dev.layercake.model.Names;
 import dev.layercake.model.ToolInfo;
-import dev.layercake.progress.ProgressListener;
+import dev.layercake.api.progress.ProgressListener;
 import dev.layercake.registry.ImageRef;
 import dev.layercake.registry.RegistryException;
 import dev.layercake.retention.StoreLocks;

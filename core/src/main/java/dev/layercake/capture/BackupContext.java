@@ -1,12 +1,12 @@
 package dev.layercake.capture;
 
-import dev.layercake.options.BackupRequest;
+import dev.layercake.api.request.BackupRequest;
 import dev.layercake.model.BuildInfo;
 import dev.layercake.model.IncompleteEntry;
 import dev.layercake.model.ImageEntry;
 import dev.layercake.model.KubernetesSection;
 import dev.layercake.model.SourceSection;
-import dev.layercake.progress.ProgressListener;
+import dev.layercake.api.progress.ProgressListener;
 import dev.layercake.store.ReleaseStore;
 
 import java.util.ArrayList;

@@ -7,7 +7,7 @@ import dev.layercake.kube.KubeConnection;
 import dev.layercake.model.CoverageSection;
 import dev.layercake.model.SourceFile;
 import dev.layercake.model.SourceSection;
-import dev.layercake.options.KubernetesOptions;
+import dev.layercake.api.request.KubernetesOptions;
 import dev.layercake.store.ReleaseStore;
 
 import java.io.IOException;

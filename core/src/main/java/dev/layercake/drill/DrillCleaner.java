@@ -4,7 +4,7 @@ import dev.layercake.LayercakeException;
 import dev.layercake.kube.Discovery;
 import dev.layercake.kube.KubeConnection;
 import dev.layercake.kube.ResourceType;
-import dev.layercake.progress.ProgressListener;
+import dev.layercake.api.progress.ProgressListener;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClientException;

@@ -1,5 +1,6 @@
 package dev.layercake.drill;
 
+import dev.layercake.api.result.DrillRecord;
 import dev.layercake.LayercakeException;
 import dev.layercake.model.Digest;
 import dev.layercake.model.Json;

@@ -1,10 +1,11 @@
 package dev.layercake.drill;
 
+import dev.layercake.api.result.DrillRecord;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.layercake.LayercakeException;
 import dev.layercake.kube.KubeConnection;
 import dev.layercake.model.Json;
-import dev.layercake.progress.ProgressListener;
+import dev.layercake.api.progress.ProgressListener;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 

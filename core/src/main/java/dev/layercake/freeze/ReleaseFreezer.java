@@ -1,10 +1,11 @@
 package dev.layercake.freeze;
 
+import dev.layercake.api.result.FreezeResult;
 import dev.layercake.LayercakeException;
 import dev.layercake.model.Digest;
 import dev.layercake.model.Json;
 import dev.layercake.model.Manifest;
-import dev.layercake.progress.ProgressListener;
+import dev.layercake.api.progress.ProgressListener;
 import dev.layercake.store.FileSystemObjectStore;
 import dev.layercake.store.ObjectStore;
 import dev.layercake.store.ReleaseStore;

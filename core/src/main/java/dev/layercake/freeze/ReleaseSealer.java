@@ -1,8 +1,8 @@
 package dev.layercake.freeze;
 
 import dev.layercake.LayercakeException;
-import dev.layercake.options.FreezeOptions;
-import dev.layercake.progress.ProgressListener;
+import dev.layercake.api.request.FreezeOptions;
+import dev.layercake.api.progress.ProgressListener;
 import dev.layercake.sign.ManifestSigner;
 import dev.layercake.sign.PemKeys;
 import dev.layercake.store.ReleaseStore;

@@ -1,15 +1,15 @@
 package dev.layercake.images;
 
-import dev.layercake.access.RegistryAccess;
+import dev.layercake.api.access.RegistryAccess;
 import dev.layercake.LayercakeException;
 import dev.layercake.capture.BackupContext;
 import dev.layercake.capture.BackupStep;
-import dev.layercake.options.ImageOptions;
+import dev.layercake.api.request.ImageOptions;
 import dev.layercake.model.BlobRef;
 import dev.layercake.model.Digest;
 import dev.layercake.model.ImageCopy;
 import dev.layercake.model.ImageEntry;
-import dev.layercake.progress.ProgressListener;
+import dev.layercake.api.progress.ProgressListener;
 import dev.layercake.registry.CopyListener;
 import dev.layercake.registry.Descriptor;
 import dev.layercake.registry.DockerArchive;

@@ -1,11 +1,11 @@
 package dev.layercake.images;
 
-import dev.layercake.access.RegistryAccess;
+import dev.layercake.api.access.RegistryAccess;
 import dev.layercake.LayercakeException;
 import dev.layercake.model.ImageCopy;
 import dev.layercake.model.ImageEntry;
 import dev.layercake.model.Manifest;
-import dev.layercake.progress.ProgressListener;
+import dev.layercake.api.progress.ProgressListener;
 import dev.layercake.registry.CopyListener;
 import dev.layercake.registry.ImageCopier;
 import dev.layercake.registry.ImageRef;

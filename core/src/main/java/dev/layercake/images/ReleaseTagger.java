@@ -1,12 +1,12 @@
 package dev.layercake.images;
 
-import dev.layercake.access.RegistryAccess;
+import dev.layercake.api.access.RegistryAccess;
 import dev.layercake.LayercakeException;
 import dev.layercake.model.ImageCopy;
 import dev.layercake.model.ImageEntry;
 import dev.layercake.model.Manifest;
 import dev.layercake.model.Names;
-import dev.layercake.progress.ProgressListener;
+import dev.layercake.api.progress.ProgressListener;
 import dev.layercake.registry.Descriptor;
 import dev.layercake.registry.DockerDaemon;
 import dev.layercake.registry.ImageRef;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.layercake.model.RenderEntry;
 import dev.layercake.model.SourceFile;
 import dev.layercake.model.SourceSection;
-import dev.layercake.progress.ProgressListener;
+import dev.layercake.api.progress.ProgressListener;
 import dev.layercake.source.FileKinds;
 import dev.layercake.source.YamlDocuments;
 import dev.layercake.store.ReleaseStore;

@@ -41,14 +41,14 @@ public final class Discovery {
     }
 
     public static Discovery discover(KubeConnection connection) {
-        return discover(connection, dev.layercake.progress.ProgressListener.NONE);
+        return discover(connection, dev.layercake.api.progress.ProgressListener.NONE);
     }
 
     /**
      * Like kubectl, a group whose discovery fails (an aggregated API whose server is down, typically
      * metrics.k8s.io) is skipped with a warning; the core group and the group list must answer.
      */
-    public static Discovery discover(KubeConnection connection, dev.layercake.progress.ProgressListener listener) {
+    public static Discovery discover(KubeConnection connection, dev.layercake.api.progress.ProgressListener listener) {
         List<ResourceType> types = new ArrayList<>();
         List<String> unavailable = new ArrayList<>();
         try {

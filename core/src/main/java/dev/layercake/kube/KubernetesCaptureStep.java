@@ -5,14 +5,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.layercake.LayercakeException;
 import dev.layercake.capture.BackupContext;
 import dev.layercake.capture.BackupStep;
-import dev.layercake.options.KubernetesOptions;
+import dev.layercake.api.request.KubernetesOptions;
 import dev.layercake.model.Digest;
 import dev.layercake.model.DriftEntry;
 import dev.layercake.model.Json;
 import dev.layercake.model.KubernetesResource;
 import dev.layercake.model.KubernetesSection;
 import dev.layercake.model.PackLocation;
-import dev.layercake.progress.ProgressListener;
+import dev.layercake.api.progress.ProgressListener;
 import dev.layercake.store.ReleaseStore;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 

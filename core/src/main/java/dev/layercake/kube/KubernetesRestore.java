@@ -1,5 +1,6 @@
 package dev.layercake.kube;
 
+import dev.layercake.api.result.KubernetesRestoreReport;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.layercake.LayercakeException;
@@ -7,8 +8,8 @@ import dev.layercake.model.Digest;
 import dev.layercake.model.Json;
 import dev.layercake.model.KubernetesResource;
 import dev.layercake.model.Manifest;
-import dev.layercake.progress.ProgressListener;
-import dev.layercake.options.RestoreRequest;
+import dev.layercake.api.progress.ProgressListener;
+import dev.layercake.api.request.RestoreRequest;
 import dev.layercake.store.ReleaseStore;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClientException;

@@ -1,5 +1,6 @@
 package dev.layercake.kube;
 
+import dev.layercake.api.result.KubernetesRestoreReport;
 import dev.layercake.LayercakeException;
 
 /** A restore that stopped; {@link #report()} says exactly what was applied before it stopped. */

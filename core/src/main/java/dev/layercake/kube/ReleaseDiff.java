@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.layercake.model.DriftEntry;
 import dev.layercake.model.KubernetesResource;
 import dev.layercake.model.Manifest;
-import dev.layercake.progress.ProgressListener;
-import dev.layercake.options.RestoreRequest;
+import dev.layercake.api.progress.ProgressListener;
+import dev.layercake.api.request.RestoreRequest;
 import dev.layercake.store.ReleaseStore;
 
 import java.util.ArrayList;

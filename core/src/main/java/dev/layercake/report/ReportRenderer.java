@@ -1,5 +1,6 @@
 package dev.layercake.report;
 
+import dev.layercake.api.result.ReleaseReport;
 import dev.layercake.LayercakeException;
 import io.pebbletemplates.pebble.PebbleEngine;
 import io.pebbletemplates.pebble.extension.AbstractExtension;

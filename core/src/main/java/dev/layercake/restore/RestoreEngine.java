@@ -1,15 +1,16 @@
 package dev.layercake.restore;
 
-import dev.layercake.options.RestoreRequest;
+import dev.layercake.api.result.RestoreResult;
+import dev.layercake.api.request.RestoreRequest;
 import dev.layercake.LayercakeException;
 import dev.layercake.images.ImageRestore;
 import dev.layercake.kube.KubernetesRestore;
-import dev.layercake.kube.KubernetesRestoreReport;
+import dev.layercake.api.result.KubernetesRestoreReport;
 import dev.layercake.model.Digest;
 import dev.layercake.model.Json;
 import dev.layercake.model.Manifest;
 import dev.layercake.model.Names;
-import dev.layercake.progress.ProgressListener;
+import dev.layercake.api.progress.ProgressListener;
 import dev.layercake.store.ReleaseStore;
 import dev.layercake.sign.SignatureGate;
 import dev.layercake.backup.IncompletePolicy;

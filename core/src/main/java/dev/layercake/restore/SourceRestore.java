@@ -4,7 +4,7 @@ import dev.layercake.LayercakeException;
 import dev.layercake.model.Digest;
 import dev.layercake.model.Manifest;
 import dev.layercake.model.SourceFile;
-import dev.layercake.progress.ProgressListener;
+import dev.layercake.api.progress.ProgressListener;
 import dev.layercake.store.DigestingInputStream;
 import dev.layercake.store.ReleaseStore;
 import dev.layercake.verify.ManifestRules;

@@ -1,10 +1,11 @@
 package dev.layercake.retention;
 
+import dev.layercake.api.result.GcResult;
 import dev.layercake.LayercakeException;
 import dev.layercake.model.Digest;
 import dev.layercake.model.Json;
 import dev.layercake.model.Manifest;
-import dev.layercake.progress.ProgressListener;
+import dev.layercake.api.progress.ProgressListener;
 import dev.layercake.store.ObjectInfo;
 import dev.layercake.store.ReleaseStore;
 import dev.layercake.store.StoreKeys;

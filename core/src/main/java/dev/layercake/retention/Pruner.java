@@ -1,11 +1,12 @@
 package dev.layercake.retention;
 
+import dev.layercake.api.result.PruneResult;
 import dev.layercake.LayercakeException;
 import dev.layercake.freeze.ReleaseFreezer;
 import dev.layercake.model.Json;
 import dev.layercake.model.Manifest;
 import dev.layercake.model.Names;
-import dev.layercake.progress.ProgressListener;
+import dev.layercake.api.progress.ProgressListener;
 import dev.layercake.store.ReleaseStore;
 import dev.layercake.store.StoreKeys;
 

@@ -3,7 +3,7 @@ package dev.layercake.retention;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.layercake.LayercakeException;
 import dev.layercake.model.Json;
-import dev.layercake.progress.ProgressListener;
+import dev.layercake.api.progress.ProgressListener;
 import dev.layercake.store.ObjectInfo;
 import dev.layercake.store.ObjectStore;
 import dev.layercake.store.ReleaseStore;

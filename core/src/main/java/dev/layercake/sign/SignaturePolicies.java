@@ -1,5 +1,6 @@
 package dev.layercake.sign;
 
+import dev.layercake.api.request.SignaturePolicy;
 import dev.layercake.LayercakeException;
 import dev.layercake.model.Digest;
 import dev.layercake.model.Json;

@@ -2,13 +2,13 @@ package dev.layercake.source;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.layercake.LayercakeException;
-import dev.layercake.options.SourceOptions;
+import dev.layercake.api.request.SourceOptions;
 import dev.layercake.model.BlobRef;
 import dev.layercake.model.ImageReference;
 import dev.layercake.model.SourceFile;
 import dev.layercake.model.SourceSection;
 import dev.layercake.model.UnresolvedImage;
-import dev.layercake.progress.ProgressListener;
+import dev.layercake.api.progress.ProgressListener;
 import dev.layercake.store.ReleaseStore;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;

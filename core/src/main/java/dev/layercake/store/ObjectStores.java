@@ -1,5 +1,6 @@
 package dev.layercake.store;
 
+import dev.layercake.api.request.StoreLocation;
 import java.util.Map;
 
 /** Opens the backend a location names. */

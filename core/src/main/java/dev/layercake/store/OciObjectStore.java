@@ -1,9 +1,10 @@
 package dev.layercake.store;
 
+import dev.layercake.api.request.StoreLocation;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.layercake.LayercakeException;
-import dev.layercake.access.RegistryAccess;
+import dev.layercake.api.access.RegistryAccess;
 import dev.layercake.model.Digest;
 import dev.layercake.model.ImageEntry;
 import dev.layercake.model.Json;

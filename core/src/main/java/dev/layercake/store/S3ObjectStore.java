@@ -1,5 +1,6 @@
 package dev.layercake.store;
 
+import dev.layercake.api.request.StoreLocation;
 import dev.layercake.LayercakeException;
 import dev.layercake.LayercakeException.Kind;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;

@@ -1,6 +1,6 @@
 package dev.layercake.store;
 
-import dev.layercake.LayercakeException;
+import dev.layercake.api.request.StoreLocation;
 import dev.layercake.model.Digest;
 import dev.layercake.model.Names;
 
@@ -41,14 +41,6 @@ public final class StoreKeys {
 
     /** Rejects keys that could leave the store's root: absolute, empty segments, '.' or '..'. */
     public static String check(String key) {
-        if (key == null || key.isEmpty() || key.startsWith("/") || key.contains("\\") || key.contains("\0")) {
-            throw LayercakeException.usage("invalid store key '" + key + "'");
-        }
-        for (String segment : key.split("/", -1)) {
-            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
-                throw LayercakeException.usage("invalid store key '" + key + "': empty, '.' or '..' segment");
-            }
-        }
-        return key;
+        return StoreLocation.checkKey(key);
     }
 }

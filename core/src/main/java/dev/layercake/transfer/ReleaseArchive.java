@@ -1,12 +1,13 @@
 package dev.layercake.transfer;
 
+import dev.layercake.api.result.CopyResult;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.layercake.LayercakeException;
 import dev.layercake.model.Digest;
 import dev.layercake.model.Json;
 import dev.layercake.model.Manifest;
 import dev.layercake.model.Names;
-import dev.layercake.progress.ProgressListener;
+import dev.layercake.api.progress.ProgressListener;
 import dev.layercake.store.DigestingInputStream;
 import dev.layercake.store.ReleaseStore;
 import dev.layercake.store.StoreKeys;

@@ -1,10 +1,12 @@
 package dev.layercake.transfer;
 
+import dev.layercake.api.result.CopyResult;
+import dev.layercake.api.request.CopyRequest;
 import dev.layercake.LayercakeException;
 import dev.layercake.model.Digest;
 import dev.layercake.model.Json;
 import dev.layercake.model.Manifest;
-import dev.layercake.progress.ProgressListener;
+import dev.layercake.api.progress.ProgressListener;
 import dev.layercake.store.ObjectInfo;
 import dev.layercake.store.ReleaseStore;
 import dev.layercake.store.StoreKeys;

@@ -1,5 +1,6 @@
 package dev.layercake.verify;
 
+import dev.layercake.api.result.VerifyReport;
 import dev.layercake.LayercakeException;
 import dev.layercake.images.ImageVerifier;
 import dev.layercake.model.Digest;
@@ -7,7 +8,7 @@ import dev.layercake.model.ImageCopy;
 import dev.layercake.model.Json;
 import dev.layercake.model.KubernetesResource;
 import dev.layercake.model.Manifest;
-import dev.layercake.progress.ProgressListener;
+import dev.layercake.api.progress.ProgressListener;
 import dev.layercake.sign.SignatureGate;
 import dev.layercake.store.DigestingInputStream;
 import dev.layercake.store.ObjectInfo;

@@ -1,16 +1,17 @@
 package dev.layercake.backup;
 
-import dev.layercake.options.BackupRequest;
-import dev.layercake.options.ImageOptions;
-import dev.layercake.options.SourceOptions;
+import dev.layercake.api.result.BackupResult;
+import dev.layercake.api.request.BackupRequest;
+import dev.layercake.api.request.ImageOptions;
+import dev.layercake.api.request.SourceOptions;
 import dev.layercake.LayercakeException;
 import dev.layercake.model.BuildInfo;
 import dev.layercake.model.Manifest;
-import dev.layercake.progress.ProgressListener;
+import dev.layercake.api.progress.ProgressListener;
 import dev.layercake.restore.RestoreEngine;
-import dev.layercake.options.RestoreRequest;
+import dev.layercake.api.request.RestoreRequest;
 import dev.layercake.store.ReleaseStore;
-import dev.layercake.store.StoreLocation;
+import dev.layercake.api.request.StoreLocation;
 import dev.layercake.testing.GitRepoFixture;
 import dev.layercake.testing.TreeAssertions;
 import org.junit.jupiter.api.Test;

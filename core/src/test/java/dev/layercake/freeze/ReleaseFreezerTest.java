@@ -1,18 +1,19 @@
 package dev.layercake.freeze;
 
+import dev.layercake.api.result.FreezeResult;
 import dev.layercake.LayercakeException;
 import dev.layercake.LayercakeException.Kind;
-import dev.layercake.backup.BackupResult;
-import dev.layercake.options.FreezeOptions;
+import dev.layercake.api.result.BackupResult;
+import dev.layercake.api.request.FreezeOptions;
 import dev.layercake.model.Digest;
 import dev.layercake.model.Json;
-import dev.layercake.progress.ProgressListener;
-import dev.layercake.retention.PruneResult;
+import dev.layercake.api.progress.ProgressListener;
+import dev.layercake.api.result.PruneResult;
 import dev.layercake.retention.Pruner;
 import dev.layercake.store.FileSystemObjectStore;
 import dev.layercake.store.ReleaseStore;
 import dev.layercake.store.StoreKeys;
-import dev.layercake.store.StoreLocation;
+import dev.layercake.api.request.StoreLocation;
 import dev.layercake.testing.ReleaseFixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

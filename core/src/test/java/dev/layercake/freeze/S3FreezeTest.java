@@ -2,13 +2,13 @@ package dev.layercake.freeze;
 
 import dev.layercake.LayercakeException;
 import dev.layercake.LayercakeException.Kind;
-import dev.layercake.options.FreezeOptions;
-import dev.layercake.progress.ProgressListener;
+import dev.layercake.api.request.FreezeOptions;
+import dev.layercake.api.progress.ProgressListener;
 import dev.layercake.store.ObjectInfo;
 import dev.layercake.store.ReleaseStore;
 import dev.layercake.store.S3ObjectStore;
 import dev.layercake.store.StoreKeys;
-import dev.layercake.store.StoreLocation;
+import dev.layercake.api.request.StoreLocation;
 import dev.layercake.testing.ReleaseFixture;
 import dev.layercake.testing.S3ProxyFixture;
 import org.junit.jupiter.api.AfterAll;

@@ -1,13 +1,14 @@
 package dev.layercake.freeze;
 
+import dev.layercake.api.result.FreezeResult;
 import dev.layercake.LayercakeException;
 import dev.layercake.LayercakeException.Kind;
 import dev.layercake.model.Digest;
-import dev.layercake.progress.ProgressListener;
+import dev.layercake.api.progress.ProgressListener;
 import dev.layercake.store.ReleaseStore;
 import dev.layercake.store.S3ObjectStore;
 import dev.layercake.store.StoreKeys;
-import dev.layercake.store.StoreLocation;
+import dev.layercake.api.request.StoreLocation;
 import dev.layercake.testing.ReleaseFixture;
 import dev.layercake.testing.S3ProxyFixture;
 import org.junit.jupiter.api.AfterAll;

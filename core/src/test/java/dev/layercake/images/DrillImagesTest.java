@@ -1,15 +1,15 @@
 package dev.layercake.images;
 
 import dev.layercake.drill.Drill;
-import dev.layercake.drill.DrillRecord;
-import dev.layercake.drill.DrillRequest;
+import dev.layercake.api.result.DrillRecord;
+import dev.layercake.api.request.DrillRequest;
 import dev.layercake.model.BlobRef;
 import dev.layercake.model.ImageEntry;
 import dev.layercake.model.Manifest;
-import dev.layercake.options.ImageOptions;
+import dev.layercake.api.request.ImageOptions;
 import dev.layercake.store.ReleaseStore;
 import dev.layercake.store.StoreKeys;
-import dev.layercake.store.StoreLocation;
+import dev.layercake.api.request.StoreLocation;
 import dev.layercake.testing.RegistryFixture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

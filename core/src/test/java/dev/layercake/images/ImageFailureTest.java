@@ -1,10 +1,10 @@
 package dev.layercake.images;
 
 import dev.layercake.LayercakeException;
-import dev.layercake.backup.BackupResult;
-import dev.layercake.options.ImageOptions;
+import dev.layercake.api.result.BackupResult;
+import dev.layercake.api.request.ImageOptions;
 import dev.layercake.store.ReleaseStore;
-import dev.layercake.store.StoreLocation;
+import dev.layercake.api.request.StoreLocation;
 import dev.layercake.testing.PodmanImages;
 import dev.layercake.testing.RegistryFixture;
 import org.junit.jupiter.api.AfterAll;

@@ -1,16 +1,16 @@
 package dev.layercake.images;
 
 import dev.layercake.LayercakeException;
-import dev.layercake.backup.BackupResult;
-import dev.layercake.options.FreezeOptions;
-import dev.layercake.options.ImageOptions;
+import dev.layercake.api.result.BackupResult;
+import dev.layercake.api.request.FreezeOptions;
+import dev.layercake.api.request.ImageOptions;
 import dev.layercake.model.BlobRef;
 import dev.layercake.model.ImageCopy;
 import dev.layercake.model.ImageEntry;
 import dev.layercake.model.Manifest;
-import dev.layercake.progress.ProgressListener;
+import dev.layercake.api.progress.ProgressListener;
 import dev.layercake.store.ReleaseStore;
-import dev.layercake.store.StoreLocation;
+import dev.layercake.api.request.StoreLocation;
 import dev.layercake.testing.PodmanImages;
 import dev.layercake.testing.RegistryFixture;
 import org.junit.jupiter.api.AfterAll;

@@ -1,14 +1,14 @@
 package dev.layercake.images;
 
 import dev.layercake.backup.BackupEngine;
-import dev.layercake.options.BackupRequest;
-import dev.layercake.backup.BackupResult;
-import dev.layercake.options.FreezeOptions;
-import dev.layercake.options.ImageOptions;
-import dev.layercake.options.SourceOptions;
-import dev.layercake.progress.ProgressListener;
+import dev.layercake.api.request.BackupRequest;
+import dev.layercake.api.result.BackupResult;
+import dev.layercake.api.request.FreezeOptions;
+import dev.layercake.api.request.ImageOptions;
+import dev.layercake.api.request.SourceOptions;
+import dev.layercake.api.progress.ProgressListener;
 import dev.layercake.registry.RegistryOptions;
-import dev.layercake.store.StoreLocation;
+import dev.layercake.api.request.StoreLocation;
 import dev.layercake.testing.PodmanImages;
 import dev.layercake.testing.RegistryFixture;
 import org.eclipse.jgit.api.Git;

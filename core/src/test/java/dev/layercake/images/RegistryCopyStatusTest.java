@@ -1,15 +1,15 @@
 package dev.layercake.images;
 
-import dev.layercake.options.ImageOptions;
+import dev.layercake.api.request.ImageOptions;
 import dev.layercake.model.Digest;
 import dev.layercake.model.ImageCopy;
 import dev.layercake.model.ImageEntry;
 import dev.layercake.model.Manifest;
 import dev.layercake.store.ReleaseStore;
-import dev.layercake.store.StoreLocation;
+import dev.layercake.api.request.StoreLocation;
 import dev.layercake.testing.RegistryFixture;
 import dev.layercake.verify.ReleaseVerifier;
-import dev.layercake.verify.VerifyReport;
+import dev.layercake.api.result.VerifyReport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
 package dev.layercake.images;
 
-import dev.layercake.access.RegistryAccess;
+import dev.layercake.api.access.RegistryAccess;
 import dev.layercake.LayercakeException;
 import dev.layercake.registry.ImageRef;
 import dev.layercake.registry.RegistryClient;

@@ -1,8 +1,8 @@
 package dev.layercake.kube;
 
-import dev.layercake.options.KubernetesOptions;
+import dev.layercake.api.request.KubernetesOptions;
 import dev.layercake.store.ReleaseStore;
-import dev.layercake.store.StoreLocation;
+import dev.layercake.api.request.StoreLocation;
 import dev.layercake.testing.KubernetesMockServerFixture;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;

@@ -7,10 +7,10 @@ import dev.layercake.model.DriftEntry;
 import dev.layercake.model.RenderEntry;
 import dev.layercake.model.SourceFile;
 import dev.layercake.model.SourceSection;
-import dev.layercake.progress.ProgressListener;
+import dev.layercake.api.progress.ProgressListener;
 import dev.layercake.source.YamlDocuments;
 import dev.layercake.store.ReleaseStore;
-import dev.layercake.store.StoreLocation;
+import dev.layercake.api.request.StoreLocation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -5,21 +5,21 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import dev.layercake.LayercakeException;
 import dev.layercake.backup.BackupEngine;
-import dev.layercake.options.BackupRequest;
-import dev.layercake.backup.BackupResult;
+import dev.layercake.api.request.BackupRequest;
+import dev.layercake.api.result.BackupResult;
 import dev.layercake.backup.BackupSteps;
-import dev.layercake.options.ImageOptions;
-import dev.layercake.options.KubernetesOptions;
-import dev.layercake.options.SourceOptions;
+import dev.layercake.api.request.ImageOptions;
+import dev.layercake.api.request.KubernetesOptions;
+import dev.layercake.api.request.SourceOptions;
 import dev.layercake.model.IncompleteEntry;
 import dev.layercake.model.Json;
 import dev.layercake.model.Manifest;
 import dev.layercake.store.ReleaseStore;
-import dev.layercake.store.StoreLocation;
+import dev.layercake.api.request.StoreLocation;
 import dev.layercake.testing.GitRepoFixture;
 import dev.layercake.testing.KubernetesMockServerFixture;
 import dev.layercake.verify.ReleaseVerifier;
-import dev.layercake.verify.VerifyReport;
+import dev.layercake.api.result.VerifyReport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -123,8 +123,8 @@ class IncompleteReleaseTest {
     void restoreOfAnIncompleteReleaseWarnsLoudlyNamingWhatIsMissing() {
         backup("r1", KubernetesOptions.SKIP, false, null, new KubeTestSupport.Recorder());
         KubeTestSupport.Recorder log = new KubeTestSupport.Recorder();
-        dev.layercake.restore.RestoreResult result = new dev.layercake.restore.RestoreEngine(Map.of()).restore(
-                new dev.layercake.options.RestoreRequest(store, "shop", "r1", tmp.resolve("restored").toString(), null, List.of(),
+        dev.layercake.api.result.RestoreResult result = new dev.layercake.restore.RestoreEngine(Map.of()).restore(
+                new dev.layercake.api.request.RestoreRequest(store, "shop", "r1", tmp.resolve("restored").toString(), null, List.of(),
                         null, false), log);
         assertThat(result.complete()).isFalse();
         assertThat(result.incomplete()).extracting(IncompleteEntry::what).anyMatch(w -> w.contains("Secret(s) in namespace shop-front"));

@@ -4,13 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.layercake.LayercakeException;
 import dev.layercake.capture.BackupContext;
-import dev.layercake.options.BackupRequest;
+import dev.layercake.api.request.BackupRequest;
 import dev.layercake.backup.BackupSteps;
-import dev.layercake.options.KubernetesOptions;
+import dev.layercake.api.request.KubernetesOptions;
 import dev.layercake.model.Json;
 import dev.layercake.model.KubernetesSection;
-import dev.layercake.progress.ProgressListener;
-import dev.layercake.store.StoreLocation;
+import dev.layercake.api.progress.ProgressListener;
+import dev.layercake.api.request.StoreLocation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,11 +1,11 @@
 package dev.layercake.kube;
 
-import dev.layercake.options.KubernetesOptions;
+import dev.layercake.api.request.KubernetesOptions;
 import dev.layercake.model.Digest;
 import dev.layercake.model.KubernetesSection;
 import dev.layercake.model.Manifest;
 import dev.layercake.model.SourceSection;
-import dev.layercake.progress.ProgressListener;
+import dev.layercake.api.progress.ProgressListener;
 import dev.layercake.store.ReleaseStore;
 
 import java.util.ArrayList;

@@ -1,15 +1,15 @@
 package dev.layercake.kube;
 
 import dev.layercake.LayercakeException;
-import dev.layercake.options.KubernetesOptions;
+import dev.layercake.api.request.KubernetesOptions;
 import dev.layercake.drill.Drill;
-import dev.layercake.drill.DrillRecord;
+import dev.layercake.api.result.DrillRecord;
 import dev.layercake.drill.DrillRecords;
-import dev.layercake.drill.DrillRequest;
+import dev.layercake.api.request.DrillRequest;
 import dev.layercake.model.KubernetesResource;
 import dev.layercake.store.ReleaseStore;
 import dev.layercake.store.StoreKeys;
-import dev.layercake.store.StoreLocation;
+import dev.layercake.api.request.StoreLocation;
 import dev.layercake.testing.KubernetesMockServerFixture;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import org.junit.jupiter.api.AfterEach;

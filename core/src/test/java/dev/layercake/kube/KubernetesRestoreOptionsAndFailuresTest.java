@@ -1,7 +1,8 @@
 package dev.layercake.kube;
 
+import dev.layercake.api.result.KubernetesRestoreReport;
 import dev.layercake.LayercakeException;
-import dev.layercake.options.KubernetesOptions;
+import dev.layercake.api.request.KubernetesOptions;
 import dev.layercake.model.Digest;
 import dev.layercake.model.ImageCopy;
 import dev.layercake.model.ImageEntry;
@@ -9,10 +10,10 @@ import dev.layercake.model.Manifest;
 import dev.layercake.model.SourceFile;
 import dev.layercake.model.SourceSection;
 import dev.layercake.restore.RestoreEngine;
-import dev.layercake.options.RestoreRequest;
-import dev.layercake.restore.RestoreResult;
+import dev.layercake.api.request.RestoreRequest;
+import dev.layercake.api.result.RestoreResult;
 import dev.layercake.store.ReleaseStore;
-import dev.layercake.store.StoreLocation;
+import dev.layercake.api.request.StoreLocation;
 import dev.layercake.testing.KubernetesMockServerFixture;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import org.junit.jupiter.api.AfterEach;

@@ -1,13 +1,14 @@
 package dev.layercake.kube;
 
+import dev.layercake.api.result.KubernetesRestoreReport;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.layercake.options.KubernetesOptions;
+import dev.layercake.api.request.KubernetesOptions;
 import dev.layercake.model.Json;
 import dev.layercake.model.KubernetesResource;
-import dev.layercake.options.RestoreRequest;
+import dev.layercake.api.request.RestoreRequest;
 import dev.layercake.store.ReleaseStore;
-import dev.layercake.store.StoreLocation;
+import dev.layercake.api.request.StoreLocation;
 import dev.layercake.testing.KubernetesMockServerFixture;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import org.junit.jupiter.api.AfterEach;

@@ -1,5 +1,6 @@
 package dev.layercake.options;
 
+import dev.layercake.api.request.Vocabulary;
 import org.junit.jupiter.api.Test;
 
 import java.beans.Introspector;

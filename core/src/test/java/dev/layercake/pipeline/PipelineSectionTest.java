@@ -4,7 +4,7 @@ import dev.layercake.LayercakeException;
 import dev.layercake.model.Manifest;
 import dev.layercake.model.PipelineSection;
 import dev.layercake.store.ReleaseStore;
-import dev.layercake.store.StoreLocation;
+import dev.layercake.api.request.StoreLocation;
 import dev.layercake.testing.KubernetesMockServerFixture;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import org.junit.jupiter.api.Test;
@@ -124,11 +124,11 @@ class PipelineSectionTest {
             java.util.Map<String, String> env = java.util.Map.of("TEKTON_PIPELINE_RUN", "release-7", "TEKTON_PIPELINE", "release",
                     "TEKTON_NAMESPACE", "ci", "KUBECONFIG", kubeconfig.toString());
             StoreLocation location = StoreLocation.parse(tmp.resolve("store").toString());
-            var request = new dev.layercake.options.BackupRequest(location, "shop", "r1",
-                    new dev.layercake.options.SourceOptions(repo.dir().toString(), null, List.of(), List.of(), false), null,
-                    new dev.layercake.options.ImageOptions(List.of(), dev.layercake.options.ImageOptions.NONE, null, List.of()), null, null);
+            var request = new dev.layercake.api.request.BackupRequest(location, "shop", "r1",
+                    new dev.layercake.api.request.SourceOptions(repo.dir().toString(), null, List.of(), List.of(), false), null,
+                    new dev.layercake.api.request.ImageOptions(List.of(), dev.layercake.api.request.ImageOptions.NONE, null, List.of()), null, null);
             List<String> warnings = new java.util.ArrayList<>();
-            dev.layercake.progress.ProgressListener listener = new dev.layercake.progress.ProgressListener() {
+            dev.layercake.api.progress.ProgressListener listener = new dev.layercake.api.progress.ProgressListener() {
                 @Override
                 public void warn(String message) {
                     warnings.add(message);

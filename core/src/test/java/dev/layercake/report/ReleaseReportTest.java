@@ -1,5 +1,6 @@
 package dev.layercake.report;
 
+import dev.layercake.api.result.ReleaseReport;
 import dev.layercake.model.BlobRef;
 import dev.layercake.model.BuildInfo;
 import dev.layercake.model.Digest;

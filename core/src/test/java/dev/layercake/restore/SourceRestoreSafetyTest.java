@@ -6,9 +6,9 @@ import dev.layercake.model.Manifest;
 import dev.layercake.model.SourceFile;
 import dev.layercake.model.SourceSection;
 import dev.layercake.model.ToolInfo;
-import dev.layercake.progress.ProgressListener;
+import dev.layercake.api.progress.ProgressListener;
 import dev.layercake.store.ReleaseStore;
-import dev.layercake.store.StoreLocation;
+import dev.layercake.api.request.StoreLocation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

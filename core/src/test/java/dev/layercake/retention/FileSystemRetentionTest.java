@@ -1,9 +1,10 @@
 package dev.layercake.retention;
 
+import dev.layercake.api.result.GcResult;
 import dev.layercake.store.ReleaseStore;
-import dev.layercake.store.StoreLocation;
+import dev.layercake.api.request.StoreLocation;
 
-import dev.layercake.progress.ProgressListener;
+import dev.layercake.api.progress.ProgressListener;
 import dev.layercake.store.FileSystemObjectStore;
 import dev.layercake.store.StoreKeys;
 import org.junit.jupiter.api.Test;

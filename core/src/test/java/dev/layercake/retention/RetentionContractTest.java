@@ -1,19 +1,22 @@
 package dev.layercake.retention;
 
+import dev.layercake.api.result.GcResult;
+import dev.layercake.api.result.PruneResult;
+import dev.layercake.api.request.Durations;
 import dev.layercake.LayercakeException;
 import dev.layercake.LayercakeException.Kind;
 import dev.layercake.capture.BackupContext;
-import dev.layercake.backup.BackupResult;
+import dev.layercake.api.result.BackupResult;
 import dev.layercake.capture.BackupStep;
 import dev.layercake.freeze.ReleaseFreezer;
 import dev.layercake.model.Digest;
-import dev.layercake.progress.ProgressListener;
+import dev.layercake.api.progress.ProgressListener;
 import dev.layercake.store.ReleaseStore;
 import dev.layercake.store.StoreKeys;
-import dev.layercake.store.StoreLocation;
+import dev.layercake.api.request.StoreLocation;
 import dev.layercake.testing.ReleaseFixture;
 import dev.layercake.verify.ReleaseVerifier;
-import dev.layercake.verify.VerifyReport;
+import dev.layercake.api.result.VerifyReport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

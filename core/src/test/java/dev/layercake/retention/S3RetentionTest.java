@@ -2,7 +2,7 @@ package dev.layercake.retention;
 
 import dev.layercake.store.ReleaseStore;
 import dev.layercake.store.S3ObjectStore;
-import dev.layercake.store.StoreLocation;
+import dev.layercake.api.request.StoreLocation;
 import dev.layercake.testing.S3ProxyFixture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -2,11 +2,11 @@ package dev.layercake.sign;
 
 import dev.layercake.LayercakeException;
 import dev.layercake.LayercakeException.Kind;
-import dev.layercake.options.FreezeOptions;
+import dev.layercake.api.request.FreezeOptions;
 import dev.layercake.store.FileSystemObjectStore;
 import dev.layercake.store.ReleaseStore;
 import dev.layercake.store.StoreKeys;
-import dev.layercake.store.StoreLocation;
+import dev.layercake.api.request.StoreLocation;
 import dev.layercake.testing.ReleaseFixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -4,11 +4,11 @@ import dev.layercake.model.Digest;
 import dev.layercake.model.Manifest;
 import dev.layercake.model.SourceFile;
 import dev.layercake.model.SourceSection;
-import dev.layercake.progress.ProgressListener;
+import dev.layercake.api.progress.ProgressListener;
 import dev.layercake.store.ReleaseStore;
-import dev.layercake.store.StoreLocation;
+import dev.layercake.api.request.StoreLocation;
 import dev.layercake.verify.ReleaseVerifier;
-import dev.layercake.verify.VerifyReport;
+import dev.layercake.api.result.VerifyReport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,13 +1,13 @@
 package dev.layercake.source;
 
 import dev.layercake.LayercakeException;
-import dev.layercake.options.SourceOptions;
+import dev.layercake.api.request.SourceOptions;
 import dev.layercake.model.ImageReference;
 import dev.layercake.model.SourceFile;
 import dev.layercake.model.SourceSection;
-import dev.layercake.progress.ProgressListener;
+import dev.layercake.api.progress.ProgressListener;
 import dev.layercake.store.ReleaseStore;
-import dev.layercake.store.StoreLocation;
+import dev.layercake.api.request.StoreLocation;
 import dev.layercake.testing.GitRepoFixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,14 +1,14 @@
 package dev.layercake.testing;
 
 import dev.layercake.backup.BackupEngine;
-import dev.layercake.options.BackupRequest;
-import dev.layercake.backup.BackupResult;
+import dev.layercake.api.request.BackupRequest;
+import dev.layercake.api.result.BackupResult;
 import dev.layercake.capture.BackupStep;
-import dev.layercake.options.FreezeOptions;
-import dev.layercake.options.ImageOptions;
-import dev.layercake.options.SourceOptions;
-import dev.layercake.progress.ProgressListener;
-import dev.layercake.store.StoreLocation;
+import dev.layercake.api.request.FreezeOptions;
+import dev.layercake.api.request.ImageOptions;
+import dev.layercake.api.request.SourceOptions;
+import dev.layercake.api.progress.ProgressListener;
+import dev.layercake.api.request.StoreLocation;
 
 import java.nio.file.Path;
 import java.time.Clock;

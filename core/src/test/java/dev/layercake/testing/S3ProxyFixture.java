@@ -1,6 +1,6 @@
 package dev.layercake.testing;
 
-import dev.layercake.store.StoreLocation;
+import dev.layercake.api.request.StoreLocation;
 import org.gaul.s3proxy.BlobStores;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;

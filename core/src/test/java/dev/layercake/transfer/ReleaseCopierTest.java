@@ -1,15 +1,17 @@
 package dev.layercake.transfer;
 
+import dev.layercake.api.result.CopyResult;
+import dev.layercake.api.request.CopyRequest;
 import dev.layercake.LayercakeException;
 import dev.layercake.LayercakeException.Kind;
-import dev.layercake.backup.BackupResult;
+import dev.layercake.api.result.BackupResult;
 import dev.layercake.model.Digest;
-import dev.layercake.progress.ProgressListener;
+import dev.layercake.api.progress.ProgressListener;
 import dev.layercake.sign.ManifestSigner;
 import dev.layercake.store.OciObjectStore;
 import dev.layercake.store.ReleaseStore;
 import dev.layercake.store.StoreKeys;
-import dev.layercake.store.StoreLocation;
+import dev.layercake.api.request.StoreLocation;
 import dev.layercake.testing.RegistryFixture;
 import dev.layercake.testing.ReleaseFixture;
 import dev.layercake.testing.S3ProxyFixture;

@@ -1,15 +1,16 @@
 package dev.layercake.verify;
 
+import dev.layercake.api.result.VerifyReport;
 import dev.layercake.LayercakeException;
 import dev.layercake.model.BlobRef;
 import dev.layercake.model.Manifest;
 import dev.layercake.model.SourceFile;
 import dev.layercake.model.SourceSection;
-import dev.layercake.progress.ProgressListener;
+import dev.layercake.api.progress.ProgressListener;
 import dev.layercake.restore.RestoreEngine;
-import dev.layercake.options.RestoreRequest;
+import dev.layercake.api.request.RestoreRequest;
 import dev.layercake.store.ReleaseStore;
-import dev.layercake.store.StoreLocation;
+import dev.layercake.api.request.StoreLocation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

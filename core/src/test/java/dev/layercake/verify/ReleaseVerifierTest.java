@@ -1,16 +1,17 @@
 package dev.layercake.verify;
 
-import dev.layercake.backup.BackupResult;
+import dev.layercake.api.result.VerifyReport;
+import dev.layercake.api.result.BackupResult;
 import dev.layercake.backup.BackupEngine;
-import dev.layercake.options.BackupRequest;
+import dev.layercake.api.request.BackupRequest;
 import dev.layercake.backup.BackupSteps;
-import dev.layercake.options.ImageOptions;
-import dev.layercake.options.SourceOptions;
+import dev.layercake.api.request.ImageOptions;
+import dev.layercake.api.request.SourceOptions;
 import dev.layercake.model.Manifest;
 import dev.layercake.model.SourceFile;
-import dev.layercake.progress.ProgressListener;
+import dev.layercake.api.progress.ProgressListener;
 import dev.layercake.store.ReleaseStore;
-import dev.layercake.store.StoreLocation;
+import dev.layercake.api.request.StoreLocation;
 import dev.layercake.testing.GitRepoFixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -25,7 +25,7 @@ import java.util.Map;
  * and {@code store} (plus {@code app}, {@code manifestUri}, {@code files}, {@code images},
  * {@code kubernetesObjects}, {@code frozen}).
  *
- * <p>Every parameter is a {@code dev.layercake.options.Vocabulary} option of {@code backup} (the CLI's
+ * <p>Every parameter is a {@code dev.layercake.api.request.Vocabulary} option of {@code backup} (the CLI's
  * {@code --kebab-case} flags, the Tekton Task's params) or a credential id.
  */
 public class BackupAppStep extends LayercakeStep {

@@ -1,13 +1,13 @@
 package dev.layercake.jenkins;
 
 import dev.layercake.backup.BackupEngine;
-import dev.layercake.options.BackupRequest;
-import dev.layercake.backup.BackupResult;
+import dev.layercake.api.request.BackupRequest;
+import dev.layercake.api.result.BackupResult;
 import dev.layercake.backup.BackupSteps;
-import dev.layercake.options.FreezeOptions;
-import dev.layercake.options.ImageOptions;
-import dev.layercake.options.KubernetesOptions;
-import dev.layercake.options.SourceOptions;
+import dev.layercake.api.request.FreezeOptions;
+import dev.layercake.api.request.ImageOptions;
+import dev.layercake.api.request.KubernetesOptions;
+import dev.layercake.api.request.SourceOptions;
 import dev.layercake.model.BuildInfo;
 import hudson.model.TaskListener;
 import hudson.remoting.VirtualChannel;

@@ -1,6 +1,6 @@
 package dev.layercake.jenkins;
 
-import dev.layercake.backup.BackupResult;
+import dev.layercake.api.result.BackupResult;
 
 import java.io.Serializable;
 import java.util.ArrayList;

@@ -2,8 +2,8 @@ package dev.layercake.jenkins;
 
 import dev.layercake.LayercakeException;
 import dev.layercake.store.ReleaseStore;
-import dev.layercake.store.StoreLocation;
-import dev.layercake.transfer.CopyResult;
+import dev.layercake.api.request.StoreLocation;
+import dev.layercake.api.result.CopyResult;
 import dev.layercake.transfer.ReleaseCopier;
 import hudson.model.TaskListener;
 import hudson.remoting.VirtualChannel;

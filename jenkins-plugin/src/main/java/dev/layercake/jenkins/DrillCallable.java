@@ -1,10 +1,10 @@
 package dev.layercake.jenkins;
 
 import dev.layercake.drill.Drill;
-import dev.layercake.drill.DrillRecord;
-import dev.layercake.drill.DrillRequest;
-import dev.layercake.options.RestoreRequest;
-import dev.layercake.retention.Durations;
+import dev.layercake.api.result.DrillRecord;
+import dev.layercake.api.request.DrillRequest;
+import dev.layercake.api.request.RestoreRequest;
+import dev.layercake.api.request.Durations;
 import hudson.model.TaskListener;
 import hudson.remoting.VirtualChannel;
 import jenkins.MasterToSlaveFileCallable;

@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * What every Layercake step takes: the application and where its releases are stored. Parameter names are
- * the engine's {@code dev.layercake.options.Vocabulary} names (checked by {@code StepVocabularyTest}), plus
+ * the engine's {@code dev.layercake.api.request.Vocabulary} names (checked by {@code StepVocabularyTest}), plus
  * {@code credentialsId}, the Jenkins credentials of the store.
  *
  * <p>Steps are {@link Serializable}: the agent-side callables carry them to the agent as plain data.

@@ -2,9 +2,9 @@ package dev.layercake.jenkins;
 
 import dev.layercake.report.ReleaseReports;
 import dev.layercake.report.ReportRenderer;
-import dev.layercake.report.ReportRequest;
+import dev.layercake.api.request.ReportRequest;
 import dev.layercake.store.ReleaseStore;
-import dev.layercake.store.StoreLocation;
+import dev.layercake.api.request.StoreLocation;
 import hudson.model.TaskListener;
 
 import java.io.File;

@@ -1,8 +1,8 @@
 package dev.layercake.jenkins;
 
 import dev.layercake.restore.RestoreEngine;
-import dev.layercake.options.RestoreRequest;
-import dev.layercake.restore.RestoreResult;
+import dev.layercake.api.request.RestoreRequest;
+import dev.layercake.api.result.RestoreResult;
 import hudson.model.TaskListener;
 import hudson.remoting.VirtualChannel;
 import jenkins.MasterToSlaveFileCallable;

@@ -1,6 +1,6 @@
 package dev.layercake.jenkins;
 
-import dev.layercake.store.StoreLocation;
+import dev.layercake.api.request.StoreLocation;
 
 import java.io.File;
 import java.io.Serializable;

@@ -1,6 +1,6 @@
 package dev.layercake.jenkins;
 
-import dev.layercake.progress.ProgressListener;
+import dev.layercake.api.progress.ProgressListener;
 import hudson.model.TaskListener;
 
 import java.io.PrintStream;

@@ -9,7 +9,7 @@ import dev.layercake.model.Digest;
 import dev.layercake.model.Manifest;
 import dev.layercake.model.SourceFile;
 import dev.layercake.store.ReleaseStore;
-import dev.layercake.store.StoreLocation;
+import dev.layercake.api.request.StoreLocation;
 import hudson.model.Fingerprint;
 import hudson.model.Label;
 import hudson.model.Result;

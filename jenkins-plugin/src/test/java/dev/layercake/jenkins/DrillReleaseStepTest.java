@@ -1,7 +1,7 @@
 package dev.layercake.jenkins;
 
 import dev.layercake.store.ReleaseStore;
-import dev.layercake.store.StoreLocation;
+import dev.layercake.api.request.StoreLocation;
 import hudson.model.Label;
 import hudson.model.Result;
 import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;

@@ -1,7 +1,7 @@
 package dev.layercake.tekton;
 
-import dev.layercake.options.OptionType;
-import dev.layercake.options.Vocabulary;
+import dev.layercake.api.request.OptionType;
+import dev.layercake.api.request.Vocabulary;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.tekton.v1.ParamSpec;

@@ -1,4 +1,4 @@
-package dev.layercake.sign;
+package dev.layercake.api.request;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 

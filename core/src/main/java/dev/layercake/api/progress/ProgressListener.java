@@ -1,4 +1,4 @@
-package dev.layercake.progress;
+package dev.layercake.api.progress;
 
 /**
  * How the engine reports what it is doing. The CLI draws on stderr, the Jenkins step writes to the build

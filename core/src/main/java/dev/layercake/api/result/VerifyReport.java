@@ -1,4 +1,4 @@
-package dev.layercake.verify;
+package dev.layercake.api.result;
 
 import dev.layercake.model.Digest;
 import dev.layercake.model.IncompleteEntry;

@@ -1,4 +1,4 @@
-package dev.layercake.options;
+package dev.layercake.api.request;
 
 import dev.layercake.LayercakeException;
 

@@ -1,4 +1,4 @@
-package dev.layercake.report;
+package dev.layercake.api.request;
 
 import dev.layercake.model.Names;
 

@@ -1,4 +1,4 @@
-package dev.layercake.backup;
+package dev.layercake.api.result;
 
 import dev.layercake.model.Digest;
 import dev.layercake.model.IncompleteEntry;

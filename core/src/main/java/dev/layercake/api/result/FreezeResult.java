@@ -1,4 +1,4 @@
-package dev.layercake.freeze;
+package dev.layercake.api.result;
 
 /**
  * What a freeze did, for --json. {@code method} is {@code s3-object-lock} or {@code filesystem-read-only};

@@ -1,4 +1,4 @@
-package dev.layercake.options;
+package dev.layercake.api.request;
 
 import java.util.Arrays;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.layercake.retention;
+package dev.layercake.api.request;
 
 import dev.layercake.LayercakeException;
 

@@ -1,9 +1,9 @@
-package dev.layercake.restore;
+package dev.layercake.api.result;
 
 import dev.layercake.model.Digest;
 import dev.layercake.model.IncompleteEntry;
 
-import dev.layercake.kube.KubernetesRestoreReport;
+import dev.layercake.api.result.KubernetesRestoreReport;
 
 import java.util.List;
 

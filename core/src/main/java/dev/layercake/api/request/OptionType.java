@@ -1,4 +1,4 @@
-package dev.layercake.options;
+package dev.layercake.api.request;
 
 /** The shape of an option's value, so every front door parses it the same way. */
 public enum OptionType {

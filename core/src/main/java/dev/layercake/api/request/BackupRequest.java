@@ -1,7 +1,7 @@
-package dev.layercake.options;
+package dev.layercake.api.request;
 
 import dev.layercake.model.BuildInfo;
-import dev.layercake.store.StoreLocation;
+import dev.layercake.api.request.StoreLocation;
 
 import java.util.Objects;
 

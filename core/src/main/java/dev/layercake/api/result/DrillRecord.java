@@ -1,4 +1,4 @@
-package dev.layercake.drill;
+package dev.layercake.api.result;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 

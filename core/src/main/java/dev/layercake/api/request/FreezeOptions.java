@@ -1,4 +1,4 @@
-package dev.layercake.options;
+package dev.layercake.api.request;
 
 /**
  * Freezing and signing asked for at backup time. {@code tagImages}: once frozen, tag each backup-registry

@@ -1,6 +1,6 @@
-package dev.layercake.drill;
+package dev.layercake.api.request;
 
-import dev.layercake.store.StoreLocation;
+import dev.layercake.api.request.StoreLocation;
 
 import java.nio.file.Path;
 import java.time.Duration;

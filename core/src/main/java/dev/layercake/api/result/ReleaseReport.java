@@ -1,5 +1,6 @@
-package dev.layercake.report;
+package dev.layercake.api.result;
 
+import dev.layercake.report.ReleaseReports;
 import java.util.List;
 
 /**

@@ -1,4 +1,4 @@
-package dev.layercake.retention;
+package dev.layercake.api.result;
 
 import java.util.List;
 

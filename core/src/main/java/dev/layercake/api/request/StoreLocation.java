@@ -1,4 +1,4 @@
-package dev.layercake.store;
+package dev.layercake.api.request;
 
 import dev.layercake.LayercakeException;
 
@@ -38,7 +38,7 @@ public record StoreLocation(String scheme, Path directory, String bucket, String
                 prefix = prefix.substring(0, prefix.length() - 1);
             }
             if (!prefix.isEmpty()) {
-                StoreKeys.check(prefix);
+                checkKey(prefix);
             }
             if (endpoint != null && !endpoint.isBlank()) {
                 URI e = URI.create(endpoint);
@@ -94,5 +94,18 @@ public record StoreLocation(String scheme, Path directory, String bucket, String
 
     private static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s;
+    }
+
+    /** Rejects keys that could leave the store's root: absolute, empty segments, '.' or '..'. */
+    public static String checkKey(String key) {
+        if (key == null || key.isEmpty() || key.startsWith("/") || key.contains("\\") || key.contains("\0")) {
+            throw LayercakeException.usage("invalid store key '" + key + "'");
+        }
+        for (String segment : key.split("/", -1)) {
+            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+                throw LayercakeException.usage("invalid store key '" + key + "': empty, '.' or '..' segment");
+            }
+        }
+        return key;
     }
 }

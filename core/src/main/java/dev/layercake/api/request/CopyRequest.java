@@ -1,6 +1,6 @@
-package dev.layercake.transfer;
+package dev.layercake.api.request;
 
-import dev.layercake.store.StoreLocation;
+import dev.layercake.api.request.StoreLocation;
 
 import java.util.List;
 

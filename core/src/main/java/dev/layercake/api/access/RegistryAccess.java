@@ -1,4 +1,4 @@
-package dev.layercake.access;
+package dev.layercake.api.access;
 
 import dev.layercake.LayercakeException;
 import dev.layercake.registry.DockerConfigCredentials;
