@@ -186,7 +186,7 @@ public final class GitSource implements AutoCloseable {
     }
 
     static boolean isRemote(String source) {
-        return source.contains("://") || source.matches("^[\\w.-]+@[\\w.-]+:.*");
+        return SourceOptions.isRemote(source);
     }
 
     /** URLs may carry a user:token; it never reaches a message or the manifest. */

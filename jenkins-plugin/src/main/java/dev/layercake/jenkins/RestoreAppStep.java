@@ -23,7 +23,7 @@ import java.util.Map;
  * {@code kubeconfigCredentialsId}). Returns a map with {@code app}, {@code release}, {@code manifestDigest},
  * {@code dryRun}, {@code sourcesTo}, {@code filesWritten}, {@code filesUnchanged}, {@code imagesPushed}.
  */
-public class RestoreAppStep extends LayercakeStep {
+public class RestoreAppStep extends ClusterStep {
 
     private static final long serialVersionUID = 1L;
 
@@ -31,22 +31,14 @@ public class RestoreAppStep extends LayercakeStep {
     private String sourcesTo;
     private String pipelineTo;
     private String imagesTo;
-    private List<String> insecureRegistry;
     private boolean kubernetes;
-    private String kubeconfig;
-    private String context;
     private List<String> namespaceMapping;
     private String existing;
     private boolean pinImages;
     private String imagesFrom;
-    private String encryptionKeyFile;
-    private String encryptionKeyEnv;
     private boolean dryRun;
     private String publicKey;
     private boolean requireSignature;
-    private String registryCredentialsId;
-    private String kubeconfigCredentialsId;
-    private String encryptionKeyCredentialsId;
 
     @DataBoundConstructor
     public RestoreAppStep(String app, String release) {
@@ -86,15 +78,6 @@ public class RestoreAppStep extends LayercakeStep {
         this.imagesTo = Util.fixEmptyAndTrim(imagesTo);
     }
 
-    public List<String> getInsecureRegistry() {
-        return insecureRegistry;
-    }
-
-    @DataBoundSetter
-    public void setInsecureRegistry(List<String> insecureRegistry) {
-        this.insecureRegistry = clean(insecureRegistry);
-    }
-
     public boolean isKubernetes() {
         return kubernetes;
     }
@@ -102,24 +85,6 @@ public class RestoreAppStep extends LayercakeStep {
     @DataBoundSetter
     public void setKubernetes(boolean kubernetes) {
         this.kubernetes = kubernetes;
-    }
-
-    public String getKubeconfig() {
-        return kubeconfig;
-    }
-
-    @DataBoundSetter
-    public void setKubeconfig(String kubeconfig) {
-        this.kubeconfig = Util.fixEmptyAndTrim(kubeconfig);
-    }
-
-    public String getContext() {
-        return context;
-    }
-
-    @DataBoundSetter
-    public void setContext(String context) {
-        this.context = Util.fixEmptyAndTrim(context);
     }
 
     public List<String> getNamespaceMapping() {
@@ -158,24 +123,6 @@ public class RestoreAppStep extends LayercakeStep {
         this.imagesFrom = Util.fixEmptyAndTrim(imagesFrom);
     }
 
-    public String getEncryptionKeyFile() {
-        return encryptionKeyFile;
-    }
-
-    @DataBoundSetter
-    public void setEncryptionKeyFile(String encryptionKeyFile) {
-        this.encryptionKeyFile = Util.fixEmptyAndTrim(encryptionKeyFile);
-    }
-
-    public String getEncryptionKeyEnv() {
-        return encryptionKeyEnv;
-    }
-
-    @DataBoundSetter
-    public void setEncryptionKeyEnv(String encryptionKeyEnv) {
-        this.encryptionKeyEnv = Util.fixEmptyAndTrim(encryptionKeyEnv);
-    }
-
     public boolean isDryRun() {
         return dryRun;
     }
@@ -205,42 +152,9 @@ public class RestoreAppStep extends LayercakeStep {
         this.requireSignature = requireSignature;
     }
 
-    /** Username/password for the registries named by {@code imagesTo} and {@code imagesFrom}. */
-    public String getRegistryCredentialsId() {
-        return registryCredentialsId;
-    }
-
-    @DataBoundSetter
-    public void setRegistryCredentialsId(String registryCredentialsId) {
-        this.registryCredentialsId = Util.fixEmptyAndTrim(registryCredentialsId);
-    }
-
-    public String getKubeconfigCredentialsId() {
-        return kubeconfigCredentialsId;
-    }
-
-    @DataBoundSetter
-    public void setKubeconfigCredentialsId(String kubeconfigCredentialsId) {
-        this.kubeconfigCredentialsId = Util.fixEmptyAndTrim(kubeconfigCredentialsId);
-    }
-
-    public String getEncryptionKeyCredentialsId() {
-        return encryptionKeyCredentialsId;
-    }
-
-    @DataBoundSetter
-    public void setEncryptionKeyCredentialsId(String encryptionKeyCredentialsId) {
-        this.encryptionKeyCredentialsId = Util.fixEmptyAndTrim(encryptionKeyCredentialsId);
-    }
-
     /** Whether the Kubernetes objects are restored: asked for, or implied by a cluster option (as in the CLI). */
     boolean toCluster() {
-        return kubernetes || namespaceMapping != null || context != null || kubeconfig != null
-                || kubeconfigCredentialsId != null;
-    }
-
-    List<String> insecureRegistries() {
-        return orEmpty(insecureRegistry);
+        return kubernetes || namespaceMapping != null || namesCluster();
     }
 
     List<String> namespaceMappings() {
@@ -272,8 +186,7 @@ public class RestoreAppStep extends LayercakeStep {
             TaskListener listener = listener();
             StoreTarget store = step.storeTarget();
 
-            AgentSecrets secrets = secrets(run, store, step.registryCredentialsId, step.kubeconfigCredentialsId,
-                    step.encryptionKeyCredentialsId);
+            AgentSecrets secrets = step.secrets(run, store);
 
             listener.getLogger().println(Messages.RestoreAppStep_Starting(step.getApp(), step.release, store.describe()));
             return workspace.act(new RestoreCallable(step, store, secrets, new LinkedHashMap<>(env()),
@@ -283,7 +196,7 @@ public class RestoreAppStep extends LayercakeStep {
 
     @Extension
     @Symbol("restoreApp")
-    public static final class DescriptorImpl extends LayercakeStepDescriptor {
+    public static final class DescriptorImpl extends ClusterStepDescriptor {
 
         @Override
         public String getFunctionName() {
