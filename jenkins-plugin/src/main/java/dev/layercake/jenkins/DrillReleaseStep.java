@@ -28,15 +28,11 @@ import java.util.Map;
  * (after the record is written and the build shows it) unless {@code failOnDifference: false}: then the build is
  * marked UNSTABLE and the Pipeline goes on. With {@code clean: true} it only removes what earlier drills left.
  */
-public class DrillReleaseStep extends ClusterStep {
+public class DrillReleaseStep extends RestoreTargetStep {
 
     private static final long serialVersionUID = 1L;
 
     private final String release;
-    private String imagesTo;
-    private boolean kubernetes;
-    private List<String> namespaceMapping;
-    private String publicKey;
     private String signingKey;
     private String timeout;
     private boolean keepScratch;
@@ -51,42 +47,6 @@ public class DrillReleaseStep extends ClusterStep {
 
     public String getRelease() {
         return release;
-    }
-
-    public String getImagesTo() {
-        return imagesTo;
-    }
-
-    @DataBoundSetter
-    public void setImagesTo(String imagesTo) {
-        this.imagesTo = Util.fixEmptyAndTrim(imagesTo);
-    }
-
-    public boolean isKubernetes() {
-        return kubernetes;
-    }
-
-    @DataBoundSetter
-    public void setKubernetes(boolean kubernetes) {
-        this.kubernetes = kubernetes;
-    }
-
-    public List<String> getNamespaceMapping() {
-        return namespaceMapping;
-    }
-
-    @DataBoundSetter
-    public void setNamespaceMapping(List<String> namespaceMapping) {
-        this.namespaceMapping = clean(namespaceMapping);
-    }
-
-    public String getPublicKey() {
-        return publicKey;
-    }
-
-    @DataBoundSetter
-    public void setPublicKey(String publicKey) {
-        this.publicKey = Util.fixEmptyAndTrim(publicKey);
     }
 
     public String getSigningKey() {
@@ -137,11 +97,7 @@ public class DrillReleaseStep extends ClusterStep {
 
     /** Whether the Kubernetes objects are drilled: asked for, or implied by a cluster option (as in the CLI). */
     boolean toCluster() {
-        return kubernetes || clean || namespaceMapping != null || namesCluster();
-    }
-
-    List<String> namespaceMappings() {
-        return orEmpty(namespaceMapping);
+        return clean || clusterAsked();
     }
 
     @Override
@@ -211,7 +167,7 @@ public class DrillReleaseStep extends ClusterStep {
 
     @Extension
     @Symbol("drillRelease")
-    public static final class DescriptorImpl extends ClusterStepDescriptor {
+    public static final class DescriptorImpl extends RestoreTargetStepDescriptor {
 
         @Override
         public String getFunctionName() {

@@ -23,21 +23,17 @@ import java.util.Map;
  * {@code kubeconfigCredentialsId}). Returns a map with {@code app}, {@code release}, {@code manifestDigest},
  * {@code dryRun}, {@code sourcesTo}, {@code filesWritten}, {@code filesUnchanged}, {@code imagesPushed}.
  */
-public class RestoreAppStep extends ClusterStep {
+public class RestoreAppStep extends RestoreTargetStep {
 
     private static final long serialVersionUID = 1L;
 
     private final String release;
     private String sourcesTo;
     private String pipelineTo;
-    private String imagesTo;
-    private boolean kubernetes;
-    private List<String> namespaceMapping;
     private String existing;
     private boolean pinImages;
     private String imagesFrom;
     private boolean dryRun;
-    private String publicKey;
     private boolean requireSignature;
 
     @DataBoundConstructor
@@ -67,33 +63,6 @@ public class RestoreAppStep extends ClusterStep {
     @DataBoundSetter
     public void setSourcesTo(String sourcesTo) {
         this.sourcesTo = Util.fixEmptyAndTrim(sourcesTo);
-    }
-
-    public String getImagesTo() {
-        return imagesTo;
-    }
-
-    @DataBoundSetter
-    public void setImagesTo(String imagesTo) {
-        this.imagesTo = Util.fixEmptyAndTrim(imagesTo);
-    }
-
-    public boolean isKubernetes() {
-        return kubernetes;
-    }
-
-    @DataBoundSetter
-    public void setKubernetes(boolean kubernetes) {
-        this.kubernetes = kubernetes;
-    }
-
-    public List<String> getNamespaceMapping() {
-        return namespaceMapping;
-    }
-
-    @DataBoundSetter
-    public void setNamespaceMapping(List<String> namespaceMapping) {
-        this.namespaceMapping = clean(namespaceMapping);
     }
 
     public String getExisting() {
@@ -132,16 +101,6 @@ public class RestoreAppStep extends ClusterStep {
         this.dryRun = dryRun;
     }
 
-    /** PEM public key file (in the workspace) to check the manifest's signature with before restoring. */
-    public String getPublicKey() {
-        return publicKey;
-    }
-
-    @DataBoundSetter
-    public void setPublicKey(String publicKey) {
-        this.publicKey = Util.fixEmptyAndTrim(publicKey);
-    }
-
     /** Refuse an unsigned manifest, or one whose signature does not check (a store signature policy applies anyway). */
     public boolean isRequireSignature() {
         return requireSignature;
@@ -154,11 +113,7 @@ public class RestoreAppStep extends ClusterStep {
 
     /** Whether the Kubernetes objects are restored: asked for, or implied by a cluster option (as in the CLI). */
     boolean toCluster() {
-        return kubernetes || namespaceMapping != null || namesCluster();
-    }
-
-    List<String> namespaceMappings() {
-        return orEmpty(namespaceMapping);
+        return clusterAsked();
     }
 
     @Override
@@ -196,7 +151,7 @@ public class RestoreAppStep extends ClusterStep {
 
     @Extension
     @Symbol("restoreApp")
-    public static final class DescriptorImpl extends ClusterStepDescriptor {
+    public static final class DescriptorImpl extends RestoreTargetStepDescriptor {
 
         @Override
         public String getFunctionName() {
