@@ -349,7 +349,7 @@ public class BackupAppStep extends ClusterStep {
 
     @Extension
     @Symbol("backupApp")
-    public static final class DescriptorImpl extends ClusterStepDescriptor {
+    public static final class DescriptorImpl extends LayercakeStepDescriptor {
 
         @Override
         public String getFunctionName() {

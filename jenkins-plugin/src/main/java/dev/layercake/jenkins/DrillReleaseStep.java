@@ -167,7 +167,7 @@ public class DrillReleaseStep extends RestoreTargetStep {
 
     @Extension
     @Symbol("drillRelease")
-    public static final class DescriptorImpl extends RestoreTargetStepDescriptor {
+    public static final class DescriptorImpl extends LayercakeStepDescriptor {
 
         @Override
         public String getFunctionName() {

@@ -102,7 +102,7 @@ public class FreezeReleaseStep extends RegistryStep {
 
     @Extension
     @Symbol("freezeRelease")
-    public static final class DescriptorImpl extends RegistryStepDescriptor {
+    public static final class DescriptorImpl extends LayercakeStepDescriptor {
 
         @Override
         public String getFunctionName() {

@@ -151,7 +151,7 @@ public class RestoreAppStep extends RestoreTargetStep {
 
     @Extension
     @Symbol("restoreApp")
-    public static final class DescriptorImpl extends RestoreTargetStepDescriptor {
+    public static final class DescriptorImpl extends LayercakeStepDescriptor {
 
         @Override
         public String getFunctionName() {
