@@ -51,6 +51,9 @@ public final class KubeRules {
     public static final GroupKind SERVICE = new GroupKind("", "Service");
     public static final GroupKind SERVICE_ACCOUNT = new GroupKind("", "ServiceAccount");
     public static final GroupKind PVC = new GroupKind("", "PersistentVolumeClaim");
+    public static final GroupKind PV = new GroupKind("", "PersistentVolume");
+    public static final GroupKind POD = new GroupKind("", "Pod");
+    public static final GroupKind JOB = new GroupKind("batch", "Job");
     public static final GroupKind ENDPOINTS = new GroupKind("", "Endpoints");
     public static final GroupKind STATEFUL_SET = new GroupKind("apps", "StatefulSet");
     public static final GroupKind ROLE = new GroupKind("rbac.authorization.k8s.io", "Role");
