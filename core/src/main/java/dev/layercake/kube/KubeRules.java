@@ -133,10 +133,6 @@ public final class KubeRules {
                     "/spec/jobTemplate/spec/template/metadata/labels"),
             new PodTemplate(new GroupKind("", "Pod"), "/spec", "/metadata/labels"));
 
-    public static PodTemplate podTemplate(String group, String kind) {
-        return podTemplate(new GroupKind(group, kind));
-    }
-
     public static PodTemplate podTemplate(GroupKind type) {
         for (PodTemplate t : POD_TEMPLATES) {
             if (t.type().matches(type)) {
