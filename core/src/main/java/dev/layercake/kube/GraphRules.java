@@ -24,6 +24,17 @@ public record GraphRules(List<KubeRules.PodTemplate> podTemplates, List<KubeRule
         pulledIn = pulledIn.stream().map(List::copyOf).toList();
         generated = List.copyOf(generated);
         implicit = List.copyOf(implicit);
+        // a malformed path in a table fails here, not in the middle of a backup
+        podSpecReferences.forEach(r -> FieldPath.parse(r.path()));
+        imagePaths.forEach(FieldPath::parse);
+        references.forEach(r -> FieldPath.parse(r.path()));
+        pulledIn.stream().flatMap(List::stream).forEach(p -> {
+            if (p instanceof KubeRules.SelectsPods s) {
+                FieldPath.parse(s.path());
+            } else if (p instanceof KubeRules.RefersTo r) {
+                r.paths().forEach(FieldPath::parse);
+            }
+        });
     }
 
     KubeRules.PodTemplate podTemplate(KubeRules.GroupKind type) {

@@ -409,6 +409,14 @@ class AppPlannerTest {
     }
 
     @Test
+    void aMalformedRulePathIsRefusedWhenTheRulesAreMade() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new GraphRules(KubeRules.POD_TEMPLATES,
+                        List.of(new KubeRules.PodReference("volumes/*/secret/secretName", KubeRules.SECRET)), List.of(), List.of(),
+                        List.of(), List.of(), List.of(), List.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("volumes/*/secret/secretName");
+    }
+
+    @Test
     void everyReferenceIsFollowedSomewhere() {
         for (KubeRules.Reference r : KubeRules.REFERENCES) {
             boolean workload = KubeRules.podTemplate(r.from()) != null;
