@@ -120,25 +120,45 @@ public final class Endpoints {
         StringBuilder out = new StringBuilder(v.length());
         int n = v.length();
         int i = 0;
+        boolean removed = false;
         while (i < n) {
             char c = v.charAt(i);
             if (c == '?' || c == '&' || c == ';' || c == ':') {
-                int eq = parameterName(v, i + 1);
-                if (eq > 0 && rules.secretParameter(v.substring(i + 1, eq))) {
-                    int end = valueEnd(v, eq + 1);
-                    if (end < n && (v.charAt(end) == '&' || v.charAt(end) == ';')) {
-                        out.append(c); // the next parameter follows: keep this separator, drop the next one
-                        i = end + 1;
-                    } else {
-                        i = end; // the last one: its separator goes with it
+                int end = secretParameterEnd(v, i, rules);
+                if (end >= 0) {
+                    removed = true;
+                    if (c == '?' || c == ':') {
+                        // a leading separator stays; the parameters after the removed one move up behind it
+                        out.append(c);
+                        while (end < n && (v.charAt(end) == '&' || v.charAt(end) == ';')) {
+                            int next = secretParameterEnd(v, end, rules);
+                            if (next < 0) {
+                                end++; // the next parameter is kept: its separator goes
+                                break;
+                            }
+                            end = next;
+                        }
                     }
+                    i = end; // a '&' or ';' goes with its parameter
                     continue;
                 }
             }
             out.append(c);
             i++;
         }
+        if (removed && out.length() > 0 && "?:&;".indexOf(out.charAt(out.length() - 1)) >= 0) {
+            out.setLength(out.length() - 1);
+        }
         return out.toString();
+    }
+
+    /** Where the secret parameter after the separator at {@code sep} ends, or -1 when none is there. */
+    private static int secretParameterEnd(String v, int sep, StorageRules rules) {
+        int eq = parameterName(v, sep + 1);
+        if (eq < 0 || !rules.secretParameter(v.substring(sep + 1, eq))) {
+            return -1;
+        }
+        return valueEnd(v, eq + 1);
     }
 
     /** The index of the '=' of a parameter name starting at {@code from}, or -1. */
