@@ -1,6 +1,7 @@
 package dev.layercake.coverage;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.layercake.api.access.Access;
 import dev.layercake.api.progress.ProgressListener;
 import dev.layercake.api.request.BackupRequest;
 import dev.layercake.api.request.ImageOptions;
@@ -89,7 +90,7 @@ class CoverageManifestSecretsTest {
             Path kubeconfig = cluster.writeKubeconfig(tmp.resolve("kubeconfig"), "prod");
 
             StoreLocation store = StoreLocation.parse(tmp.resolve("store").toString());
-            new BackupEngine(BackupSteps.defaults(), Map.of(), Clock.systemUTC()).backup(new BackupRequest(store, "shop", "r1",
+            new BackupEngine(BackupSteps.defaults(), Access.fromEnvironment(Map.of()), Clock.systemUTC()).backup(new BackupRequest(store, "shop", "r1",
                     new SourceOptions(repo.dir().toString(), null, List.of("deploy/*.env"), List.of(), false), null,
                     new ImageOptions(List.of(), ImageOptions.NONE, null, List.of()),
                     new KubernetesOptions(kubeconfig.toString(), null, List.of("shop"), List.of(), KubernetesOptions.SKIP, null, null),
