@@ -108,7 +108,7 @@ public final class StorageRules {
                 for (int i = spans.size() - 1; i >= 0; i--) {
                     if (start <= spans.get(i)[0] && spans.get(i)[1] <= end) {
                         spans.remove(i);
-                        hits.remove(i);
+                        seen.remove(hits.remove(i).name()); // found again elsewhere on its own, it counts
                     }
                 }
                 seen.add(name);
