@@ -66,8 +66,20 @@ public final class ManifestSigner {
         return verify(store, app, release, PemKeys.readPublic(publicKeyPem));
     }
 
+    /**
+     * Reads the manifest once and checks those bytes. Only for callers that do nothing else with the manifest: one
+     * that acts on it must check the bytes it acts on, {@link #verify(ReleaseStore, String, String, byte[], PublicKey)}.
+     */
     public static SignatureCheck verify(ReleaseStore store, String app, String release, PublicKey key) {
-        byte[] manifest = store.readManifestBytes(app, release);
+        return verify(store, app, release, store.readManifestBytes(app, release), key);
+    }
+
+    /**
+     * Checks {@code app/release}'s signature over {@code manifest}, the bytes the caller read once and acts on. The
+     * manifest is never read again here: a store (an S3 endpoint, a registry) could serve other bytes the second time,
+     * and a check of those says nothing about what the caller restores or verifies.
+     */
+    public static SignatureCheck verify(ReleaseStore store, String app, String release, byte[] manifest, PublicKey key) {
         String digest = Digest.of(manifest).toString();
         String sigKey = StoreKeys.signature(app, release);
         if (store.objects().stat(sigKey).isEmpty()) {

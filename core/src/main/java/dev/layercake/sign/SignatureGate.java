@@ -1,5 +1,6 @@
 package dev.layercake.sign;
 
+import dev.layercake.model.Digest;
 import dev.layercake.store.ReleaseStore;
 
 import java.nio.file.Path;
@@ -29,7 +30,15 @@ public final class SignatureGate {
         }
     }
 
-    public static Verdict check(ReleaseStore store, String app, String release, Path publicKeyPem, boolean requireFlag) {
+    /**
+     * Decides on {@code manifestBytes}: the bytes the caller read once and acts on (restores, verifies, drills). The
+     * gate never reads the manifest again, so what it reports verified is exactly what the caller uses.
+     */
+    public static Verdict check(ReleaseStore store, String app, String release, byte[] manifestBytes, Path publicKeyPem,
+                                boolean requireFlag) {
+        if (manifestBytes == null) {
+            throw new IllegalArgumentException("the manifest bytes to check are required");
+        }
         SignaturePolicies.Effective policy = SignaturePolicies.effective(store, app);
         String requiredBy = requireFlag ? "--require-signature"
                 : policy.requireSignature() ? "the store's signature policy (" + policy.requiredBy() + ")" : null;
@@ -43,7 +52,12 @@ public final class SignatureGate {
             keyFrom = "the public key of " + policy.keyFrom();
         }
         if (key != null) {
-            SignatureCheck check = ManifestSigner.verify(store, app, release, key);
+            String checked = Digest.of(manifestBytes).toString();
+            SignatureCheck check = ManifestSigner.verify(store, app, release, manifestBytes, key);
+            if (!checked.equals(check.manifestDigest())) {
+                return new Verdict(FAILED, "the signature was checked over " + check.manifestDigest() + " but the manifest in use is "
+                        + checked, requiredBy);
+            }
             return check.ok()
                     ? new Verdict(VERIFIED, check.detail() + " with " + keyFrom, requiredBy)
                     : new Verdict(FAILED, check.detail() + (requiredBy == null ? "" : " (a signature is required by " + requiredBy + ")"),
