@@ -18,7 +18,8 @@ import java.util.Map;
         "Show or set the signature policy of a store (or, with --app, of one app), kept in the store.",
         "With --require-signature, every verify and restore of the store (or app) fails an unsigned manifest, or one whose"
                 + " signature does not check, even without the flag; --public-key stores the key they check with when they are"
-                + " given none. A policy is create-only: --replace changes it (--replace alone sets a policy that requires nothing).",
+                + " given none (a different --public-key is then refused). A policy is create-only: --replace writes the next generation,"
+                + " which is in force from then on (--replace alone sets a policy that requires nothing).",
         "Without --require-signature, --public-key or --replace it prints the policy in force."})
 final class PolicyCommand extends BaseCommand {
 
@@ -52,9 +53,11 @@ final class PolicyCommand extends BaseCommand {
             }
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("scope", app == null ? "store" : "app " + app);
-            doc.put("key", SignaturePolicies.key(app));
+            // The generation in force (policy/store.json, then policy/store/<n>.json after each --replace).
+            SignaturePolicies.Stored stored = SignaturePolicies.readStored(releases, app).orElse(null);
+            SignaturePolicy own = stored == null ? null : stored.policy();
+            doc.put("key", stored == null ? SignaturePolicies.key(app) : stored.key());
             doc.put("changed", set);
-            SignaturePolicy own = SignaturePolicies.read(releases, app).orElse(null);
             doc.put("policy", own == null ? null : Map.of("requireSignature", own.requireSignature(),
                     "publicKeyDigest", own.publicKeyDigest() == null ? "" : own.publicKeyDigest(), "setAt", own.setAt()));
             SignaturePolicies.Effective effective = SignaturePolicies.effective(releases, app);

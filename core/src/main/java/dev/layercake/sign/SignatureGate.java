@@ -1,5 +1,6 @@
 package dev.layercake.sign;
 
+import dev.layercake.LayercakeException;
 import dev.layercake.model.Digest;
 import dev.layercake.store.ReleaseStore;
 
@@ -7,9 +8,12 @@ import java.nio.file.Path;
 import java.security.PublicKey;
 
 /**
- * The one signature decision verify and restore both make: which key checks the manifest (the command's
- * {@code --public-key}, else the store policy's), and whether an unchecked manifest is a failure
- * ({@code --require-signature}, or a store/app policy requiring signatures, see {@link SignaturePolicies}).
+ * The one signature decision verify, restore and the drill make: which key checks the manifest, and whether an
+ * unchecked manifest is a failure ({@code --require-signature}, or a store/app policy requiring signatures, see
+ * {@link SignaturePolicies}). The key: the store policy's when it names one, else the command's {@code --public-key}.
+ * A command-line key never overrides a policy's key: a different one is refused (USAGE, naming both key digests),
+ * since whoever signs with their own key could otherwise pass a release under a policy naming another. The check is
+ * made on the manifest bytes the caller acts on, never on a second read of the manifest.
  */
 public final class SignatureGate {
 
@@ -47,6 +51,17 @@ public final class SignatureGate {
         if (publicKeyPem != null) {
             key = PemKeys.readPublic(publicKeyPem);
             keyFrom = publicKeyPem.toString();
+            if (policy.publicKey() != null) {
+                String given = Digest.of(key.getEncoded()).toString();
+                String named = Digest.of(policy.publicKey().getEncoded()).toString();
+                if (!given.equals(named)) {
+                    throw LayercakeException.usage("--public-key " + publicKeyPem + " (" + given + ") is not the key the"
+                            + " signature policy " + policy.keyFrom() + " names (" + named + "): a key given on the command line"
+                            + " cannot override the policy's key. Give the policy's key, or no --public-key (the policy's key"
+                            + " is used), or change the policy with layercake policy --replace");
+                }
+                keyFrom = publicKeyPem + " (the key " + policy.keyFrom() + " names)";
+            }
         } else if (policy.publicKey() != null) {
             key = policy.publicKey();
             keyFrom = "the public key of " + policy.keyFrom();
