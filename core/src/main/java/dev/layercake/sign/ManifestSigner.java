@@ -36,12 +36,25 @@ public final class ManifestSigner {
     }
 
     public static SignResult sign(ReleaseStore store, String app, String release, PrivateKey key) {
+        return sign(store, app, release, null, key);
+    }
+
+    /**
+     * Signs {@code app/release} only if the manifest read back is the one with digest {@code written} (the backup's
+     * own, null: whatever is stored): a store serving other bytes than those just written gets them refused (CORRUPT,
+     * nothing signed), never signed.
+     */
+    public static SignResult sign(ReleaseStore store, String app, String release, Digest written, PrivateKey key) {
         SignatureAlgorithm algorithm = SignatureAlgorithm.of(key);
         if (algorithm == null) {
             throw LayercakeException.usage("signing needs an ECDSA P-256 or Ed25519 key, not " + key.getAlgorithm());
         }
         byte[] manifest = store.readManifestBytes(app, release);
         Digest digest = Digest.of(manifest);
+        if (written != null && !written.equals(digest)) {
+            throw LayercakeException.corrupt("not signing " + app + "/" + release + ": the store returned a manifest with digest "
+                    + digest + ", not the " + written + " just written; the store changed it or serves other bytes");
+        }
         byte[] signature;
         try {
             Signature s = Signature.getInstance(algorithm.jcaSignature());

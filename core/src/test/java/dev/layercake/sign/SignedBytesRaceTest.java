@@ -89,6 +89,28 @@ class SignedBytesRaceTest {
     }
 
     @Test
+    void signingRefusesAManifestOtherThanTheOneJustWritten() throws Exception {
+        Path priv = tmp.resolve("k2.pem");
+        ManifestSignerTest.writeKeyPair(ManifestSignerTest.generate("EC"), priv, tmp.resolve("k2.pub.pem"));
+        try (ReleaseStore plain = new ReleaseStore(new FileSystemObjectStore(root), null)) {
+            plain.writeManifest(new Manifest(Manifest.SCHEMA_VERSION, "shop", "r2", "2026-12-01T00:00:00Z", null, null,
+                    null, List.of(), null));
+            byte[] written = plain.readManifestBytes("shop", "r2");
+            byte[] other = new String(written, StandardCharsets.UTF_8).replace("2026-12-01", "2026-12-09").getBytes(StandardCharsets.UTF_8);
+            ReleaseStore racing = new ReleaseStore(new SwappingObjectStore(new FileSystemObjectStore(root),
+                    k -> k.equals(StoreKeys.manifest("shop", "r2")), other), null);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> ManifestSigner.sign(racing, "shop", "r2", Digest.of(written),
+                            PemKeys.readPrivate(priv)))
+                    .isInstanceOfSatisfying(dev.layercake.LayercakeException.class,
+                            e -> assertThat(e.kind()).isEqualTo(dev.layercake.LayercakeException.Kind.CORRUPT))
+                    .hasMessageContaining(Digest.of(written).toString()).hasMessageContaining(Digest.of(other).toString());
+            assertThat(plain.objects().stat(StoreKeys.signature("shop", "r2"))).as("nothing signed").isEmpty();
+            assertThat(ManifestSigner.sign(plain, "shop", "r2", Digest.of(written), PemKeys.readPrivate(priv)).manifestDigest())
+                    .isEqualTo(Digest.of(written).toString());
+        }
+    }
+
+    @Test
     void verifyOnBytesAlreadyReadChecksThoseBytesNotTheStoredOnes() {
         // The drill reads the manifest once and hands the bytes to verify: the store now serves the genuine manifest,
         // the drill holds the tampered one; verify must judge what the drill holds.
