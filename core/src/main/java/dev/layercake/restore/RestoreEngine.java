@@ -1,5 +1,6 @@
 package dev.layercake.restore;
 
+import dev.layercake.api.access.Access;
 import dev.layercake.api.result.RestoreResult;
 import dev.layercake.api.request.RestoreRequest;
 import dev.layercake.LayercakeException;
@@ -23,21 +24,21 @@ import java.util.function.Function;
 /** Restores one release: sources to a folder, images to a registry, objects to a cluster. */
 public final class RestoreEngine {
 
-    private final Map<String, String> env;
+    private final Access access;
     /** How the request's store is opened; a test serves it through a wrapper (a store that changes between reads). */
-    Function<RestoreRequest, ReleaseStore> storeOpener = r -> ReleaseStore.open(r.store(), env(), r.insecureRegistries());
+    Function<RestoreRequest, ReleaseStore> storeOpener = r -> ReleaseStore.open(r.store(), access(), r.insecureRegistries());
 
     public RestoreEngine() {
-        this(System.getenv());
+        this(Access.fromEnvironment(System.getenv()));
     }
 
-    /** {@code env}: the environment the engine reads credentials and keys from (Jenkins passes its own). */
-    public RestoreEngine(Map<String, String> env) {
-        this.env = Map.copyOf(env);
+    /** {@code access}: the environment the engine reads credentials and keys from (Jenkins passes its own). */
+    public RestoreEngine(Access access) {
+        this.access = access;
     }
 
-    private Map<String, String> env() {
-        return env;
+    private Access access() {
+        return access;
     }
 
     public RestoreResult restore(RestoreRequest request, ProgressListener listener) {
@@ -71,7 +72,7 @@ public final class RestoreEngine {
             // The cluster is checked first (key, served kinds, --existing fail): a restore that cannot apply its
             // objects writes no file and pushes no image either.
             KubernetesRestore cluster = request.kubernetes().enabled()
-                    ? new KubernetesRestore(store, manifest, digest, request.kubernetes(), request.dryRun(), listener, env)
+                    ? new KubernetesRestore(store, manifest, digest, KubeRestoreTargets.of(request.kubernetes()), request.dryRun(), listener, access)
                     : null;
             try (KubernetesRestore.Checked checked = cluster == null ? null : cluster.check()) {
                 SourceRestore.Result sources = null;
@@ -85,7 +86,7 @@ public final class RestoreEngine {
                     if (request.dryRun()) {
                         pushed = manifest.images().stream().map(i -> i.ref() + "@" + i.digest() + " (dry run: not pushed)").toList();
                     } else {
-                        pushed = ImageRestore.create(env, request.insecureRegistries()).restore(store, manifest, request.imagesTo(), listener)
+                        pushed = ImageRestore.create(access, request.insecureRegistries()).restore(store, manifest, request.imagesTo(), listener)
                                 .stream().map(ImageRestore.RestoredImage::pushedTo).toList();
                     }
                 }

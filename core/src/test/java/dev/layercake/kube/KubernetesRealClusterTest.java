@@ -1,5 +1,7 @@
 package dev.layercake.kube;
 
+import dev.layercake.restore.KubeRestoreTargets;
+import dev.layercake.api.access.Access;
 import dev.layercake.api.result.KubernetesRestoreReport;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -132,7 +134,7 @@ class KubernetesRealClusterTest {
         String ns = "lc-it-" + suffix;
         String restored = ns + "-restored";
         Map<String, String> env = Map.of("LAYERCAKE_ENCRYPTION_KEY", Base64.getEncoder().encodeToString(KubernetesRoundTripTest.KEY));
-        try (KubeConnection connection = KubeConnection.open(kubeconfig, context, Map.of())) {
+        try (KubeConnection connection = KubeConnection.open(kubeconfig, context, Access.fromEnvironment(Map.of()))) {
             KubernetesClient client = connection.client();
             try {
                 List<HasMetadata> items = client.load(new ByteArrayInputStream(APP.replace("NS", ns).getBytes(StandardCharsets.UTF_8))).items();
@@ -144,8 +146,8 @@ class KubernetesRealClusterTest {
 
                 RestoreRequest.KubernetesTarget target = new RestoreRequest.KubernetesTarget(true, kubeconfig, context,
                         Map.of(ns, restored), "fail", false, null, null, null);
-                KubernetesRestoreReport report = new KubernetesRestore(store, captured.manifest(), captured.digest(), target, false,
-                        new KubeTestSupport.Recorder(), env).establishTimeout(Duration.ofSeconds(30)).run();
+                KubernetesRestoreReport report = new KubernetesRestore(store, captured.manifest(), captured.digest(), KubeRestoreTargets.of(target), false,
+                        new KubeTestSupport.Recorder(), Access.fromEnvironment(env)).establishTimeout(Duration.ofSeconds(30)).run();
                 assertThat(report.applied()).hasSize(items.size());
 
                 for (KubernetesResource r : captured.manifest().kubernetes().resources()) {

@@ -1,5 +1,7 @@
 package dev.layercake.kube;
 
+import dev.layercake.restore.KubeRestoreTargets;
+import dev.layercake.api.access.Access;
 import dev.layercake.api.result.KubernetesRestoreReport;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -99,8 +101,8 @@ class KubernetesRoundTripTest {
 
         RestoreRequest.KubernetesTarget restoreTarget = new RestoreRequest.KubernetesTarget(true, targetConfig.toString(), "dr",
                 Map.of("shop-front", "front-restored", "shop-data", "data-restored"), "skip", false, null, null, null);
-        KubernetesRestoreReport report = new KubernetesRestore(store, captured.manifest(), captured.digest(), restoreTarget, false,
-                recorder, env()).run();
+        KubernetesRestoreReport report = new KubernetesRestore(store, captured.manifest(), captured.digest(), KubeRestoreTargets.of(restoreTarget), false,
+                recorder, Access.fromEnvironment(env())).run();
 
         assertThat(report.failed()).isEmpty();
         assertThat(report.applied()).hasSize(ShopApp.EXPECTED.size());

@@ -1,6 +1,7 @@
 package dev.layercake.restore;
 
 import dev.layercake.LayercakeException;
+import dev.layercake.api.access.Access;
 import dev.layercake.api.progress.ProgressListener;
 import dev.layercake.api.request.RestoreRequest;
 import dev.layercake.api.request.StoreLocation;
@@ -63,7 +64,7 @@ class RestoreSignatureRaceTest {
         }
         assertThat(tampered).isNotEqualTo(genuine);
 
-        RestoreEngine engine = new RestoreEngine(Map.of());
+        RestoreEngine engine = new RestoreEngine(Access.fromEnvironment(Map.of()));
         SwappingObjectStore[] racing = new SwappingObjectStore[1];
         engine.storeOpener = r -> {
             racing[0] = new SwappingObjectStore(new FileSystemObjectStore(root), k -> k.equals(StoreKeys.manifest("shop", "r1")),
@@ -80,7 +81,7 @@ class RestoreSignatureRaceTest {
         assertThat(to).doesNotExist();
 
         // The same store without the swap restores, verified: the test's manifest and key are sound.
-        RestoreResult fine = new RestoreEngine(Map.of()).restore(request, ProgressListener.NONE);
+        RestoreResult fine = new RestoreEngine(Access.fromEnvironment(Map.of())).restore(request, ProgressListener.NONE);
         assertThat(fine.signature()).isEqualTo(SignatureGate.VERIFIED);
         assertThat(Files.readString(to.resolve("infra/main.tf"))).contains("\"y\"");
     }

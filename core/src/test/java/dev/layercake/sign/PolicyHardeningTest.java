@@ -1,6 +1,7 @@
 package dev.layercake.sign;
 
 import dev.layercake.LayercakeException;
+import dev.layercake.api.access.Access;
 import dev.layercake.api.progress.ProgressListener;
 import dev.layercake.api.request.RestoreRequest;
 import dev.layercake.api.request.StoreLocation;
@@ -85,7 +86,7 @@ class PolicyHardeningTest {
     }
 
     private RestoreResult restore(String release, Path key, Path to) {
-        return new RestoreEngine(Map.of()).restore(new RestoreRequest(location, "shop", release, to.toString(), null, List.of(),
+        return new RestoreEngine(Access.fromEnvironment(Map.of())).restore(new RestoreRequest(location, "shop", release, to.toString(), null, List.of(),
                 null, false, key == null ? null : key.toString(), false), ProgressListener.NONE);
     }
 
