@@ -16,6 +16,8 @@ RUNS=${RUNS:-5}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=$(mktemp -d /tmp/layercake-bench-rebackup.XXXXXX)
 JAVA_OPTS=${JAVA_OPTS:-"-Xmx256m -XX:+UseSerialGC"}
+# A third case in the same rounds: the CLI with other JVM options (default: C1 only, no C2 compiler threads).
+ALT_JAVA_OPTS=${ALT_JAVA_OPTS:-"$JAVA_OPTS -XX:TieredStopAtLevel=1"}
 declare -A REG_PID=() REG_PORT=()
 cleanup() {
   for name in "${!REG_PID[@]}"; do kill "${REG_PID[$name]}" 2>/dev/null || true; done
@@ -123,7 +125,7 @@ skopeo_all
 cli_backup r0
 grep -q '"blobsWritten" : 0' "$WORK/outc" && { echo "the first backup wrote no blobs" >&2; exit 1; }
 
-: > "$WORK/sk.txt"; : > "$WORK/lc.txt"
+: > "$WORK/sk.txt"; : > "$WORK/lc.txt"; : > "$WORK/alt.txt"
 LOAD_BEFORE=$(uptime)
 for r in $(seq 1 "$RUNS"); do
   # skopeo: the unchanged images again, into the registry that has them
@@ -140,7 +142,10 @@ for r in $(seq 1 "$RUNS"); do
   read -r e u s m < "$WORK/timec"
   echo "$e $(( s1 - s0 )) $(( d1 - d0 )) $(echo "$u + $s" | bc -l) $(( cs1 - cs0 )) $(( cd1 - cd0 )) $m" >> "$WORK/lc.txt"
   [ "$r" = 1 ] && { LC_SRC_BY=$(reqs_by_method source "$so"); LC_DST_BY=$(reqs_by_method keep "$do"); }
-  log "run $r: skopeo $(tail -1 "$WORK/sk.txt" | cut -d' ' -f1) s, layercake $e s"
+  JAVA_OPTS="$ALT_JAVA_OPTS" cli_backup "a$r"
+  read -r e2 u s m < "$WORK/timec"
+  echo "$e2 $(echo "$u + $s" | bc -l) $m" >> "$WORK/alt.txt"
+  log "run $r: skopeo $(tail -1 "$WORK/sk.txt" | cut -d' ' -f1) s, layercake $e s, layercake with ALT_JAVA_OPTS $e2 s"
 done
 LOAD_AFTER=$(uptime)
 
@@ -170,7 +175,10 @@ printf '%-62s %12d %12d %8.2f\n' "requests to the source registry" "$(col lc 2)"
 printf '%-62s %12d %12d %8.2f\n' "requests to the destination registry" "$(col lc 3)" "$(col sk 3)" "$(echo "$(col lc 3) / $(col sk 3)" | bc -l)"
 printf '%-62s %12.2f %12.2f\n' "CPU s of the source registry" "$(echo "$(col lc 5) / $HZ" | bc -l)" "$(echo "$(col sk 5) / $HZ" | bc -l)"
 printf '%-62s %12.2f %12.2f\n' "CPU s of the destination registry" "$(echo "$(col lc 6) / $HZ" | bc -l)" "$(echo "$(col sk 6) / $HZ" | bc -l)"
+printf '%-62s %12.2f %12.2f %8.2f\n' "wall s, the CLI with ALT_JAVA_OPTS" "$(col alt 1)" "$SKW" "$(echo "$(col alt 1) / $SKW" | bc -l)"
+printf '%-62s %12.2f %12.2f %8.2f\n' "CPU s, the CLI with ALT_JAVA_OPTS" "$(col alt 2)" "$(col sk 4)" "$(echo "$(col alt 2) / $(col sk 4)" | bc -l)"
 printf '%-62s %12d %12s\n' "peak RSS KiB of the CLI" "$(col lc 7)" "-"
+echo "ALT_JAVA_OPTS=$ALT_JAVA_OPTS"
 echo "requests by kind, run 1 (method kind:count):"
 echo "  layercake source:      $LC_SRC_BY"
 echo "  layercake destination: $LC_DST_BY"
