@@ -73,6 +73,18 @@ for r in $(seq 1 "$RUNS"); do
   log "run $r: layercake $(tail -1 "$WORK/lc.txt" | cut -d' ' -f1) s, rclone $e s"
 done
 LOAD_AFTER=$(uptime)
+if [ "${PROFILE:-0}" = 1 ]; then
+  # One more copy with a JFR recording (10 ms samples): the top frames of our JVM's samples, for where the CPU goes.
+  JAVA_OPTS="$JAVA_OPTS -XX:StartFlightRecording=filename=$WORK/copy.jfr,settings=profile" "$ROOT/bin/layercake" copy --app big \
+    --from "$STORE" --to "s3://lc1/profiled" --s3-endpoint "$EP" --s3-path-style --s3-region us-east-1 --quiet --json > /dev/null 2>&1
+  jdk25=$(ls -d /usr/lib/jvm/temurin-25* 2>/dev/null | head -1 || true)
+  echo "profile of one more copy (JFR execution samples, top frame):"
+  "${jdk25:+$jdk25/bin/}jfr" print --events jdk.ExecutionSample "$WORK/copy.jfr" | awk '/stackTrace = \[/{getline; sub(/^ */, ""); sub(/line:.*/, ""); c[$0]++; n++}
+      END {for (k in c) printf "%5d %5.1f%% %s\n", c[k], 100 * c[k] / n, k}' | sort -rn | head -15
+  echo "by package of the top frame:"
+  "${jdk25:+$jdk25/bin/}jfr" print --events jdk.ExecutionSample "$WORK/copy.jfr" | awk '/stackTrace = \[/{getline; sub(/^ */, ""); split($0, a, "("); m=a[1]; n2=split(m, p, "."); k=p[1]; for (i = 2; i < n2 - 1 && i < 4; i++) k = k "." p[i]; c[k]++; n++}
+      END {for (k in c) printf "%5d %5.1f%% %s\n", c[k], 100 * c[k] / n, k}' | sort -rn | head -10
+fi
 # both buckets of the last run hold the whole release
 lcn=$(find "$WORK/s3data/lc$RUNS" -type f | wc -l); rcn=$(find "$WORK/s3data/rc$RUNS" -type f | wc -l)
 lcb=$(find "$WORK/s3data/lc$RUNS" -type f -printf '%s\n' | awk '{s+=$1} END {print s}'); rcb=$(find "$WORK/s3data/rc$RUNS" -type f -printf '%s\n' | awk '{s+=$1} END {print s}')
