@@ -4,13 +4,10 @@ import dev.layercake.api.request.SignaturePolicy;
 import dev.layercake.LayercakeException;
 import dev.layercake.model.Digest;
 import dev.layercake.model.Json;
-import dev.layercake.model.Names;
 import dev.layercake.store.ReleaseStore;
+import dev.layercake.store.Signatures;
 import dev.layercake.store.StoreKeys;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.time.Clock;
@@ -29,7 +26,7 @@ import java.util.Optional;
  */
 public final class SignaturePolicies {
 
-    public static final String PREFIX = "policy/";
+    public static final String PREFIX = StoreKeys.POLICY;
     private static final int MAX_POLICY_BYTES = 64 * 1024;
 
     private SignaturePolicies() {
@@ -37,22 +34,17 @@ public final class SignaturePolicies {
 
     /** The key of the store-wide policy ({@code app == null}) or of one app's. */
     public static String key(String app) {
-        return app == null ? PREFIX + "store.json" : PREFIX + "apps/" + Names.checkSegment("app", app) + ".json";
+        return StoreKeys.policy(app);
     }
 
     /** The policy stored under {@link #key(String)}, if any. */
     public static Optional<SignaturePolicy> read(ReleaseStore store, String app) {
         String key = key(app);
-        if (store.objects().stat(key).isEmpty()) {
+        Optional<byte[]> stored = store.signatures().readPolicy(app, MAX_POLICY_BYTES);
+        if (stored.isEmpty()) {
             return Optional.empty();
         }
-        byte[] bytes;
-        try (InputStream in = store.objects().open(key)) {
-            bytes = in.readNBytes(MAX_POLICY_BYTES + 1);
-        } catch (IOException e) {
-            throw new LayercakeException(LayercakeException.Kind.UNAVAILABLE, "cannot read the signature policy " + key + ": "
-                    + e.getMessage(), e);
-        }
+        byte[] bytes = stored.get();
         if (bytes.length > MAX_POLICY_BYTES) {
             throw LayercakeException.corrupt("the signature policy " + key + " is larger than " + MAX_POLICY_BYTES
                     + " bytes; it is not a policy Layercake wrote (set it again with layercake policy --replace)");
@@ -106,16 +98,17 @@ public final class SignaturePolicies {
      * a conflict and stays as it is.
      */
     public static void write(ReleaseStore store, String app, SignaturePolicy policy, boolean replace) {
-        String key = StoreKeys.check(key(app));
+        String key = key(app);
         byte[] doc = Json.write(policy);
-        if (store.objects().create(key, new ByteArrayInputStream(doc), doc.length, () -> { })) {
+        Signatures signatures = store.signatures();
+        if (signatures.createPolicy(app, doc)) {
             return;
         }
         if (!replace) {
             throw LayercakeException.conflict("a signature policy is already set (" + key + "); give --replace to change it");
         }
-        store.objects().delete(key);
-        if (!store.objects().create(key, new ByteArrayInputStream(doc), doc.length, () -> { })) {
+        signatures.deletePolicy(app);
+        if (!signatures.createPolicy(app, doc)) {
             throw LayercakeException.conflict("the signature policy " + key + " was written by someone else meanwhile; run again");
         }
     }
