@@ -76,6 +76,7 @@ public final class ReleaseStore implements Closeable {
     private final FrozenReleases frozenReleases = new FrozenReleases(this);
     private final Locks locks = new Locks(this);
     private final DrillRecordsStore drillRecords = new DrillRecordsStore(this);
+    private final ReleaseFiles releaseFiles = new ReleaseFiles(this);
 
     public ReleaseStore(ObjectStore objects, StoreLocation location) {
         this.objects = objects;
@@ -102,7 +103,7 @@ public final class ReleaseStore implements Closeable {
     /**
      * The raw backend. Only the store package and tests use it: everything else goes through the typed
      * operations below ({@link #signatures()}, {@link #frozenReleases()}, {@link #locks()}, {@link #drillRecords()},
-     * {@link #deleteRelease}, {@link #listBlobs}, the release files), so the key layout stays in {@link StoreKeys}.
+     * {@link #releaseFiles()}, {@link #deleteRelease}, {@link #listBlobs}), so the key layout stays in {@link StoreKeys}.
      */
     public ObjectStore objects() {
         return objects;
@@ -144,6 +145,11 @@ public final class ReleaseStore implements Closeable {
     /** Drill records of releases. */
     public DrillRecordsStore drillRecords() {
         return drillRecords;
+    }
+
+    /** The files beside a manifest that travel with it (copy, export, import). */
+    public ReleaseFiles releaseFiles() {
+        return releaseFiles;
     }
 
     public TransferStats stats() {
@@ -304,34 +310,6 @@ public final class ReleaseStore implements Closeable {
     /** See {@link ObjectStore#removeAbandonedWrites}. Only garbage collection calls this. */
     public int removeAbandonedWrites(Instant before, boolean dryRun) {
         return objects.removeAbandonedWrites(before, dryRun);
-    }
-
-    /**
-     * The files beside a release's manifest that travel with it (copy, export), by name relative to the release:
-     * its signature when it has one, then its drill records and their signatures. Not the frozen marker: a release
-     * is frozen by the destination's own means.
-     */
-    public List<String> releaseFiles(String app, String release) {
-        List<String> out = new ArrayList<>();
-        if (objects.stat(StoreKeys.signature(app, release)).isPresent()) {
-            out.add(StoreKeys.SIGNATURE);
-        }
-        String dir = StoreKeys.releaseDir(app, release);
-        for (ObjectInfo o : objects.list(StoreKeys.drills(app, release))) {
-            out.add(o.key().substring(dir.length()));
-        }
-        return out;
-    }
-
-    /** At most {@code maxBytes} of a file beside a release's manifest, by its name (see {@link #releaseFiles}). */
-    public byte[] readReleaseFile(String app, String release, String name, int maxBytes) {
-        String key = StoreKeys.releaseFile(app, release, name);
-        return readAtMost(key, maxBytes, key);
-    }
-
-    /** Writes a file beside a release's manifest once; false when it exists (nothing changed). */
-    public boolean createReleaseFile(String app, String release, String name, byte[] bytes) {
-        return create(StoreKeys.releaseFile(app, release, name), bytes);
     }
 
     /**

@@ -100,7 +100,7 @@ public final class ReleaseArchive {
                 String dir = RELEASES + app + "/" + release + "/";
                 put(out, dir + StoreKeys.MANIFEST, manifestBytes);
                 for (String rel : ReleaseCopier.extras(store, app, release)) {
-                    put(out, dir + rel, store.readReleaseFile(app, release, rel, (int) SMALL_LIMIT));
+                    put(out, dir + rel, store.releaseFiles().read(app, release, rel, (int) SMALL_LIMIT));
                 }
                 out.finish();
             }
@@ -340,8 +340,8 @@ public final class ReleaseArchive {
             if (f.getKey().equals(StoreKeys.MANIFEST)) {
                 continue;
             }
-            if (store.createReleaseFile(app, release, f.getKey(), f.getValue())) {
-                extras.add(StoreKeys.releaseFile(app, release, f.getKey()));
+            if (store.releaseFiles().create(app, release, f.getKey(), f.getValue())) {
+                extras.add(store.releaseFiles().key(app, release, f.getKey()));
             }
         }
         if (!present) {

@@ -9,7 +9,6 @@ import dev.layercake.model.Manifest;
 import dev.layercake.api.progress.ProgressListener;
 import dev.layercake.store.ObjectInfo;
 import dev.layercake.store.ReleaseStore;
-import dev.layercake.store.StoreKeys;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,7 +30,7 @@ public final class ReleaseCopier {
      * the class comment).
      */
     static List<String> extras(ReleaseStore store, String app, String release) {
-        return store.releaseFiles(app, release);
+        return store.releaseFiles().list(app, release);
     }
 
     public CopyResult copy(CopyRequest request, Map<String, String> env, ProgressListener listener) {
@@ -84,7 +83,7 @@ public final class ReleaseCopier {
         List<String> extras = new ArrayList<>();
         for (String name : extras(from, app, release)) {
             if (copyReleaseFile(from, to, app, release, name)) {
-                extras.add(StoreKeys.releaseFile(app, release, name));
+                extras.add(to.releaseFiles().key(app, release, name));
             }
         }
         if (!present) {
@@ -116,12 +115,12 @@ public final class ReleaseCopier {
 
     /** Copies one small file beside a manifest unchanged; false when the destination already has it (create-only). */
     static boolean copyReleaseFile(ReleaseStore from, ReleaseStore to, String app, String release, String name) {
-        byte[] bytes = from.readReleaseFile(app, release, name, 16 * 1024 * 1024 + 1);
+        byte[] bytes = from.releaseFiles().read(app, release, name, 16 * 1024 * 1024 + 1);
         if (bytes.length > 16 * 1024 * 1024) {
-            throw LayercakeException.corrupt(StoreKeys.releaseFile(app, release, name) + " in " + from.describe()
+            throw LayercakeException.corrupt(from.releaseFiles().key(app, release, name) + " in " + from.describe()
                     + " is larger than 16 MiB; not copied");
         }
-        return to.createReleaseFile(app, release, name, bytes);
+        return to.releaseFiles().create(app, release, name, bytes);
     }
 
     /**

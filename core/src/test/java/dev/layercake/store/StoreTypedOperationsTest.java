@@ -157,11 +157,11 @@ class StoreTypedOperationsTest {
             store.drillRecords().create("shop", "r1", "20260101T000000.000Z", utf8("{}"));
             assertThat(store.manifestWritten("shop", "r1")).isPresent();
 
-            assertThat(store.releaseFiles("shop", "r1")).as("what travels with a release: not the frozen marker")
+            assertThat(store.releaseFiles().list("shop", "r1")).as("what travels with a release: not the frozen marker")
                     .containsExactly("manifest.json.sig", "drills/20260101T000000.000Z.json");
-            assertThat(store.readReleaseFile("shop", "r1", "manifest.json.sig", 1024)).isEqualTo(utf8("sig"));
-            assertThat(store.createReleaseFile("shop", "r1", "drills/x.json", utf8("{}"))).isTrue();
-            assertThat(store.createReleaseFile("shop", "r1", "drills/x.json", utf8("{}"))).isFalse();
+            assertThat(store.releaseFiles().read("shop", "r1", "manifest.json.sig", 1024)).isEqualTo(utf8("sig"));
+            assertThat(store.releaseFiles().create("shop", "r1", "drills/x.json", utf8("{}"))).isTrue();
+            assertThat(store.releaseFiles().create("shop", "r1", "drills/x.json", utf8("{}"))).isFalse();
 
             store.deleteRelease("shop", "r1");
             assertThat(store.releaseExists("shop", "r1")).isFalse();
