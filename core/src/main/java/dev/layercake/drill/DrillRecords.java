@@ -1,5 +1,6 @@
 package dev.layercake.drill;
 
+import dev.layercake.api.result.DrillSummary;
 import dev.layercake.api.result.DrillRecord;
 import dev.layercake.LayercakeException;
 import dev.layercake.model.Digest;
@@ -70,19 +71,12 @@ public final class DrillRecords {
         return store.drillRecords().list(app, release);
     }
 
-    /** What {@code show} and {@code list} print of the latest drill: its outcome, when, the record's key. */
-    public record Latest(String outcome, String finishedAt, List<String> notObserved, String recordKey) {
-        public String line() {
-            return outcome + (notObserved == null || notObserved.isEmpty() ? "" : " (not observed: " + String.join(", ", notObserved) + ")")
-                    + " at " + finishedAt + " (" + recordKey + ")";
-        }
-    }
 
     /** Records larger than this are not read (a record names differences, not blobs). */
     static final int MAX_RECORD_BYTES = 8 * 1024 * 1024;
 
     /** The latest drill of a release for display; a record that cannot be read says so instead of failing show/list. */
-    public static Optional<Latest> latestSummary(ReleaseStore store, String app, String release) {
+    public static Optional<DrillSummary> latestSummary(ReleaseStore store, String app, String release) {
         List<String> keys = list(store, app, release);
         if (keys.isEmpty()) {
             return Optional.empty();
@@ -91,12 +85,12 @@ public final class DrillRecords {
         try {
             byte[] bytes = store.drillRecords().read(key, MAX_RECORD_BYTES + 1);
             if (bytes.length > MAX_RECORD_BYTES) {
-                return Optional.of(new Latest("unreadable", null, List.of(), key));
+                return Optional.of(new DrillSummary("unreadable", null, List.of(), key));
             }
             DrillRecord r = Json.read(bytes, DrillRecord.class, "drill record " + key);
-            return Optional.of(new Latest(r.outcome(), r.finishedAt(), r.notObserved(), key));
+            return Optional.of(new DrillSummary(r.outcome(), r.finishedAt(), r.notObserved(), key));
         } catch (RuntimeException e) {
-            return Optional.of(new Latest("unreadable", null, List.of(), key));
+            return Optional.of(new DrillSummary("unreadable", null, List.of(), key));
         }
     }
 

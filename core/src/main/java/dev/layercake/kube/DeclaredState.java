@@ -1,5 +1,6 @@
 package dev.layercake.kube;
 
+import dev.layercake.api.access.Access;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.layercake.model.RenderEntry;
 import dev.layercake.model.SourceFile;
@@ -51,7 +52,7 @@ public final class DeclaredState {
     private DeclaredState() {
     }
 
-    public static State read(ReleaseStore store, SourceSection source, Map<String, String> env, String app,
+    public static State read(ReleaseStore store, SourceSection source, Access access, String app,
                              List<String> namespaces, ProgressListener listener) {
         if (source == null) {
             return new State(List.of(), List.of());
@@ -78,7 +79,7 @@ public final class DeclaredState {
             return new State(objects, List.of());
         }
         List<RenderEntry> renders = new ArrayList<>();
-        Renderers renderers = new Renderers(env);
+        Renderers renderers = new Renderers(access);
         Optional<Renderers.Tool> kustomize = roots.isEmpty() ? Optional.empty() : renderers.kustomize();
         Optional<Renderers.Tool> helm = charts.isEmpty() ? Optional.empty() : renderers.helm();
         Path tree = null;
