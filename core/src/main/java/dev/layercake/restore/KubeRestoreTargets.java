@@ -3,8 +3,6 @@ package dev.layercake.restore;
 import dev.layercake.api.request.RestoreRequest;
 import dev.layercake.kube.RestoreTarget;
 
-import java.util.Locale;
-
 /** The request's Kubernetes target as kube's own {@link RestoreTarget}. */
 public final class KubeRestoreTargets {
 
@@ -13,7 +11,7 @@ public final class KubeRestoreTargets {
 
     public static RestoreTarget of(RestoreRequest.KubernetesTarget t) {
         return new RestoreTarget(t.kubeconfig(), t.context(), t.namespaceMapping(),
-                RestoreTarget.Existing.valueOf(t.existing().toUpperCase(Locale.ROOT)), t.pinImages(), t.imagesFrom(),
+                RestoreTarget.Existing.valueOf(t.existing().name()), t.pinImages(), t.imagesFrom(),
                 t.encryptionKeyFile(), t.encryptionKeyEnv());
     }
 }
