@@ -3,6 +3,7 @@ package dev.layercake.restore;
 import dev.layercake.api.request.RestoreRequest;
 import dev.layercake.kube.RestoreTarget;
 
+
 /** The request's Kubernetes target as kube's own {@link RestoreTarget}. */
 public final class KubeRestoreTargets {
 
