@@ -8,13 +8,9 @@ import dev.layercake.model.Json;
 import dev.layercake.sign.ManifestSignature;
 import dev.layercake.sign.PemKeys;
 import dev.layercake.sign.SignatureAlgorithm;
-import dev.layercake.store.ObjectInfo;
 import dev.layercake.store.ReleaseStore;
 import dev.layercake.store.StoreKeys;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
@@ -33,7 +29,7 @@ import java.util.Optional;
  */
 public final class DrillRecords {
 
-    public static final String DRILLS = "drills/";
+    public static final String DRILLS = StoreKeys.DRILLS;
     private static final DateTimeFormatter NAME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     public record Written(String key, Digest digest, boolean signed) {
@@ -43,18 +39,15 @@ public final class DrillRecords {
     }
 
     public static String prefix(String app, String release) {
-        return StoreKeys.releaseDir(app, release) + DRILLS;
+        return StoreKeys.drills(app, release);
     }
 
     static Written write(ReleaseStore store, DrillRecord record, Instant started, Path signingKey) {
         PrivateKey key = signingKey == null ? null : PemKeys.readPrivate(signingKey); // a bad key fails before anything is written
         byte[] bytes = Json.write(record);
         Digest digest = Digest.of(bytes);
-        String key0 = prefix(record.app(), record.release()) + NAME.format(started);
-        String recordKey = key0 + ".json";
-        for (int i = 1; !store.objects().create(recordKey, new ByteArrayInputStream(bytes), bytes.length, () -> { }); i++) {
-            recordKey = key0 + "-" + i + ".json"; // two drills in one millisecond: never overwrite
-        }
+        // create-only; two drills in one millisecond get -1, -2...: never overwritten
+        String recordKey = store.drillRecords().create(record.app(), record.release(), NAME.format(started), bytes);
         if (key != null) {
             SignatureAlgorithm algorithm = SignatureAlgorithm.of(key);
             if (algorithm == null) {
@@ -65,7 +58,7 @@ public final class DrillRecords {
                 s.initSign(key);
                 s.update(bytes);
                 byte[] doc = Json.write(new ManifestSignature(algorithm.id(), digest.toString(), Base64.getEncoder().encodeToString(s.sign())));
-                store.objects().create(recordKey + ".sig", new ByteArrayInputStream(doc), doc.length, () -> { });
+                store.drillRecords().createSignature(recordKey, doc);
             } catch (GeneralSecurityException e) {
                 throw new LayercakeException(LayercakeException.Kind.FAILED, "cannot sign the drill record " + recordKey + ": " + e.getMessage(), e);
             }
@@ -75,8 +68,7 @@ public final class DrillRecords {
 
     /** Record keys of a release, oldest first (their names sort by time). */
     public static List<String> list(ReleaseStore store, String app, String release) {
-        return store.objects().list(prefix(app, release)).stream().map(ObjectInfo::key)
-                .filter(k -> k.endsWith(".json")).sorted().toList();
+        return store.drillRecords().list(app, release);
     }
 
 
@@ -90,14 +82,14 @@ public final class DrillRecords {
             return Optional.empty();
         }
         String key = keys.get(keys.size() - 1);
-        try (InputStream in = store.objects().open(key)) {
-            byte[] bytes = in.readNBytes(MAX_RECORD_BYTES + 1);
+        try {
+            byte[] bytes = store.drillRecords().read(key, MAX_RECORD_BYTES + 1);
             if (bytes.length > MAX_RECORD_BYTES) {
                 return Optional.of(new DrillSummary("unreadable", null, List.of(), key));
             }
             DrillRecord r = Json.read(bytes, DrillRecord.class, "drill record " + key);
             return Optional.of(new DrillSummary(r.outcome(), r.finishedAt(), r.notObserved(), key));
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             return Optional.of(new DrillSummary("unreadable", null, List.of(), key));
         }
     }
@@ -109,10 +101,6 @@ public final class DrillRecords {
             return Optional.empty();
         }
         String key = keys.get(keys.size() - 1);
-        try (InputStream in = store.objects().open(key)) {
-            return Optional.of(Json.read(in.readAllBytes(), DrillRecord.class, "drill record " + key));
-        } catch (IOException e) {
-            throw new LayercakeException(LayercakeException.Kind.UNAVAILABLE, "cannot read " + key + ": " + e.getMessage(), e);
-        }
+        return Optional.of(Json.read(store.drillRecords().read(key, Integer.MAX_VALUE), DrillRecord.class, "drill record " + key));
     }
 }

@@ -36,9 +36,7 @@ import dev.layercake.api.result.ReleaseReport.Reference;
 import dev.layercake.api.result.ReleaseReport.Sources;
 import dev.layercake.store.ObjectInfo;
 import dev.layercake.store.ReleaseStore;
-import dev.layercake.store.StoreKeys;
 
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -115,17 +113,18 @@ public final class ReleaseReports {
     }
 
     static String signatureState(ReleaseStore store, ReportRequest r) {
-        return store.objects().stat(StoreKeys.signature(r.app(), r.release())).isPresent()
+        return store.signatures().exists(r.app(), r.release())
                 ? "signed (check it with verify --public-key)" : "not signed";
     }
 
     static String freezeState(ReleaseStore store, ReportRequest r) {
-        String key = StoreKeys.frozenMarker(r.app(), r.release());
-        if (store.objects().stat(key).isEmpty()) {
+        String key = store.frozenReleases().markerKey(r.app(), r.release());
+        if (!store.frozenReleases().isFrozen(r.app(), r.release())) {
             return "not frozen";
         }
-        try (InputStream in = store.objects().open(key)) {
-            FrozenMarker f = Json.read(in.readNBytes((int) MAX_SIDE_RECORD_BYTES), FrozenMarker.class, key);
+        try {
+            byte[] marker = store.frozenReleases().readMarker(r.app(), r.release(), (int) MAX_SIDE_RECORD_BYTES).orElseThrow();
+            FrozenMarker f = Json.read(marker, FrozenMarker.class, key);
             return "frozen " + (f.frozenAt() == null ? "" : f.frozenAt() + " ") + "(" + f.method()
                     + (f.retainUntil() == null ? "" : ", retained until " + f.retainUntil())
                     + (f.legalHold() ? ", legal hold" : "") + ")";
@@ -136,18 +135,17 @@ public final class ReleaseReports {
 
     /** The newest drill record (by key) of the release; any JSON shape, fields looked for by their likely names. */
     static Drill latestDrill(ReleaseStore store, ReportRequest r) {
-        String prefix = StoreKeys.releaseDir(r.app(), r.release()) + "drills/";
         List<ObjectInfo> records;
         try {
-            records = store.objects().list(prefix).stream()
+            records = store.drillRecords().entries(r.app(), r.release()).stream()
                     .filter(o -> o.key().endsWith(".json") && o.size() <= MAX_SIDE_RECORD_BYTES).toList();
         } catch (RuntimeException e) {
             return null;
         }
         for (int i = records.size() - 1; i >= 0; i--) {
             ObjectInfo o = records.get(i);
-            try (InputStream in = store.objects().open(o.key())) {
-                JsonNode d = Json.mapper().readTree(in.readNBytes((int) MAX_SIDE_RECORD_BYTES));
+            try {
+                JsonNode d = Json.mapper().readTree(store.drillRecords().read(o.key(), (int) MAX_SIDE_RECORD_BYTES));
                 if (d == null || !d.isObject()) {
                     continue;
                 }
@@ -156,7 +154,7 @@ public final class ReleaseReports {
                     outcome = d.get("passed").asBoolean() ? "passed" : "failed";
                 }
                 String when = firstText(d, "finishedAt", "endedAt", "completedAt", "at", "startedAt", "createdAt");
-                String name = o.key().substring(prefix.length());
+                String name = store.drillRecords().name(r.app(), r.release(), o.key());
                 boolean passed = outcome != null && Set.of("passed", "pass", "ok", "success", "succeeded")
                         .contains(outcome.toLowerCase(Locale.ROOT));
                 List<String> notPassed = new ArrayList<>();

@@ -6,9 +6,10 @@ import dev.layercake.model.Digest;
 import dev.layercake.model.Json;
 import dev.layercake.model.Manifest;
 import dev.layercake.api.progress.ProgressListener;
+import dev.layercake.store.BlobEntry;
+import dev.layercake.store.Locks;
 import dev.layercake.store.ObjectInfo;
 import dev.layercake.store.ReleaseStore;
-import dev.layercake.store.StoreKeys;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -49,12 +50,9 @@ public final class GarbageCollector {
 
     /** Leases and locks of killed processes (older than their lifetime) are removed, and said so. */
     private static void removeStale(ReleaseStore store, Instant now, ProgressListener listener) {
-        for (ObjectInfo o : store.objects().list(StoreKeys.LOCKS)) {
-            Duration ttl = o.key().startsWith(StoreLocks.GC_PREFIX) ? StoreLocks.GC_LOCK_TTL : StoreLocks.BACKUP_LEASE_TTL;
-            if (o.lastModified().isBefore(now.minus(ttl))) {
-                listener.warn("removing " + o.key() + " from " + o.lastModified() + ": its process is presumed dead");
-                store.objects().delete(o.key());
-            }
+        for (ObjectInfo o : store.locks().stale(now, StoreLocks.BACKUP_LEASE_TTL, StoreLocks.GC_LOCK_TTL)) {
+            listener.warn("removing " + o.key() + " from " + o.lastModified() + ": its process is presumed dead");
+            store.locks().remove(o);
         }
     }
 
@@ -63,8 +61,8 @@ public final class GarbageCollector {
         if (g.isNegative()) {
             throw LayercakeException.usage("--grace must not be negative");
         }
-        String where = store.location() == null ? store.objects().describe() : store.location().uri();
-        if (!store.objects().capabilities().listsBlobs()) {
+        String where = store.where();
+        if (!store.capabilities().listsBlobs()) {
             throw new LayercakeException(LayercakeException.Kind.UNSUPPORTED, where + " cannot be garbage-collected by"
                     + " Layercake: its blobs cannot be listed. Garbage collection there is the store's own (an OCI registry:"
                     + " 'registry garbage-collect' on distribution, the registry's retention elsewhere); prune removes the"
@@ -74,9 +72,9 @@ public final class GarbageCollector {
         try (StoreLocks.Lock lock = StoreLocks.acquireGcLock(store)) {
             Instant now = lock.since();
             List<String> inFlight = new ArrayList<>();
-            StoreLocks.live(store.objects(), StoreLocks.BACKUP_PREFIX, now, StoreLocks.BACKUP_LEASE_TTL)
+            store.locks().live(Locks.Kind.BACKUP, now, StoreLocks.BACKUP_LEASE_TTL)
                     .forEach(o -> inFlight.add(o.key()));
-            StoreLocks.live(store.objects(), StoreLocks.GC_PREFIX, now, StoreLocks.GC_LOCK_TTL).stream()
+            store.locks().live(Locks.Kind.GC, now, StoreLocks.GC_LOCK_TTL).stream()
                     .filter(o -> !o.key().equals(lock.key())).forEach(o -> inFlight.add(o.key()));
             if (!inFlight.isEmpty()) {
                 listener.warn("a backup or another collection is running (" + String.join(", ", inFlight)
@@ -87,7 +85,7 @@ public final class GarbageCollector {
             if (!dryRun) {
                 removeStale(store, now, listener);
             }
-            List<ObjectInfo> blobs = store.objects().list(StoreKeys.BLOBS);
+            List<BlobEntry> blobs = store.listBlobs();
             Set<String> marked = new HashSet<>();
             int releases = 0;
             for (String app : store.listApps()) {
@@ -103,7 +101,7 @@ public final class GarbageCollector {
                     }
                     Manifest m = Json.read(bytes, Manifest.class, "manifest of " + app + "/" + release);
                     for (Digest d : m.referencedBlobs().keySet()) {
-                        marked.add(StoreKeys.blob(d));
+                        marked.add(d.hex());
                     }
                     releases++;
                 }
@@ -114,8 +112,8 @@ public final class GarbageCollector {
             int young = 0;
             long bytes = 0;
             List<String> collected = new ArrayList<>();
-            for (ObjectInfo blob : blobs) {
-                if (marked.contains(blob.key())) {
+            for (BlobEntry blob : blobs) {
+                if (marked.contains(blob.name())) {
                     referenced++;
                 } else if (!blob.lastModified().isBefore(youngest)) {
                     young++;
@@ -125,14 +123,14 @@ public final class GarbageCollector {
                             listener.warn("collection stopped: it ran close to its lock's lifetime; run gc again");
                             break;
                         }
-                        store.objects().delete(blob.key());
+                        store.deleteBlob(blob);
                     }
-                    collected.add("sha256:" + blob.key().substring(StoreKeys.BLOBS.length()));
+                    collected.add(blob.id());
                     bytes += blob.size();
                 }
             }
             Duration partAge = g.compareTo(ABANDONED_WRITE_MIN_AGE) > 0 ? g : ABANDONED_WRITE_MIN_AGE;
-            int abandoned = store.objects().removeAbandonedWrites(now.minus(partAge), dryRun);
+            int abandoned = store.removeAbandonedWrites(now.minus(partAge), dryRun);
             if (abandoned > 0) {
                 listener.info((dryRun ? "would remove " : "removed ") + abandoned + " unfinished write(s) of killed processes"
                         + " untouched for over " + partAge);

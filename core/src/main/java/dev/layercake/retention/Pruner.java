@@ -8,7 +8,6 @@ import dev.layercake.model.Manifest;
 import dev.layercake.model.Names;
 import dev.layercake.api.progress.ProgressListener;
 import dev.layercake.store.ReleaseStore;
-import dev.layercake.store.StoreKeys;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -67,8 +66,7 @@ public final class Pruner {
                 kept.add(release);
             } else {
                 if (!dryRun) {
-                    store.objects().delete(StoreKeys.manifest(app, release));
-                    store.objects().delete(StoreKeys.signature(app, release));
+                    store.deleteRelease(app, release);
                 }
                 pruned.add(release);
             }
@@ -88,7 +86,7 @@ public final class Pruner {
         try {
             return Instant.parse(m.createdAt());
         } catch (DateTimeParseException | NullPointerException e) {
-            return store.objects().stat(StoreKeys.manifest(app, release)).orElseThrow().lastModified();
+            return store.manifestWritten(app, release).orElseThrow();
         }
     }
 }

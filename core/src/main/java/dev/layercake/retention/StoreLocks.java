@@ -4,19 +4,16 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.layercake.LayercakeException;
 import dev.layercake.model.Json;
 import dev.layercake.api.progress.ProgressListener;
+import dev.layercake.store.Locks;
 import dev.layercake.store.ObjectInfo;
-import dev.layercake.store.ObjectStore;
 import dev.layercake.store.ReleaseStore;
-import dev.layercake.store.StoreKeys;
 
-import java.io.ByteArrayInputStream;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * Keeps garbage collection and backups apart, with two kinds of small objects under {@code locks/}:
@@ -39,9 +36,6 @@ public final class StoreLocks {
     /** A collection stops deleting before this; older locks are presumed dead. */
     public static final Duration GC_LOCK_TTL = Duration.ofHours(1);
 
-    static final String BACKUP_PREFIX = StoreKeys.LOCKS + "backups/";
-    static final String GC_PREFIX = StoreKeys.LOCKS + "gc/";
-
     private StoreLocks() {
     }
 
@@ -52,39 +46,38 @@ public final class StoreLocks {
 
     /** A held lease or lock; closing removes it. {@code since} is the store's time when it was written. */
     public static final class Lock implements AutoCloseable {
-        private final ObjectStore objects;
-        private final String key;
-        private final Instant since;
+        private final Locks locks;
+        private final Locks.Held held;
         private final long startedNanos = System.nanoTime();
         private boolean released;
 
-        Lock(ObjectStore objects, String key, Instant since) {
-            this.objects = objects;
-            this.key = key;
-            this.since = since;
+        Lock(Locks locks, Locks.Held held) {
+            this.locks = locks;
+            this.held = held;
         }
 
+        /** The lock's key, for messages; null for the lease not taken on a store without leases. */
         public String key() {
-            return key;
+            return held.key();
         }
 
         public Instant since() {
-            return since;
+            return held.since();
         }
 
         /** The store's time now, estimated from when the lock was written plus the time elapsed here. */
         public Instant storeNow() {
-            return since.plusNanos(System.nanoTime() - startedNanos);
+            return held.since().plusNanos(System.nanoTime() - startedNanos);
         }
 
         @Override
         public void close() {
-            if (key == null) {
+            if (held.key() == null) {
                 return; // a store whose gc is not Layercake's (OCI) takes no leases
             }
             if (!released) {
                 released = true;
-                objects.delete(key);
+                locks.release(held);
             }
         }
     }
@@ -95,22 +88,23 @@ public final class StoreLocks {
      */
     public static Lock acquireBackupLease(ReleaseStore store, String app, ProgressListener listener, Duration maxWait,
                                           Duration poll) {
-        if (!store.objects().capabilities().leases()) {
+        Locks locks = store.locks();
+        if (!locks.supported()) {
             // Leases guard blobs against Layercake's gc; where gc is the registry's own they guard nothing.
-            return new Lock(store.objects(), null, Instant.now());
+            return new Lock(locks, new Locks.Held(null, Instant.now()));
         }
-        Lock lease = write(store.objects(), BACKUP_PREFIX, "backup", app);
+        Lock lease = write(locks, Locks.Kind.BACKUP, "backup", app);
         boolean told = false;
         try {
             while (true) {
-                List<ObjectInfo> collections = live(store.objects(), GC_PREFIX, lease.storeNow(), GC_LOCK_TTL);
+                List<ObjectInfo> collections = locks.live(Locks.Kind.GC, lease.storeNow(), GC_LOCK_TTL);
                 if (collections.isEmpty()) {
                     return lease;
                 }
                 Duration waited = Duration.between(lease.since(), lease.storeNow());
                 if (waited.compareTo(maxWait) >= 0) {
                     throw new LayercakeException(LayercakeException.Kind.UNAVAILABLE, "garbage collection "
-                            + collections.get(0).key() + " has been running in " + store.objects().describe() + " since "
+                            + collections.get(0).key() + " has been running in " + store.describe() + " since "
                             + collections.get(0).lastModified() + "; waited " + waited.toSeconds() + "s. If no collection is"
                             + " running, that lock is left over from a killed one: delete it, or wait until it is "
                             + GC_LOCK_TTL.toMinutes() + " minutes old");
@@ -136,24 +130,13 @@ public final class StoreLocks {
     }
 
     static Lock acquireGcLock(ReleaseStore store) {
-        return write(store.objects(), GC_PREFIX, "gc", "gc");
+        return write(store.locks(), Locks.Kind.GC, "gc", "gc");
     }
 
-    /** Leases/locks under {@code prefix} younger than {@code ttl} at store time {@code now}. */
-    static List<ObjectInfo> live(ObjectStore objects, String prefix, Instant now, Duration ttl) {
-        Instant oldest = now.minus(ttl);
-        return objects.list(prefix).stream().filter(o -> o.lastModified().isAfter(oldest)).toList();
-    }
-
-    private static Lock write(ObjectStore objects, String prefix, String kind, String owner) {
-        String key = prefix + UUID.randomUUID() + ".json";
+    private static Lock write(Locks locks, Locks.Kind lockKind, String kind, String owner) {
         byte[] doc = Json.write(new Holder(kind, owner, host(), ProcessHandle.current().pid(),
                 Instant.now().truncatedTo(ChronoUnit.SECONDS).toString()));
-        objects.create(key, new ByteArrayInputStream(doc), doc.length, () -> { });
-        Instant since = objects.stat(key).map(ObjectInfo::lastModified).orElseThrow(() ->
-                new LayercakeException(LayercakeException.Kind.UNAVAILABLE, "the lock " + key + " just written to "
-                        + objects.describe() + " cannot be read back"));
-        return new Lock(objects, key, since);
+        return new Lock(locks, locks.take(lockKind, doc));
     }
 
     private static String host() {

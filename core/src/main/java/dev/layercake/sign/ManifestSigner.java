@@ -5,17 +5,14 @@ import dev.layercake.LayercakeException;
 import dev.layercake.model.Digest;
 import dev.layercake.model.Json;
 import dev.layercake.store.ReleaseStore;
-import dev.layercake.store.StoreKeys;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.util.Base64;
+import java.util.Optional;
 
 /**
  * Signs a release's manifest and checks the signature. The signature covers the exact stored manifest bytes
@@ -66,8 +63,8 @@ public final class ManifestSigner {
                     + " with " + algorithm.id() + ": " + e.getMessage(), e);
         }
         byte[] doc = Json.write(new ManifestSignature(algorithm.id(), digest.toString(), Base64.getEncoder().encodeToString(signature)));
-        String key2 = StoreKeys.signature(app, release);
-        if (!store.objects().create(key2, new ByteArrayInputStream(doc), doc.length, () -> { })) {
+        String key2 = store.signatures().key(app, release);
+        if (!store.signatures().create(app, release, doc)) {
             throw LayercakeException.conflict("release " + app + "/" + release + " is already signed (" + key2
                     + "); a signature is never replaced");
         }
@@ -94,15 +91,14 @@ public final class ManifestSigner {
      */
     public static SignatureCheck verify(ReleaseStore store, String app, String release, byte[] manifest, PublicKey key) {
         String digest = Digest.of(manifest).toString();
-        String sigKey = StoreKeys.signature(app, release);
-        if (store.objects().stat(sigKey).isEmpty()) {
+        String sigKey = store.signatures().key(app, release);
+        Optional<byte[]> stored = store.signatures().read(app, release);
+        if (stored.isEmpty()) {
             return new SignatureCheck(app, release, digest, null, false, "the release is not signed (no " + sigKey + ")");
         }
         ManifestSignature doc;
-        try (InputStream in = store.objects().open(sigKey)) {
-            doc = Json.read(in.readAllBytes(), ManifestSignature.class, sigKey);
-        } catch (IOException e) {
-            throw new LayercakeException(LayercakeException.Kind.UNAVAILABLE, "cannot read " + sigKey + ": " + e.getMessage(), e);
+        try {
+            doc = Json.read(stored.get(), ManifestSignature.class, sigKey);
         } catch (LayercakeException e) {
             return new SignatureCheck(app, release, digest, null, false, e.getMessage());
         }

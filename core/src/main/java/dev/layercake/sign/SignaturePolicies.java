@@ -15,14 +15,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.layercake.store.FileSystemObjectStore;
-import dev.layercake.store.ObjectInfo;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.time.Clock;
@@ -125,20 +119,20 @@ public final class SignaturePolicies {
         String first = key(app);
         String prefix = generationsPrefix(app);
         int newest = 0;
-        Optional<List<ObjectInfo>> listed = list(store, prefix);
+        Optional<List<String>> listed = store.signatures().listPolicyObjects(prefix);
         if (listed.isEmpty()) {
             // A store that cannot list (an OCI registry with more tags than one page): generations are written one
             // after the other, so the newest is the last of an unbroken run.
-            while (newest < MAX_GENERATION && store.objects().stat(key(app, Math.max(newest, 1) + 1)).isPresent()) {
+            while (newest < MAX_GENERATION && store.signatures().policyObjectExists(key(app, Math.max(newest, 1) + 1))) {
                 newest = Math.max(newest, 1) + 1;
             }
         }
-        for (ObjectInfo o : listed.orElse(List.of())) {
-            String name = o.key().substring(prefix.length());
+        for (String listedKey : listed.orElse(List.of())) {
+            String name = listedKey.substring(prefix.length());
             Matcher m = GENERATION.matcher(name);
             if (!m.matches() || Integer.parseInt(m.group(1)) < 2) {
                 if (strict) {
-                    throw LayercakeException.corrupt("the store holds " + o.key() + " among the generations of the signature"
+                    throw LayercakeException.corrupt("the store holds " + listedKey + " among the generations of the signature"
                             + " policy " + first + ", which is not a policy Layercake wrote: remove it from the store");
                 }
                 continue;
@@ -148,10 +142,10 @@ public final class SignaturePolicies {
         if (newest >= 2) {
             return newest; // the newest generation is in force, whatever became of the first
         }
-        if (store.objects().stat(first).isPresent()) {
+        if (store.signatures().policyObjectExists(first)) {
             return 1;
         }
-        if (strict && looksLikeAFolder(store, first)) {
+        if (strict && store.signatures().policyLooksLikeAFolder(first)) {
             throw LayercakeException.corrupt("the signature policy " + first + " is a folder, not a policy: set the policy"
                     + " again with layercake policy" + (app == null ? "" : " --app " + app) + " --replace (a new generation"
                     + " takes its place)");
@@ -159,34 +153,8 @@ public final class SignaturePolicies {
         return 0;
     }
 
-    /** Something stored under {@code key + "/"}, or a folder store's directory at {@code key}: not an object. */
-    private static boolean looksLikeAFolder(ReleaseStore store, String key) {
-        if (store.objects() instanceof FileSystemObjectStore fs && Files.isDirectory(fs.path(key), LinkOption.NOFOLLOW_LINKS)) {
-            return true;
-        }
-        return !list(store, key + "/").orElse(List.of()).isEmpty();
-    }
-
-    /** Every object under {@code prefix}, or empty when the store cannot list it (UNSUPPORTED). */
-    private static Optional<List<ObjectInfo>> list(ReleaseStore store, String prefix) {
-        try {
-            return Optional.of(store.objects().list(prefix));
-        } catch (LayercakeException e) {
-            if (e.kind() == LayercakeException.Kind.UNSUPPORTED) {
-                return Optional.empty();
-            }
-            throw e;
-        }
-    }
-
     private static byte[] readBytes(ReleaseStore store, String key) {
-        byte[] bytes;
-        try (InputStream in = store.objects().open(key)) {
-            bytes = in.readNBytes(MAX_POLICY_BYTES + 1);
-        } catch (IOException e) {
-            throw new LayercakeException(LayercakeException.Kind.UNAVAILABLE, "cannot read the signature policy " + key + ": "
-                    + e.getMessage(), e);
-        }
+        byte[] bytes = store.signatures().readPolicyObject(key, MAX_POLICY_BYTES);
         if (bytes.length > MAX_POLICY_BYTES) {
             throw LayercakeException.corrupt("the signature policy " + key + " is larger than " + MAX_POLICY_BYTES
                     + " bytes; it is not a policy Layercake wrote (set it again with layercake policy --replace)");
@@ -344,7 +312,7 @@ public final class SignaturePolicies {
     }
 
     private static boolean create(ReleaseStore store, String key, byte[] doc) {
-        return store.objects().create(key, new ByteArrayInputStream(doc), doc.length, () -> { });
+        return store.signatures().createPolicyObject(key, doc);
     }
 
     private static PublicKey publicKey(SignaturePolicy p, String key) {

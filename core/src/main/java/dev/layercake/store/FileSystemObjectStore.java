@@ -69,6 +69,39 @@ public final class FileSystemObjectStore implements ObjectStore {
     }
 
     @Override
+    public String kind() {
+        return "a folder store";
+    }
+
+    /** Freezing a folder makes the files read-only: that guards against accidents, not against root. */
+    @Override
+    public Optional<Immutability> immutability() {
+        return Optional.of(new Immutability() {
+            @Override
+            public String method() {
+                return FILESYSTEM_READ_ONLY;
+            }
+
+            @Override
+            public void check(Instant retainUntil, boolean legalHold) {
+                // read-only files need no option and no server feature
+            }
+
+            @Override
+            public void protect(String key, Instant retainUntil, boolean legalHold) {
+                Path file = path(key);
+                if (!Files.isRegularFile(file)) {
+                    throw LayercakeException.notFound("cannot freeze " + key + ": it is not in " + describe()
+                            + "; run verify on the release");
+                }
+                if (!file.toFile().setWritable(false, false)) {
+                    throw new LayercakeException(LayercakeException.Kind.FAILED, "cannot make " + file + " read-only");
+                }
+            }
+        });
+    }
+
+    @Override
     public Optional<ObjectInfo> stat(String key) {
         Path p = path(key);
         try {

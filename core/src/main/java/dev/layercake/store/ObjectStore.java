@@ -63,6 +63,22 @@ public interface ObjectStore extends Closeable {
         return 0;
     }
 
+    /**
+     * What kind of store this is, for messages that tell a user what it cannot do ("an OCI registry").
+     * Never includes a location or credentials.
+     */
+    default String kind() {
+        return "a " + getClass().getSimpleName() + " store";
+    }
+
+    /**
+     * How this backend makes objects immutable (freeze), or empty when it cannot: S3 Object Lock, read-only files.
+     * Callers ask this instead of testing the store's class; see {@link ReleaseStore#frozenReleases()}.
+     */
+    default Optional<Immutability> immutability() {
+        return Optional.empty();
+    }
+
     /** What this backend can do; folders and S3 can do everything. */
     default StoreCapabilities capabilities() {
         return StoreCapabilities.FULL;

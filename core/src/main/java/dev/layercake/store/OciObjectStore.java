@@ -124,6 +124,11 @@ public final class OciObjectStore implements ObjectStore {
         return CAPABILITIES;
     }
 
+    @Override
+    public String kind() {
+        return "an OCI registry";
+    }
+
     // ---- key <-> tag --------------------------------------------------------------------------------
 
     /**

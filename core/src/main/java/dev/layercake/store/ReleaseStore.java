@@ -9,6 +9,9 @@ import dev.layercake.model.Json;
 import dev.layercake.model.Manifest;
 import dev.layercake.model.Names;
 import dev.layercake.model.PackLocation;
+import dev.layercake.store.pack.PackReader;
+import dev.layercake.store.pack.PackWriter;
+import dev.layercake.store.pack.PackedBlobs;
 
 import java.io.ByteArrayInputStream;
 import java.io.Closeable;
@@ -17,15 +20,11 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -36,6 +35,10 @@ import java.util.TreeSet;
  * blobs/sha256/&lt;hex&gt;                       every object, once (small objects: in packs, see {@link #putPacked})
  * releases/&lt;app&gt;/&lt;release&gt;/manifest.json   a release exists once this exists
  * </pre>
+ * Beside the manifest: its signature and signature policies ({@link Signatures}), the frozen marker
+ * ({@link FrozenReleases}), drill records ({@link DrillRecordsStore}); under {@code locks/} the leases and locks
+ * ({@link Locks}). The layout itself is {@link StoreKeys}'s; callers outside this package use these typed
+ * operations, never raw keys.
  */
 public final class ReleaseStore implements Closeable {
 
@@ -48,7 +51,33 @@ public final class ReleaseStore implements Closeable {
     private final ObjectStore objects;
     private final StoreLocation location;
     private final TransferStats stats = new TransferStats();
-    private final Map<Digest, byte[]> packCache = new LinkedHashMap<>();
+    private final PackedBlobs packedBlobs = new PackedBlobs() {
+        @Override
+        public Optional<Long> size(Digest digest) {
+            return statBlob(digest).map(ObjectInfo::size);
+        }
+
+        @Override
+        public byte[] read(Digest digest) {
+            return readBlob(digest);
+        }
+
+        @Override
+        public Digest write(byte[] pack) {
+            return putBytes(pack, PackWriter.MEDIA_TYPE).digest();
+        }
+
+        @Override
+        public void skipped(long bytes) {
+            stats.skipped(bytes);
+        }
+    };
+    private final PackReader packs = new PackReader(packedBlobs);
+    private final Signatures signatures = new Signatures(this);
+    private final FrozenReleases frozenReleases = new FrozenReleases(this);
+    private final Locks locks = new Locks(this);
+    private final DrillRecordsStore drillRecords = new DrillRecordsStore(this);
+    private final ReleaseFiles releaseFiles = new ReleaseFiles(this);
 
     public ReleaseStore(ObjectStore objects, StoreLocation location) {
         this.objects = objects;
@@ -72,12 +101,56 @@ public final class ReleaseStore implements Closeable {
         return new ReleaseStore(ObjectStores.open(location, access, insecureRegistries), location);
     }
 
+    /**
+     * The raw backend. Only the store package and tests use it: everything else goes through the typed
+     * operations below ({@link #signatures()}, {@link #frozenReleases()}, {@link #locks()}, {@link #drillRecords()},
+     * {@link #releaseFiles()}, {@link #deleteRelease}, {@link #listBlobs}), so the key layout stays in {@link StoreKeys}.
+     */
     public ObjectStore objects() {
         return objects;
     }
 
     public StoreLocation location() {
         return location;
+    }
+
+    /** Where this store is, for messages; never includes credentials. */
+    public String describe() {
+        return objects.describe();
+    }
+
+    /** The store as results name it: the location's URI when opened from one, else the backend's description. */
+    public String where() {
+        return location == null ? objects.describe() : location.uri();
+    }
+
+    public StoreCapabilities capabilities() {
+        return objects.capabilities();
+    }
+
+    /** Manifest signatures and signature policies. */
+    public Signatures signatures() {
+        return signatures;
+    }
+
+    /** Frozen markers, and making a release immutable. */
+    public FrozenReleases frozenReleases() {
+        return frozenReleases;
+    }
+
+    /** Backup leases and garbage-collection locks. */
+    public Locks locks() {
+        return locks;
+    }
+
+    /** Drill records of releases. */
+    public DrillRecordsStore drillRecords() {
+        return drillRecords;
+    }
+
+    /** The files beside a manifest that travel with it (copy, export, import). */
+    public ReleaseFiles releaseFiles() {
+        return releaseFiles;
     }
 
     public TransferStats stats() {
@@ -160,164 +233,37 @@ public final class ReleaseStore implements Closeable {
     }
 
     /** The media type of a pack: small objects back to back, each found by its {@link PackLocation}. */
-    public static final String PACK_MEDIA_TYPE = "application/vnd.layercake.pack.v1";
-    /** A pack is cut at this size; a capture of thousands of objects is a few MiB. */
-    static final int PACK_LIMIT = 32 * 1024 * 1024;
-    /**
-     * An old pack is pointed into only while at least this share of its bytes is still named by the new capture;
-     * below it, the unchanged objects are packed anew, so a pack kept alive by a few objects never holds on to
-     * much that no release names any more (prune and gc can then remove it).
-     */
-    static final double PACK_REUSE_MIN_LIVE = 0.5;
-    /** Packs kept in memory while the store is open (restore, verify, diff read every object of a capture). */
-    private static final long PACK_CACHE_BYTES = 64L * 1024 * 1024;
+    public static final String PACK_MEDIA_TYPE = PackWriter.MEDIA_TYPE;
+    /** A pack is cut at this size (see {@link PackWriter#LIMIT}). */
+    static final int PACK_LIMIT = PackWriter.LIMIT;
 
     /**
-     * Stores many small documents (Kubernetes objects) as packs: those {@code known} already (where an earlier
-     * release stored them, in a pack that still exists and that this capture still mostly names) are not stored
-     * again; the others are written back to back into new packs, each pack one blob. Thousands of objects cost one
-     * write and one flush instead of thousands, on a folder store and on S3 alike. Returns each document's
-     * location, in order.
+     * Stores many small documents (Kubernetes objects) as packs ({@link PackWriter}): those {@code known} already
+     * (where an earlier release stored them, in a pack that still exists and that this capture still mostly names)
+     * are not stored again; the others are written back to back into new packs, each pack one blob. Thousands of
+     * objects cost one write and one flush instead of thousands, on a folder store and on S3 alike. Returns each
+     * document's location, in order.
      *
      * <p>Safe against garbage collection like any skipped blob: a backup holds its lease while it names packs of
      * earlier releases, and a known pack is checked to exist (and to be long enough) before it is reused.
      */
     public List<PackLocation> putPacked(List<byte[]> documents, Map<Digest, PackLocation> known) {
-        List<Digest> digests = new ArrayList<>(documents.size());
-        for (byte[] doc : documents) {
-            digests.add(Digest.of(doc));
-        }
-        Set<Digest> reusable = reusablePacks(documents, digests, known);
-        Map<Digest, PackLocation> located = new HashMap<>();
-        List<List<Integer>> packs = new ArrayList<>();
-        List<Integer> current = new ArrayList<>();
-        long currentSize = 0;
-        Set<Digest> pending = new HashSet<>();
-        for (int i = 0; i < documents.size(); i++) {
-            byte[] doc = documents.get(i);
-            Digest digest = digests.get(i);
-            PackLocation old = known.get(digest);
-            if (old != null && reusable.contains(old.digest())) {
-                located.put(digest, old);
-                stats.skipped(doc.length);
-            } else if (!pending.add(digest)) {
-                stats.skipped(doc.length); // the same document twice in one batch is stored once
-            } else {
-                if (!current.isEmpty() && currentSize + doc.length > PACK_LIMIT) {
-                    packs.add(current);
-                    current = new ArrayList<>();
-                    currentSize = 0;
-                }
-                current.add(i);
-                currentSize += doc.length;
-            }
-        }
-        if (!current.isEmpty()) {
-            packs.add(current);
-        }
-        for (List<Integer> members : packs) {
-            long size = 0;
-            for (int i : members) {
-                size += documents.get(i).length;
-            }
-            byte[] pack = new byte[Math.toIntExact(size)];
-            List<long[]> slices = new ArrayList<>(members.size());
-            int offset = 0;
-            for (int i : members) {
-                byte[] doc = documents.get(i);
-                System.arraycopy(doc, 0, pack, offset, doc.length);
-                slices.add(new long[] {offset, doc.length});
-                offset += doc.length;
-            }
-            BlobRef ref = putBytes(pack, PACK_MEDIA_TYPE);
-            for (int k = 0; k < members.size(); k++) {
-                located.put(digests.get(members.get(k)), new PackLocation(ref.digest(), slices.get(k)[0], slices.get(k)[1]));
-            }
-        }
-        List<PackLocation> out = new ArrayList<>(documents.size());
-        for (Digest d : digests) {
-            out.add(located.get(d));
-        }
-        return out;
+        return new PackWriter(packedBlobs).put(documents, known);
     }
 
-    /** The known packs this batch may point into: they exist, hold what is recorded, and are mostly still named. */
-    private Set<Digest> reusablePacks(List<byte[]> documents, List<Digest> digests, Map<Digest, PackLocation> known) {
-        Map<Digest, Long> liveBytes = new HashMap<>();
-        Map<Digest, Long> recordedEnd = new HashMap<>();
-        Set<Digest> counted = new HashSet<>();
-        for (int i = 0; i < documents.size(); i++) {
-            PackLocation old = known.get(digests.get(i));
-            if (old != null && old.size() == documents.get(i).length && counted.add(digests.get(i))) {
-                liveBytes.merge(old.digest(), old.size(), Long::sum);
-                recordedEnd.merge(old.digest(), old.offset() + old.size(), Math::max);
-            }
-        }
-        Set<Digest> reusable = new HashSet<>();
-        for (Map.Entry<Digest, Long> e : liveBytes.entrySet()) {
-            Optional<ObjectInfo> pack = statBlob(e.getKey());
-            if (pack.isPresent() && pack.get().size() >= recordedEnd.get(e.getKey())
-                    && e.getValue() >= PACK_REUSE_MIN_LIVE * pack.get().size()) {
-                reusable.add(e.getKey());
-            }
-        }
-        return reusable;
-    }
-
-    /**
-     * A pack's bytes, checked against its digest on first read and kept while this store is open (up to
-     * {@link #PACK_CACHE_BYTES}; beyond, the oldest are dropped).
-     */
+    /** A pack's bytes, checked against its digest on first read and kept while this store is open ({@link PackReader}). */
     public byte[] pack(Digest digest) {
-        synchronized (packCache) {
-            byte[] cached = packCache.get(digest);
-            if (cached != null) {
-                return cached;
-            }
-        }
-        return readPack(digest);
+        return packs.pack(digest);
     }
 
     /** Reads a pack from the store itself, never from memory (verify), and keeps what it read for the objects in it. */
     public byte[] readPack(Digest digest) {
-        byte[] bytes = readBlob(digest);
-        Digest actual = Digest.of(bytes);
-        if (!actual.equals(digest)) {
-            synchronized (packCache) {
-                packCache.remove(digest);
-            }
-            throw LayercakeException.corrupt("pack " + digest + " hashes to " + actual + "; run verify");
-        }
-        synchronized (packCache) {
-            packCache.put(digest, bytes);
-            long total = packCache.values().stream().mapToLong(b -> b.length).sum();
-            var it = packCache.entrySet().iterator();
-            while (total > PACK_CACHE_BYTES && packCache.size() > 1 && it.hasNext()) {
-                var eldest = it.next();
-                if (eldest.getKey().equals(digest)) {
-                    continue;
-                }
-                total -= eldest.getValue().length;
-                it.remove();
-            }
-        }
-        return bytes;
+        return packs.readPack(digest);
     }
 
     /** Reads an object stored in a pack and checks it against its own digest (see {@link #pack}). */
     public byte[] readPacked(Digest digest, PackLocation where) {
-        byte[] pack = pack(where.digest());
-        if (where.offset() > pack.length || where.size() > pack.length - where.offset()) {
-            throw LayercakeException.corrupt("pack " + where.digest() + " is " + pack.length + " bytes; "
-                    + digest + " is recorded at " + where.offset() + "+" + where.size());
-        }
-        byte[] bytes = Arrays.copyOfRange(pack, (int) where.offset(), (int) (where.offset() + where.size()));
-        Digest actual = Digest.of(bytes);
-        if (!actual.equals(digest)) {
-            throw LayercakeException.corrupt("the bytes at " + where.offset() + "+" + where.size() + " of pack " + where.digest()
-                    + " hash to " + actual + ", not " + digest);
-        }
-        return bytes;
+        return packs.readPacked(digest, where);
     }
 
     /**
@@ -347,6 +293,61 @@ public final class ReleaseStore implements Closeable {
                     // temp file clean-up is best effort
                 }
             }
+        }
+    }
+
+    /**
+     * Removes a release: its manifest first (the release disappears at once, as writing it made it appear), then its
+     * signature. Blobs stay until garbage collection finds them unnamed. Only prune calls this.
+     */
+    public void deleteRelease(String app, String release) {
+        objects.delete(StoreKeys.manifest(app, release));
+        objects.delete(StoreKeys.signature(app, release));
+    }
+
+    /** When the store wrote a release's manifest (its last-modified); empty when the release does not exist. */
+    public Optional<Instant> manifestWritten(String app, String release) {
+        return objects.stat(StoreKeys.manifest(app, release)).map(ObjectInfo::lastModified);
+    }
+
+    /** Every blob, sorted by name (garbage collection; needs {@link StoreCapabilities#listsBlobs()}). */
+    public List<BlobEntry> listBlobs() {
+        List<BlobEntry> out = new ArrayList<>();
+        for (ObjectInfo o : objects.list(StoreKeys.BLOBS)) {
+            out.add(new BlobEntry(o.key().substring(StoreKeys.BLOBS.length()), o.size(), o.lastModified()));
+        }
+        return out;
+    }
+
+    /** Removes a blob listed by {@link #listBlobs}. Only garbage collection calls this. */
+    public void deleteBlob(BlobEntry blob) {
+        objects.delete(StoreKeys.BLOBS + blob.name());
+    }
+
+    /** See {@link ObjectStore#removeAbandonedWrites}. Only garbage collection calls this. */
+    public int removeAbandonedWrites(Instant before, boolean dryRun) {
+        return objects.removeAbandonedWrites(before, dryRun);
+    }
+
+    /**
+     * Writes a manifest's exact bytes (copy, import) once; false when the release exists (nothing changed). Unlike
+     * {@link #writeManifest}, the caller checks the blobs it names first.
+     */
+    public boolean createManifestBytes(String app, String release, byte[] bytes) {
+        return create(StoreKeys.manifest(app, release), bytes);
+    }
+
+    /** Creates a small key from bytes in memory; false when it existed. */
+    boolean create(String key, byte[] bytes) {
+        return objects.create(key, new ByteArrayInputStream(bytes), bytes.length, () -> { });
+    }
+
+    /** At most {@code maxBytes} of a key; UNAVAILABLE ("cannot read {@code what}: ...") when it cannot be read. */
+    byte[] readAtMost(String key, int maxBytes, String what) {
+        try (InputStream in = objects.open(key)) {
+            return maxBytes == Integer.MAX_VALUE ? in.readAllBytes() : in.readNBytes(maxBytes);
+        } catch (IOException e) {
+            throw new LayercakeException(LayercakeException.Kind.UNAVAILABLE, "cannot read " + what + ": " + e.getMessage(), e);
         }
     }
 

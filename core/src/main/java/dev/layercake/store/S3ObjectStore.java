@@ -312,6 +312,48 @@ public final class S3ObjectStore implements ObjectStore {
 
     // ---- Object Lock, used by freeze ----
 
+    @Override
+    public String kind() {
+        return "an S3 bucket";
+    }
+
+    /** Freezing on S3 is Object Lock: a COMPLIANCE retention (never shortened) and/or a legal hold. */
+    @Override
+    public Optional<Immutability> immutability() {
+        return Optional.of(new Immutability() {
+            @Override
+            public String method() {
+                return S3_OBJECT_LOCK;
+            }
+
+            @Override
+            public void check(Instant retainUntil, boolean legalHold) {
+                if (retainUntil == null && !legalHold) {
+                    throw LayercakeException.usage("freezing an S3 release needs --retain-until DATE or --legal-hold (or both)");
+                }
+                if (!objectLockEnabled()) {
+                    throw new LayercakeException(Kind.UNSUPPORTED, "bucket '" + bucket()
+                            + "' has no Object Lock, so releases in " + describe() + " cannot be frozen; Object Lock can only"
+                            + " be turned on for a bucket created with it (aws s3api create-bucket --object-lock-enabled-for-bucket)."
+                            + " Nothing was changed");
+                }
+            }
+
+            @Override
+            public void protect(String key, Instant until, boolean legalHold) {
+                if (until != null) {
+                    Optional<Instant> current = retainUntil(key);
+                    if (current.isEmpty() || current.get().isBefore(until)) {
+                        retain(key, until);
+                    }
+                }
+                if (legalHold) {
+                    legalHold(key);
+                }
+            }
+        });
+    }
+
     /** Whether the bucket has Object Lock enabled; UNSUPPORTED when the server has no Object Lock at all. */
     public boolean objectLockEnabled() {
         try {

@@ -16,7 +16,6 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -97,11 +96,8 @@ public final class ReleaseArchive {
                 put(out, INDEX, index(app, release, artifact));
                 String dir = RELEASES + app + "/" + release + "/";
                 put(out, dir + StoreKeys.MANIFEST, manifestBytes);
-                for (String key : ReleaseCopier.extras(store, app, release)) {
-                    String rel = key.substring(StoreKeys.releaseDir(app, release).length());
-                    try (InputStream in = store.objects().open(key)) {
-                        put(out, dir + rel, in.readNBytes((int) SMALL_LIMIT));
-                    }
+                for (String rel : ReleaseCopier.extras(store, app, release)) {
+                    put(out, dir + rel, store.releaseFiles().read(app, release, rel, (int) SMALL_LIMIT));
                 }
                 out.finish();
             }
@@ -134,7 +130,7 @@ public final class ReleaseArchive {
             try (DigestingInputStream in = new DigestingInputStream(store.openBlob(d)); OutputStream o = Files.newOutputStream(spool)) {
                 in.transferTo(o);
                 if (!in.digest().equals(d)) {
-                    throw LayercakeException.corrupt("blob " + d + " in " + store.objects().describe() + " hashes to " + in.digest()
+                    throw LayercakeException.corrupt("blob " + d + " in " + store.describe() + " hashes to " + in.digest()
                             + "; run verify. Nothing exported");
                 }
             }
@@ -341,17 +337,16 @@ public final class ReleaseArchive {
             if (f.getKey().equals(StoreKeys.MANIFEST)) {
                 continue;
             }
-            String key = StoreKeys.releaseDir(app, release) + f.getKey();
-            if (store.objects().create(key, new ByteArrayInputStream(f.getValue()), f.getValue().length, () -> { })) {
-                extras.add(key);
+            if (store.releaseFiles().create(app, release, f.getKey(), f.getValue())) {
+                extras.add(store.releaseFiles().key(app, release, f.getKey()));
             }
         }
         if (!present) {
             ReleaseCopier.writeManifestBytes(store, app, release, manifestBytes);
         }
         listener.info((present ? app + "/" + release + " was already in the store with the same manifest"
-                : "imported " + app + "/" + release) + " into " + store.objects().describe());
-        return new CopyResult("tar", store.objects().describe(), List.of(new CopyResult.Copied(app, release,
+                : "imported " + app + "/" + release) + " into " + store.describe());
+        return new CopyResult("tar", store.describe(), List.of(new CopyResult.Copied(app, release,
                 Digest.of(manifestBytes).toString(), present ? "present" : "copied", store.stats().blobsWritten() - blobsBefore,
                 store.stats().blobsSkipped() - skippedBefore, store.stats().bytesWritten() - bytesBefore, extras)));
     }

@@ -11,11 +11,7 @@ import dev.layercake.model.Manifest;
 import dev.layercake.api.progress.ProgressListener;
 import dev.layercake.store.ObjectInfo;
 import dev.layercake.store.ReleaseStore;
-import dev.layercake.store.StoreKeys;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,20 +27,12 @@ import java.util.Optional;
  */
 public final class ReleaseCopier {
 
-    /** Keys beside a manifest that travel with it (the frozen marker does not: see the class comment). */
+    /**
+     * Files beside a manifest that travel with it, by name relative to the release (the frozen marker does not: see
+     * the class comment).
+     */
     static List<String> extras(ReleaseStore store, String app, String release) {
-        List<String> out = new ArrayList<>();
-        if (store.objects().stat(StoreKeys.signature(app, release)).isPresent()) {
-            out.add(StoreKeys.signature(app, release));
-        }
-        for (ObjectInfo o : store.objects().list(drillsPrefix(app, release))) {
-            out.add(o.key());
-        }
-        return out;
-    }
-
-    static String drillsPrefix(String app, String release) {
-        return StoreKeys.releaseDir(app, release) + "drills/";
+        return store.releaseFiles().list(app, release);
     }
 
     public CopyResult copy(CopyRequest request, Access access, ProgressListener listener) {
@@ -65,7 +53,7 @@ public final class ReleaseCopier {
     public CopyResult copy(ReleaseStore from, ReleaseStore to, String app, List<String> releases, ProgressListener listener) {
         List<String> ids = releases.isEmpty() ? from.listReleases(app) : releases;
         if (ids.isEmpty()) {
-            throw LayercakeException.notFound("no releases of " + app + " in " + from.objects().describe());
+            throw LayercakeException.notFound("no releases of " + app + " in " + from.describe());
         }
         // Read and check every source manifest, and every destination id, before writing anything.
         Map<String, byte[]> manifests = new LinkedHashMap<>();
@@ -81,7 +69,7 @@ public final class ReleaseCopier {
             out.add(copyOne(from, to, app, e.getKey(), e.getValue(), listener));
             listener.progress("copy", ++n, manifests.size(), "releases");
         }
-        return new CopyResult(from.objects().describe(), to.objects().describe(), out);
+        return new CopyResult(from.describe(), to.describe(), out);
     }
 
     private CopyResult.Copied copyOne(ReleaseStore from, ReleaseStore to, String app, String release, byte[] manifestBytes,
@@ -95,9 +83,9 @@ public final class ReleaseCopier {
             copyBlobs(from, to, manifest);
         }
         List<String> extras = new ArrayList<>();
-        for (String key : extras(from, app, release)) {
-            if (copyKey(from, to, key)) {
-                extras.add(key);
+        for (String name : extras(from, app, release)) {
+            if (copyReleaseFile(from, to, app, release, name)) {
+                extras.add(to.releaseFiles().key(app, release, name));
             }
         }
         if (!present) {
@@ -105,7 +93,7 @@ public final class ReleaseCopier {
             listener.info("copied " + app + "/" + release + " (" + (to.stats().blobsWritten() - blobsBefore) + " blobs written, "
                     + (to.stats().blobsSkipped() - skippedBefore) + " already there)");
         } else {
-            listener.info(app + "/" + release + " is already in " + to.objects().describe() + " with the same manifest"
+            listener.info(app + "/" + release + " is already in " + to.describe() + " with the same manifest"
                     + (extras.isEmpty() ? "" : "; added " + String.join(", ", extras)));
         }
         return new CopyResult.Copied(app, release, Digest.of(manifestBytes).toString(), present ? "present" : "copied",
@@ -179,24 +167,20 @@ public final class ReleaseCopier {
         Digest theirs = Digest.of(to.readManifestBytes(app, release));
         Digest ours = Digest.of(manifestBytes);
         if (!theirs.equals(ours)) {
-            throw LayercakeException.conflict("release " + app + "/" + release + " already exists in " + to.objects().describe()
+            throw LayercakeException.conflict("release " + app + "/" + release + " already exists in " + to.describe()
                     + " with other content (manifest " + theirs + ", not " + ours + "); releases are never overwritten:"
                     + " nothing was copied. Copy to another store, or prune that release there first");
         }
     }
 
-    /** Copies one small key unchanged; false when the destination already has it (create-only). */
-    static boolean copyKey(ReleaseStore from, ReleaseStore to, String key) {
-        byte[] bytes;
-        try (InputStream in = from.objects().open(key)) {
-            bytes = in.readNBytes(16 * 1024 * 1024 + 1);
-        } catch (IOException e) {
-            throw new LayercakeException(LayercakeException.Kind.UNAVAILABLE, "cannot read " + key + ": " + e.getMessage(), e);
-        }
+    /** Copies one small file beside a manifest unchanged; false when the destination already has it (create-only). */
+    static boolean copyReleaseFile(ReleaseStore from, ReleaseStore to, String app, String release, String name) {
+        byte[] bytes = from.releaseFiles().read(app, release, name, 16 * 1024 * 1024 + 1);
         if (bytes.length > 16 * 1024 * 1024) {
-            throw LayercakeException.corrupt(key + " in " + from.objects().describe() + " is larger than 16 MiB; not copied");
+            throw LayercakeException.corrupt(from.releaseFiles().key(app, release, name) + " in " + from.describe()
+                    + " is larger than 16 MiB; not copied");
         }
-        return to.objects().create(key, new ByteArrayInputStream(bytes), bytes.length, () -> { });
+        return to.releaseFiles().create(app, release, name, bytes);
     }
 
     /**
@@ -215,15 +199,14 @@ public final class ReleaseCopier {
             Long recorded = sizes.get(b.getKey());
             if (stored.isEmpty()) {
                 throw LayercakeException.corrupt("refusing to write the manifest of " + app + "/" + release + ": "
-                        + b.getValue() + " (" + b.getKey() + ") is not in " + to.objects().describe());
+                        + b.getValue() + " (" + b.getKey() + ") is not in " + to.describe());
             }
             if (recorded != null && recorded >= 0 && stored.get().size() >= 0 && stored.get().size() != recorded) {
                 throw LayercakeException.corrupt("refusing to write the manifest of " + app + "/" + release + ": "
                         + b.getValue() + " (" + b.getKey() + ") is " + stored.get().size() + " bytes there, " + recorded + " recorded");
             }
         }
-        String key = StoreKeys.manifest(app, release);
-        if (!to.objects().create(key, new ByteArrayInputStream(bytes), bytes.length, () -> { })) {
+        if (!to.createManifestBytes(app, release, bytes)) {
             requireSameOrAbsent(to, app, release, bytes); // someone wrote it meanwhile: fine only if it is the same
         }
     }
