@@ -88,6 +88,32 @@ class DrillCliTest {
     }
 
     @Test
+    void anUnreadableDrillRecordIsShownAsUnreadableWithItsKeyNeverNull() throws Exception {
+        Path drills = Path.of(store).resolve(dev.layercake.drill.DrillRecords.prefix("shop", "r1"));
+        Files.createDirectories(drills);
+        // a record with an outcome but no finish time (the case that printed "at null"), then one that is not JSON at all
+        Files.writeString(drills.resolve("20261201T000000.000Z.json"),
+                "{\"app\":\"shop\",\"release\":\"r1\",\"outcome\":\"passed\",\"checks\":[],\"differences\":[]}");
+        Cli.Run empty = Cli.run("show", "--store", store, "--app", "shop", "--release", "r1");
+        assertThat(empty.exitCode()).as(empty.err()).isZero();
+        assertThat(empty.out()).contains("drill     record unreadable (releases/shop/r1/drills/20261201T000000.000Z.json): no valid finish time")
+                .doesNotContain("null");
+
+        Files.writeString(drills.resolve("20261202T000000.000Z.json"), "\u001b[31mnot json");
+        Cli.Run garbage = Cli.run("show", "--store", store, "--app", "shop", "--release", "r1");
+        assertThat(garbage.exitCode()).as(garbage.err()).isZero();
+        assertThat(garbage.out()).contains("drill     record unreadable (releases/shop/r1/drills/20261202T000000.000Z.json): not a drill record")
+                .doesNotContain("null").doesNotContain("\u001b");
+
+        Cli.Run list = Cli.run("list", "--store", store, "--app", "shop", "--json");
+        assertThat(list.exitCode()).as(list.err()).isZero();
+        JsonNode latest = list.json().get(0).path("latestDrill");
+        assertThat(latest.path("outcome").asText()).isEqualTo("unreadable");
+        assertThat(latest.path("recordKey").asText()).isEqualTo("releases/shop/r1/drills/20261202T000000.000Z.json");
+        assertThat(Cli.run("list", "--store", store).out()).contains("drill unreadable").doesNotContain("null");
+    }
+
+    @Test
     void anUnknownReleaseExitsOne() {
         Cli.Run run = Cli.run("drill", "--store", store, "--app", "shop", "--release", "nope", "--kubeconfig", kubeconfig.toString());
         assertThat(run.exitCode()).isEqualTo(1);
