@@ -134,10 +134,11 @@ class S3StoreDrillTest {
 
     static void installShop(KubernetesClient c, String image) {
         c.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shop").endMetadata().build()).create();
-        c.configMaps().inNamespace("shop").resource(new ConfigMapBuilder().withNewMetadata().withName("web-config").endMetadata()
+        c.configMaps().inNamespace("shop").resource(new ConfigMapBuilder().withNewMetadata().withName("web-config")
+                .addToLabels("app.kubernetes.io/part-of", "shop").endMetadata()
                 .addToData("LOG_LEVEL", "info").build()).create();
         c.apps().deployments().inNamespace("shop").resource(new DeploymentBuilder()
-                .withNewMetadata().withName("web").addToLabels("app", "web").endMetadata()
+                .withNewMetadata().withName("web").addToLabels("app", "web").addToLabels("app.kubernetes.io/part-of", "shop").endMetadata()
                 .withNewSpec().withReplicas(2).withNewSelector().addToMatchLabels("app", "web").endSelector()
                 .withNewTemplate().withNewMetadata().addToLabels("app", "web").endMetadata()
                 .withNewSpec().addNewContainer().withName("web").withImage(image)
