@@ -114,6 +114,35 @@ class DrillCliTest {
     }
 
     @Test
+    void noRbacToCreateNamespacesExitsOneNamingTheNamespaceThePermissionAndTheFix() throws Exception {
+        cluster.authorizer(r -> r.method().equals("POST") && r.path().split("\\?")[0].equals("/api/v1/namespaces")
+                ? "User \"tester\" cannot create resource \"namespaces\" in API group \"\" at the cluster scope" : null);
+        Cli.Run run = Cli.run("drill", "--store", store, "--app", "shop", "--release", "r1", "--kubeconfig", kubeconfig.toString(),
+                "--namespace-mapping", "demo=demo-scratch", "--encryption-key-file", keyFile.toString());
+        cluster.authorizer(null);
+        assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(1);
+        assertThat(run.err()).contains("scratch namespace demo-scratch").contains("permission to create namespaces")
+                .contains("verbs: [create]").doesNotContain("Exception");
+        assertThat(cluster.client().namespaces().list().getItems()).extracting(n -> n.getMetadata().getName()).containsExactly("demo");
+        assertThat(cluster.client().configMaps().inNamespace("demo").withName("settings").get().getData()).containsEntry("level", "info");
+        assertThat(Path.of(store).resolve(dev.layercake.drill.DrillRecords.prefix("shop", "r1"))).doesNotExist();
+    }
+
+    @Test
+    void drillCleanFromTheCommandLineRemovesWhatAKeptDrillLeft() {
+        Cli.Run kept = Cli.run("drill", "--store", store, "--app", "shop", "--release", "r1", "--kubeconfig", kubeconfig.toString(),
+                "--encryption-key-file", keyFile.toString(), "--keep-scratch");
+        assertThat(kept.exitCode()).as(kept.out() + kept.err()).isZero();
+        assertThat(cluster.client().namespaces().list().getItems()).hasSize(2);
+
+        Cli.Run clean = Cli.run("drill", "--clean", "--store", store, "--kubeconfig", kubeconfig.toString(), "--json");
+        assertThat(clean.exitCode()).as(clean.out() + clean.err()).isZero();
+        assertThat(clean.json().path("removed").asInt()).isGreaterThanOrEqualTo(3); // namespace, ConfigMap, Deployment
+        assertThat(cluster.client().namespaces().list().getItems()).extracting(n -> n.getMetadata().getName()).containsExactly("demo");
+        assertThat(cluster.client().apps().deployments().inNamespace("demo").withName("web").get()).isNotNull();
+    }
+
+    @Test
     void anUnknownReleaseExitsOne() {
         Cli.Run run = Cli.run("drill", "--store", store, "--app", "shop", "--release", "nope", "--kubeconfig", kubeconfig.toString());
         assertThat(run.exitCode()).isEqualTo(1);

@@ -256,6 +256,37 @@ class KubernetesDrillTest {
     }
 
     @Test
+    void aDrillKilledMidwayLeavesOnlyLabelledObjectsAndDrillCleanRemovesThem() {
+        target.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("users").endMetadata().build()).create();
+        target.client().configMaps().inNamespace("users").resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                .withNewMetadata().withName("mine").endMetadata().addToData("k", "v").build()).create();
+        // killed after applying, before its clean-up could run: every delete from then on fails, and the drill dies
+        assertThatThrownBy(() -> drill().beforeReadBack(client -> {
+            target.authorizer(r -> r.method().equals("DELETE") ? "the drill process was killed" : null);
+            throw new IllegalStateException("killed midway");
+        }).run(request(Map.of(), false), new KubeTestSupport.Recorder())).isInstanceOf(RuntimeException.class);
+        target.authorizer(null);
+
+        List<String> left = target.client().namespaces().list().getItems().stream()
+                .filter(n -> n.getMetadata().getLabels() != null && n.getMetadata().getLabels().containsKey(Drill.LABEL_DRILL))
+                .map(n -> n.getMetadata().getName()).toList();
+        assertThat(left).hasSize(2).allMatch(n -> n.contains("-drill-"));
+        assertThat(target.client().configMaps().inAnyNamespace().list().getItems()).hasSizeGreaterThan(1);
+        try (ReleaseStore store = ReleaseStore.open(location)) {
+            assertThat(DrillRecords.list(store, "shop", "r1")).isEmpty(); // a killed drill recorded nothing
+        }
+
+        int removed = drill().clean(request(Map.of(), false), new KubeTestSupport.Recorder());
+
+        assertThat(removed).isGreaterThan(2);
+        assertThat(target.client().namespaces().list().getItems()).extracting(n -> n.getMetadata().getName()).containsExactly("users");
+        assertThat(target.client().configMaps().inAnyNamespace().list().getItems()).extracting(c -> c.getMetadata().getName())
+                .containsExactly("mine");
+        assertThat(target.client().rbac().clusterRoles().list().getItems()).noneMatch(c -> c.getMetadata().getLabels() != null
+                && c.getMetadata().getLabels().containsKey(Drill.LABEL_DRILL));
+    }
+
+    @Test
     void drillCleanRemovesOnlyLabelledObjects() {
         drill().run(request(Map.of(), true), new KubeTestSupport.Recorder());
         target.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("users").endMetadata().build()).create();
