@@ -84,6 +84,14 @@ final class BackupCommand extends BaseCommand {
     @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Kubeconfig (default: KUBECONFIG, ~/.kube/config or in-cluster).")
     String kubeconfig;
 
+    @Option(names = "--helm-release", paramLabel = "NAME", description = "Release name drift renders the Helm charts with"
+            + " (helm template); default: the live Helm release Secret's, else the chart's name.")
+    String helmRelease;
+
+    @Option(names = "--helm-namespace", paramLabel = "NS", description = "Namespace drift renders the Helm charts with;"
+            + " default: the live Helm release's, else the first --namespace.")
+    String helmNamespace;
+
     @Option(names = "--context", description = "Kubeconfig context (default: current).")
     String context;
 
@@ -128,7 +136,7 @@ final class BackupCommand extends BaseCommand {
                 new BuildInfo(buildSystem, buildJob, buildNumber, buildUrl, triggeredBy, null),
                 new ImageOptions(images, imageMode, imageTarget, insecureRegistries),
                 new KubernetesOptions(kubeconfig, context, namespaces, selectors, secrets, encryptionKeyFile, encryptionKeyEnv,
-                        allowEmptySelection),
+                        allowEmptySelection, helmRelease, helmNamespace),
                 new FreezeOptions(freeze, retainUntil, legalHold, signingKey, tagImages), allowIncomplete, pipelineFiles);
         BackupResult result = new BackupEngine().backup(request, progress());
         if (common.json) {

@@ -56,6 +56,8 @@ public class BackupAppStep extends LayercakeStep {
     private String encryptionKeyEnv;
     private boolean allowIncomplete;
     private boolean allowEmptySelection;
+    private String helmRelease;
+    private String helmNamespace;
     private List<String> pipelineFiles;
     private boolean freeze;
     private String retainUntil;
@@ -259,6 +261,24 @@ public class BackupAppStep extends LayercakeStep {
     @DataBoundSetter
     public void setAllowIncomplete(boolean allowIncomplete) {
         this.allowIncomplete = allowIncomplete;
+    }
+
+    public String getHelmRelease() {
+        return helmRelease;
+    }
+
+    @DataBoundSetter
+    public void setHelmRelease(String helmRelease) {
+        this.helmRelease = Util.fixEmptyAndTrim(helmRelease);
+    }
+
+    public String getHelmNamespace() {
+        return helmNamespace;
+    }
+
+    @DataBoundSetter
+    public void setHelmNamespace(String helmNamespace) {
+        this.helmNamespace = Util.fixEmptyAndTrim(helmNamespace);
     }
 
     public boolean isAllowEmptySelection() {

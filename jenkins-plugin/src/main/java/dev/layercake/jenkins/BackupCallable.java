@@ -72,7 +72,7 @@ final class BackupCallable extends MasterToSlaveFileCallable<BackupOutcome> {
                             Paths.either(Paths.inWorkspace(workspace, step.getKubeconfig()), agent.kubeconfigFile()),
                             step.getContext(), step.namespaces(), step.selectors(), step.getSecrets(),
                             Paths.either(Paths.inWorkspace(workspace, step.getEncryptionKeyFile()), agent.encryptionKeyFile()),
-                            step.getEncryptionKeyEnv(), step.isAllowEmptySelection()),
+                            step.getEncryptionKeyEnv(), step.isAllowEmptySelection(), step.getHelmRelease(), step.getHelmNamespace()),
                     new FreezeOptions(step.isFreeze(), step.getRetainUntil(), step.isLegalHold(),
                             Paths.inWorkspace(workspace, step.getSigningKey()), step.isTagImages()),
                     step.isAllowIncomplete(), pipelineFiles);
