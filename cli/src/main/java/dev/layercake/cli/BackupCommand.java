@@ -1,6 +1,5 @@
 package dev.layercake.cli;
 
-import dev.layercake.backup.BackupEngine;
 import dev.layercake.api.request.BackupRequest;
 import dev.layercake.api.result.BackupResult;
 import dev.layercake.api.request.FreezeOptions;
@@ -21,6 +20,15 @@ final class BackupCommand extends BaseCommand {
 
     @Mixin
     StoreOptions store = new StoreOptions();
+
+    @Mixin
+    InsecureRegistryOptions registries = new InsecureRegistryOptions();
+
+    @Mixin
+    ClusterOptions cluster = new ClusterOptions();
+
+    @Mixin
+    EncryptionKeyOptions keys = new EncryptionKeyOptions();
 
     @Option(names = "--app", required = true, description = "Application name; releases are grouped by it.")
     String app;
@@ -68,9 +76,6 @@ final class BackupCommand extends BaseCommand {
     @Option(names = "--image-target", paramLabel = "REGISTRY/PREFIX", description = "Also copy images to this backup registry.")
     String imageTarget;
 
-    @Option(names = "--insecure-registry", paramLabel = "HOST:PORT", description = "Registry reached over plain HTTP (repeatable).")
-    List<String> insecureRegistries = new ArrayList<>();
-
     @Option(names = "--namespace", paramLabel = "NS", description = "Namespace of the application (repeatable); enables Kubernetes capture.")
     List<String> namespaces = new ArrayList<>();
 
@@ -81,9 +86,6 @@ final class BackupCommand extends BaseCommand {
             + " (default: the backup fails and names the labels it saw).")
     boolean allowEmptySelection;
 
-    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Kubeconfig (default: KUBECONFIG, ~/.kube/config or in-cluster).")
-    String kubeconfig;
-
     @Option(names = "--helm-release", paramLabel = "NAME", description = "Release name drift renders the Helm charts with"
             + " (helm template); default: the live Helm release Secret's, else the chart's name.")
     String helmRelease;
@@ -92,18 +94,8 @@ final class BackupCommand extends BaseCommand {
             + " default: the live Helm release's, else the first --namespace.")
     String helmNamespace;
 
-    @Option(names = "--context", description = "Kubeconfig context (default: current).")
-    String context;
-
     @Option(names = "--secrets", defaultValue = "encrypt", description = "Secrets: encrypt (default, needs a key), plain or skip.")
     String secrets;
-
-    @Option(names = "--encryption-key-file", paramLabel = "FILE", description = "File with the AES-256 key (32 raw bytes or base64).")
-    String encryptionKeyFile;
-
-    @Option(names = "--encryption-key-env", paramLabel = "VAR", defaultValue = "LAYERCAKE_ENCRYPTION_KEY",
-            description = "Environment variable with the base64 AES-256 key. Default: ${DEFAULT-VALUE}.")
-    String encryptionKeyEnv;
 
     @Option(names = "--allow-incomplete", description = "Write the release even if part of the app cannot be captured,"
             + " recording each missing part in the manifest (default: the backup fails).")
@@ -134,11 +126,11 @@ final class BackupCommand extends BaseCommand {
                 store.location(), app, release,
                 new SourceOptions(source, ref, include, exclude, gitBundle),
                 new BuildInfo(buildSystem, buildJob, buildNumber, buildUrl, triggeredBy, null),
-                new ImageOptions(images, imageMode, imageTarget, insecureRegistries),
-                new KubernetesOptions(kubeconfig, context, namespaces, selectors, secrets, encryptionKeyFile, encryptionKeyEnv,
+                new ImageOptions(images, imageMode, imageTarget, registries.insecureRegistries),
+                new KubernetesOptions(cluster.kubeconfig, cluster.context, namespaces, selectors, secrets, keys.encryptionKeyFile, keys.encryptionKeyEnv,
                         allowEmptySelection, helmRelease, helmNamespace),
                 new FreezeOptions(freeze, retainUntil, legalHold, signingKey, tagImages), allowIncomplete, pipelineFiles);
-        BackupResult result = new BackupEngine().backup(request, progress());
+        BackupResult result = layercake().backup(request, progress());
         if (common.json) {
             printJson(result);
         } else {

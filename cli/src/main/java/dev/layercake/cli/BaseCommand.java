@@ -1,5 +1,7 @@
 package dev.layercake.cli;
 
+import dev.layercake.api.Layercake;
+import dev.layercake.api.access.Access;
 import dev.layercake.model.Json;
 import dev.layercake.api.progress.ProgressListener;
 import picocli.CommandLine.Mixin;
@@ -29,6 +31,11 @@ abstract class BaseCommand implements Callable<Integer> {
     /** Progress on the command line's error writer: stderr for the real CLI, captured by tests. */
     ProgressListener progress() {
         return new ConsoleProgress(err(), System.console() != null, common.quiet);
+    }
+
+    /** The engine, reached with this process's environment (AWS chain, docker config, registry CAs, keys). */
+    Layercake layercake() {
+        return Layercake.with(Access.fromEnvironment(System.getenv()));
     }
 
     void printJson(Object value) {

@@ -3,8 +3,8 @@ package dev.layercake.cli;
 import dev.layercake.api.request.StoreLocation;
 import dev.layercake.api.request.CopyRequest;
 import dev.layercake.api.result.CopyResult;
-import dev.layercake.transfer.ReleaseCopier;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.ArrayList;
@@ -18,6 +18,9 @@ import java.util.List;
         "A release already at the destination with the same manifest is left as it is (only what it lacks is added);"
                 + " with other content the copy is refused before anything is written."})
 final class CopyCommand extends BaseCommand {
+
+    @Mixin
+    InsecureRegistryOptions registries = new InsecureRegistryOptions();
 
     @Option(names = "--from", required = true, paramLabel = "STORE", description = "Store to copy from: a folder, file:///folder, s3://bucket/prefix or oci://registry/repository.")
     String from;
@@ -40,15 +43,11 @@ final class CopyCommand extends BaseCommand {
     @Option(names = "--s3-path-style", description = "Path-style S3 requests (most S3-compatible stores).")
     boolean s3PathStyle;
 
-    @Option(names = "--insecure-registry", paramLabel = "HOST:PORT", description = "Registry of an oci:// store reached over plain HTTP (repeatable).")
-    List<String> insecureRegistries = new ArrayList<>();
-
     @Override
     public Integer call() {
         StoreLocation source = StoreLocation.parse(from, s3Endpoint, s3Region, s3PathStyle);
         StoreLocation target = StoreLocation.parse(to, s3Endpoint, s3Region, s3PathStyle);
-        CopyResult r = new ReleaseCopier().copy(new CopyRequest(source, target, app, releases, insecureRegistries),
-                System.getenv(), progress());
+        CopyResult r = layercake().copy(new CopyRequest(source, target, app, releases, registries.insecureRegistries), progress());
         if (common.json) {
             printJson(r);
             return 0;

@@ -1,10 +1,9 @@
 package dev.layercake.cli;
 
-import dev.layercake.kube.ReleaseDiff;
-import dev.layercake.kube.SecretCipher;
-import dev.layercake.model.Manifest;
+import dev.layercake.api.request.DiffRequest;
+import dev.layercake.api.result.DiffReport;
+
 import dev.layercake.api.request.RestoreRequest;
-import dev.layercake.store.ReleaseStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -33,6 +32,12 @@ final class DiffCommand extends BaseCommand {
     @Mixin
     StoreOptions store = new StoreOptions();
 
+    @Mixin
+    ClusterOptions cluster = new ClusterOptions();
+
+    @Mixin
+    EncryptionKeyOptions keys = new EncryptionKeyOptions();
+
     @Option(names = "--app", required = true, description = "Application name.")
     String app;
 
@@ -42,37 +47,17 @@ final class DiffCommand extends BaseCommand {
     @Option(names = "--against", paramLabel = "RELEASE", description = "Release to compare with; without it, the live namespaces.")
     String against;
 
-    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Kubeconfig of the live cluster.")
-    String kubeconfig;
-
-    @Option(names = "--context", description = "Kubeconfig context of the live cluster (default: current).")
-    String context;
-
     @Option(names = "--namespace-mapping", paramLabel = "OLD=NEW", description = "Compare namespace OLD of the release with live NEW (repeatable).")
     List<String> namespaceMapping = new ArrayList<>();
 
-    @Option(names = "--encryption-key-file", paramLabel = "FILE", description = "AES-256 key to compare Secret values (never printed).")
-    String encryptionKeyFile;
-
-    @Option(names = "--encryption-key-env", paramLabel = "VAR", defaultValue = "LAYERCAKE_ENCRYPTION_KEY",
-            description = "Environment variable with the base64 key. Default: ${DEFAULT-VALUE}.")
-    String encryptionKeyEnv;
-
     @Override
     public Integer call() {
-        try (ReleaseStore releases = ReleaseStore.open(store.location())) {
-            Manifest left = releases.readManifest(app, release);
-            ReleaseDiff.Report report;
-            if (against != null) {
-                Manifest right = releases.readManifest(app, against);
-                report = ReleaseDiff.between(releases, left, right,
-                        SecretCipher.load(encryptionKeyFile, encryptionKeyEnv, System.getenv()));
-            } else {
-                RestoreRequest.KubernetesTarget live = new RestoreRequest.KubernetesTarget(true, kubeconfig, context,
-                        RestoreRequest.KubernetesTarget.parseMapping(namespaceMapping), null, false, null,
-                        encryptionKeyFile, encryptionKeyEnv);
-                report = ReleaseDiff.againstLive(releases, left, live, progress(), System.getenv());
-            }
+        {
+            RestoreRequest.KubernetesTarget live = against != null ? null : new RestoreRequest.KubernetesTarget(true, cluster.kubeconfig, cluster.context,
+                    RestoreRequest.KubernetesTarget.parseMapping(namespaceMapping), null, false, null,
+                    keys.encryptionKeyFile, keys.encryptionKeyEnv);
+            DiffReport report = layercake().diff(new DiffRequest(store.location(), app, release, against, live,
+                    keys.encryptionKeyFile, keys.encryptionKeyEnv), progress());
             if (common.json) {
                 printJson(report);
             } else {

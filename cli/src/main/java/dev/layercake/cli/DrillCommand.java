@@ -1,7 +1,6 @@
 package dev.layercake.cli;
 
 import dev.layercake.LayercakeException;
-import dev.layercake.drill.Drill;
 import dev.layercake.api.result.DrillRecord;
 import dev.layercake.api.request.DrillRequest;
 import dev.layercake.api.request.RestoreRequest;
@@ -23,6 +22,15 @@ final class DrillCommand extends BaseCommand {
     @Mixin
     StoreOptions store = new StoreOptions();
 
+    @Mixin
+    InsecureRegistryOptions registries = new InsecureRegistryOptions();
+
+    @Mixin
+    ClusterOptions cluster = new ClusterOptions();
+
+    @Mixin
+    EncryptionKeyOptions keys = new EncryptionKeyOptions();
+
     @Option(names = "--app", description = "Application name.")
     String app;
 
@@ -39,27 +47,11 @@ final class DrillCommand extends BaseCommand {
             + " them there; without it every backup-registry copy is checked blob by blob.")
     String imagesTo;
 
-    @Option(names = "--insecure-registry", paramLabel = "HOST:PORT", description = "Registry reached over plain HTTP (repeatable).")
-    List<String> insecureRegistries = new ArrayList<>();
-
     @Option(names = "--kubernetes", description = "Drill the Kubernetes objects too (implied by --namespace-mapping, --context, --kubeconfig).")
     boolean kubernetes;
 
-    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Kubeconfig of the drill cluster.")
-    String kubeconfig;
-
-    @Option(names = "--context", description = "Kubeconfig context of the drill cluster.")
-    String context;
-
     @Option(names = "--namespace-mapping", paramLabel = "OLD=NEW", description = "Scratch namespace for OLD (repeatable; default OLD-drill-<id>).")
     List<String> namespaceMapping = new ArrayList<>();
-
-    @Option(names = "--encryption-key-file", paramLabel = "FILE", description = "AES-256 key to decrypt Secrets.")
-    String encryptionKeyFile;
-
-    @Option(names = "--encryption-key-env", paramLabel = "VAR", defaultValue = "LAYERCAKE_ENCRYPTION_KEY",
-            description = "Environment variable with the base64 key. Default: ${DEFAULT-VALUE}.")
-    String encryptionKeyEnv;
 
     @Option(names = "--timeout", defaultValue = "5m", description = "How long to wait for the scratch workloads. Default: ${DEFAULT-VALUE}.")
     String timeout;
@@ -77,11 +69,11 @@ final class DrillCommand extends BaseCommand {
         }
         DrillRequest request = new DrillRequest(store.location(), app, release,
                 publicKey == null ? null : Path.of(publicKey), signingKey == null ? null : Path.of(signingKey),
-                imagesTo, insecureRegistries, kubernetes || clean, kubeconfig, context,
-                RestoreRequest.KubernetesTarget.parseMapping(namespaceMapping), encryptionKeyFile, encryptionKeyEnv,
+                imagesTo, registries.insecureRegistries, kubernetes || clean, cluster.kubeconfig, cluster.context,
+                RestoreRequest.KubernetesTarget.parseMapping(namespaceMapping), keys.encryptionKeyFile, keys.encryptionKeyEnv,
                 Durations.parse("--timeout", timeout), keepScratch);
         if (clean) {
-            int removed = new Drill().clean(request, progress());
+            int removed = layercake().cleanDrills(request, progress());
             if (common.json) {
                 printJson(Map.of("removed", removed));
             } else {
@@ -90,7 +82,7 @@ final class DrillCommand extends BaseCommand {
             }
             return 0;
         }
-        Drill.Result result = new Drill().run(request, progress());
+        dev.layercake.api.result.DrillResult result = layercake().drill(request, progress());
         DrillRecord record = result.record();
         if (common.json) {
             printJson(new Json(record.outcome(), record.notObserved(), record.exitCode(), result.recordKey(),

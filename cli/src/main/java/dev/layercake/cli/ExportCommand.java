@@ -1,7 +1,8 @@
 package dev.layercake.cli;
 
-import dev.layercake.store.ReleaseStore;
-import dev.layercake.transfer.ReleaseArchive;
+import dev.layercake.api.request.ExportRequest;
+import dev.layercake.api.result.ExportResult;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -22,6 +23,9 @@ final class ExportCommand extends BaseCommand {
     @Mixin
     StoreOptions store = new StoreOptions();
 
+    @Mixin
+    InsecureRegistryOptions registries = new InsecureRegistryOptions();
+
     @Option(names = "--app", required = true, description = "Application name.")
     String app;
 
@@ -31,13 +35,11 @@ final class ExportCommand extends BaseCommand {
     @Option(names = {"--output", "-o"}, required = true, paramLabel = "FILE.tar", description = "The tar to write (replaced only once complete).")
     String output;
 
-    @Option(names = "--insecure-registry", paramLabel = "HOST:PORT", description = "Registry of an oci:// store reached over plain HTTP (repeatable).")
-    List<String> insecureRegistries = new ArrayList<>();
-
     @Override
     public Integer call() {
-        try (ReleaseStore releases = ReleaseStore.open(store.location(), System.getenv(), insecureRegistries)) {
-            ReleaseArchive.Exported e = new ReleaseArchive().export(releases, app, release, Path.of(output), progress());
+        {
+            ExportResult e = layercake().export(new ExportRequest(store.location(), app, release, Path.of(output), registries.insecureRegistries),
+                    progress());
             if (common.json) {
                 Map<String, Object> doc = new LinkedHashMap<>();
                 doc.put("app", e.app());

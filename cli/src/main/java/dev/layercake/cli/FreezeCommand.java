@@ -1,11 +1,13 @@
 package dev.layercake.cli;
 
+import dev.layercake.api.request.Durations;
+import dev.layercake.api.request.FreezeRequest;
+import dev.layercake.api.result.FrozenRelease;
+import dev.layercake.api.result.ImageTag;
+
 import dev.layercake.LayercakeException;
 import dev.layercake.api.result.FreezeResult;
-import dev.layercake.freeze.ReleaseFreezer;
-import dev.layercake.images.ReleaseTagger;
 import dev.layercake.model.Json;
-import dev.layercake.store.ReleaseStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -27,6 +29,9 @@ final class FreezeCommand extends BaseCommand {
     @Mixin
     StoreOptions store = new StoreOptions();
 
+    @Mixin
+    InsecureRegistryOptions registries = new InsecureRegistryOptions();
+
     @Option(names = "--app", required = true, description = "Application name.")
     String app;
 
@@ -39,25 +44,16 @@ final class FreezeCommand extends BaseCommand {
     @Option(names = "--tag-images", description = "Also tag the release's backup-registry image copies with the release id.")
     boolean tagImages;
 
-    @Option(names = "--insecure-registry", paramLabel = "HOST:PORT", description = "Backup registry reached over plain HTTP (repeatable).")
-    List<String> insecureRegistries = new ArrayList<>();
-
     @Option(names = "--legal-hold", description = "Apply an S3 legal hold (no end date; lifted only by someone allowed to).")
     boolean legalHold;
 
     @Override
     public Integer call() {
-        try (ReleaseStore releases = ReleaseStore.open(store.location(), System.getenv(), insecureRegistries)) {
-            FreezeResult r = ReleaseFreezer.freeze(releases, app, release, ReleaseFreezer.parseRetainUntil(retainUntil),
-                    legalHold, progress());
-            List<ReleaseTagger.Tagged> tags = List.of();
-            if (tagImages) {
-                try {
-                    tags = ReleaseTagger.create(System.getenv(), insecureRegistries).tag(releases.readManifest(app, release), progress());
-                } catch (LayercakeException e) {
-                    throw ReleaseTagger.afterFreeze(app, release, e);
-                }
-            }
+        {
+            FrozenRelease frozen = layercake().freeze(new FreezeRequest(store.location(), app, release,
+                    Durations.parseDate("--retain-until", retainUntil), legalHold, tagImages, registries.insecureRegistries), progress());
+            FreezeResult r = frozen.freeze();
+            List<ImageTag> tags = frozen.imageTags();
             if (common.json) {
                 @SuppressWarnings("unchecked")
                 Map<String, Object> doc = new LinkedHashMap<>(Json.mapper().convertValue(r, Map.class));

@@ -1,9 +1,9 @@
 package dev.layercake.cli;
 
+import dev.layercake.api.request.GcRequest;
+
 import dev.layercake.api.request.Durations;
-import dev.layercake.retention.GarbageCollector;
 import dev.layercake.api.result.GcResult;
-import dev.layercake.store.ReleaseStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -27,8 +27,8 @@ final class GcCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-        try (ReleaseStore releases = ReleaseStore.open(store.location())) {
-            GcResult r = GarbageCollector.collect(releases, Durations.parse("--grace", grace), dryRun, progress());
+        {
+            GcResult r = layercake().gc(new GcRequest(store.location(), Durations.parse("--grace", grace), dryRun), progress());
             if (common.json) {
                 printJson(r);
                 return 0;

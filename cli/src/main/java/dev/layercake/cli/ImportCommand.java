@@ -1,8 +1,8 @@
 package dev.layercake.cli;
 
-import dev.layercake.store.ReleaseStore;
+import dev.layercake.api.request.ImportRequest;
+
 import dev.layercake.api.result.CopyResult;
-import dev.layercake.transfer.ReleaseArchive;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -26,13 +26,13 @@ final class ImportCommand extends BaseCommand {
     @Mixin
     StoreOptions store = new StoreOptions();
 
-    @Option(names = "--insecure-registry", paramLabel = "HOST:PORT", description = "Registry of an oci:// store reached over plain HTTP (repeatable).")
-    List<String> insecureRegistries = new ArrayList<>();
+    @Mixin
+    InsecureRegistryOptions registries = new InsecureRegistryOptions();
 
     @Override
     public Integer call() {
-        try (ReleaseStore releases = ReleaseStore.open(store.location(), System.getenv(), insecureRegistries)) {
-            CopyResult r = new ReleaseArchive().importTar(Path.of(tar), releases, progress());
+        {
+            CopyResult r = layercake().importRelease(new ImportRequest(store.location(), Path.of(tar), registries.insecureRegistries), progress());
             if (common.json) {
                 printJson(r);
                 return 0;

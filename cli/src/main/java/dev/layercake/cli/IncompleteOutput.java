@@ -1,6 +1,5 @@
 package dev.layercake.cli;
 
-import dev.layercake.backup.IncompletePolicy;
 import dev.layercake.model.IncompleteEntry;
 
 import java.io.PrintWriter;
@@ -18,7 +17,7 @@ final class IncompleteOutput {
             return;
         }
         out.printf("%s: this release is missing %d part(s) of the app; a restore of it does not bring the app back whole%n",
-                IncompletePolicy.WORD, incomplete.size());
+                IncompleteEntry.WORD, incomplete.size());
         for (IncompleteEntry e : incomplete) {
             out.printf("  NOT CAPTURED  %s: %s%n", printable(e.what()), printable(e.why()));
         }

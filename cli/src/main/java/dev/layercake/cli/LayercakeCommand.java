@@ -1,7 +1,8 @@
 package dev.layercake.cli;
 
 import dev.layercake.LayercakeException;
-import dev.layercake.backup.BackupEngine;
+import dev.layercake.api.Layercake;
+import dev.layercake.api.request.Vocabulary;
 import dev.layercake.model.Json;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -116,7 +117,7 @@ public final class LayercakeCommand implements Runnable {
         if (e instanceof LayercakeException le) {
             code = le.exitCode();
             kind = le.kind().name().toLowerCase();
-            message = le.getMessage();
+            message = Vocabulary.render(le.getMessage(), frontDoor());
         } else {
             code = 1;
             kind = "failed";
@@ -136,6 +137,14 @@ public final class LayercakeCommand implements Runnable {
             printJsonError(cl, kind, message, code);
         }
         return code;
+    }
+
+    /**
+     * Who runs this CLI: a Tekton Task says so with {@code LAYERCAKE_FRONT_DOOR=tekton}, and its users then read
+     * option names as the Task's params ({@code image-target}), not as flags.
+     */
+    static Vocabulary.FrontDoor frontDoor() {
+        return "tekton".equalsIgnoreCase(System.getenv("LAYERCAKE_FRONT_DOOR")) ? Vocabulary.FrontDoor.TEKTON : Vocabulary.FrontDoor.CLI;
     }
 
     /** The {@code {"error": {...}}} document every command prints on stdout with --json when it fails. */
@@ -169,7 +178,7 @@ public final class LayercakeCommand implements Runnable {
     /** {@code layercake VERSION}: the Implementation-Version of the jar (this class and the engine's are shaded into one). */
     static String versionLine() {
         String v = LayercakeCommand.class.getPackage().getImplementationVersion();
-        return "layercake " + (v == null ? BackupEngine.version() : v);
+        return "layercake " + (v == null ? Layercake.version() : v);
     }
 
     /** Picocli version provider reading the jar's Implementation-Version. */

@@ -1,9 +1,10 @@
 package dev.layercake.cli;
 
+import dev.layercake.api.request.PolicyRequest;
+import dev.layercake.api.result.PolicyState;
+
 import dev.layercake.LayercakeException;
-import dev.layercake.sign.SignaturePolicies;
 import dev.layercake.api.request.SignaturePolicy;
-import dev.layercake.store.ReleaseStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -39,28 +40,20 @@ final class PolicyCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-        if (publicKey != null && !requireSignature) {
-            throw LayercakeException.usage("--public-key needs --require-signature: a policy stores the key it requires"
-                    + " signatures to check with");
-        }
-        try (ReleaseStore releases = ReleaseStore.open(store.location(), System.getenv())) {
-            boolean set = requireSignature || replace;
-            if (set) {
-                SignaturePolicy policy = SignaturePolicies.of(requireSignature, publicKey == null ? null : Path.of(publicKey),
-                        Clock.systemUTC());
-                SignaturePolicies.write(releases, app, policy, replace);
-            }
+        {
+            PolicyState state = layercake().policy(new PolicyRequest(store.location(), app, requireSignature,
+                    publicKey == null ? null : Path.of(publicKey), replace));
+            SignaturePolicy own = state.own();
+            boolean set = state.changed();
             Map<String, Object> doc = new LinkedHashMap<>();
-            doc.put("scope", app == null ? "store" : "app " + app);
-            doc.put("key", SignaturePolicies.key(app));
+            doc.put("scope", state.scope());
+            doc.put("key", state.key());
             doc.put("changed", set);
-            SignaturePolicy own = SignaturePolicies.read(releases, app).orElse(null);
             doc.put("policy", own == null ? null : Map.of("requireSignature", own.requireSignature(),
                     "publicKeyDigest", own.publicKeyDigest() == null ? "" : own.publicKeyDigest(), "setAt", own.setAt()));
-            SignaturePolicies.Effective effective = SignaturePolicies.effective(releases, app);
-            doc.put("requireSignature", effective.requireSignature());
-            doc.put("requiredBy", effective.requiredBy());
-            doc.put("publicKeyFrom", effective.keyFrom());
+            doc.put("requireSignature", state.requireSignature());
+            doc.put("requiredBy", state.requiredBy());
+            doc.put("publicKeyFrom", state.publicKeyFrom());
             if (common.json) {
                 printJson(doc);
                 return 0;
@@ -70,10 +63,10 @@ final class PolicyCommand extends BaseCommand {
                 out().printf("signature policy of %s %s (%s)%n", scope, own != null && own.requireSignature()
                         ? "set: a valid manifest signature is REQUIRED for verify and restore" : "set: no signature required", doc.get("key"));
             }
-            out().printf("in force for %s: %s%n", scope, effective.requireSignature()
-                    ? "signature REQUIRED (by " + effective.requiredBy() + ")" : "no signature required (verify says \"not signature-checked\")");
-            if (effective.keyFrom() != null) {
-                out().printf("  public key stored in %s%s%n", effective.keyFrom(),
+            out().printf("in force for %s: %s%n", scope, state.requireSignature()
+                    ? "signature REQUIRED (by " + state.requiredBy() + ")" : "no signature required (verify says \"not signature-checked\")");
+            if (state.publicKeyFrom() != null) {
+                out().printf("  public key stored in %s%s%n", state.publicKeyFrom(),
                         own != null && own.publicKeyDigest() != null ? " (" + own.publicKeyDigest() + ")" : "");
             }
             out().flush();

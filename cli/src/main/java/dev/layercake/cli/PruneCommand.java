@@ -1,9 +1,9 @@
 package dev.layercake.cli;
 
+import dev.layercake.api.request.PruneRequest;
+
 import dev.layercake.api.request.Durations;
 import dev.layercake.api.result.PruneResult;
-import dev.layercake.retention.Pruner;
-import dev.layercake.store.ReleaseStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -18,6 +18,9 @@ final class PruneCommand extends BaseCommand {
     @Mixin
     StoreOptions store = new StoreOptions();
 
+    @Mixin
+    InsecureRegistryOptions registries = new InsecureRegistryOptions();
+
     @Option(names = "--app", required = true, description = "Application name.")
     String app;
 
@@ -30,13 +33,11 @@ final class PruneCommand extends BaseCommand {
     @Option(names = "--dry-run", description = "Print what would be removed without removing anything.")
     boolean dryRun;
 
-    @Option(names = "--insecure-registry", paramLabel = "HOST:PORT", description = "Registry of an oci:// store reached over plain HTTP (repeatable).")
-    java.util.List<String> insecureRegistries = new java.util.ArrayList<>();
-
     @Override
     public Integer call() {
-        try (ReleaseStore releases = ReleaseStore.open(store.location(), System.getenv(), insecureRegistries)) {
-            PruneResult r = Pruner.prune(releases, app, keep, Durations.parse("--older-than", olderThan), dryRun, progress());
+        {
+            PruneResult r = layercake().prune(new PruneRequest(store.location(), app, keep, Durations.parse("--older-than", olderThan),
+                    dryRun, registries.insecureRegistries), progress());
             if (common.json) {
                 printJson(r);
                 return 0;

@@ -1,11 +1,10 @@
 package dev.layercake.cli;
 
+import dev.layercake.api.result.RenderedReport;
+
 import dev.layercake.LayercakeException;
 import dev.layercake.api.result.ReleaseReport;
-import dev.layercake.report.ReleaseReports;
-import dev.layercake.report.ReportRenderer;
 import dev.layercake.api.request.ReportRequest;
-import dev.layercake.store.ReleaseStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -43,10 +42,10 @@ final class ReportCommand extends BaseCommand {
     @Override
     public Integer call() {
         ReportRequest request = new ReportRequest(app, release, against);
-        try (ReleaseStore releases = ReleaseStore.open(store.location())) {
-            progress().info("reading " + app + "/" + release + (against == null ? "" : " and " + against));
-            ReleaseReport report = ReleaseReports.build(releases, request);
-            byte[] html = ReportRenderer.html(report).getBytes(StandardCharsets.UTF_8);
+        {
+            RenderedReport rendered = layercake().report(store.location(), request, progress());
+            ReleaseReport report = rendered.report();
+            byte[] html = rendered.html().getBytes(StandardCharsets.UTF_8);
             Path file = (output == null ? Path.of(app + "-" + release + "-report.html") : output).toAbsolutePath();
             write(file, html);
             if (common.json) {

@@ -1,6 +1,7 @@
 package dev.layercake.cli;
 
-import dev.layercake.restore.RestoreEngine;
+import dev.layercake.model.IncompleteEntry;
+
 import dev.layercake.api.request.RestoreRequest;
 import dev.layercake.api.result.RestoreResult;
 import picocli.CommandLine.Command;
@@ -17,6 +18,15 @@ final class RestoreCommand extends BaseCommand {
     @Mixin
     StoreOptions store = new StoreOptions();
 
+    @Mixin
+    InsecureRegistryOptions registries = new InsecureRegistryOptions();
+
+    @Mixin
+    ClusterOptions cluster = new ClusterOptions();
+
+    @Mixin
+    EncryptionKeyOptions keys = new EncryptionKeyOptions();
+
     @Option(names = "--app", required = true, description = "Application name.")
     String app;
 
@@ -29,17 +39,8 @@ final class RestoreCommand extends BaseCommand {
     @Option(names = "--images-to", paramLabel = "REGISTRY/PREFIX", description = "Push the release's images here with identical digests.")
     String imagesTo;
 
-    @Option(names = "--insecure-registry", paramLabel = "HOST:PORT", description = "Registry reached over plain HTTP (repeatable).")
-    List<String> insecureRegistries = new ArrayList<>();
-
     @Option(names = "--kubernetes", description = "Restore the Kubernetes objects (implied by --namespace-mapping, --context, --kubeconfig).")
     boolean kubernetes;
-
-    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Kubeconfig of the target cluster.")
-    String kubeconfig;
-
-    @Option(names = "--context", description = "Kubeconfig context of the target cluster.")
-    String context;
 
     @Option(names = "--namespace-mapping", paramLabel = "OLD=NEW", description = "Restore namespace OLD as NEW (repeatable).")
     List<String> namespaceMapping = new ArrayList<>();
@@ -52,13 +53,6 @@ final class RestoreCommand extends BaseCommand {
 
     @Option(names = "--images-from", paramLabel = "REGISTRY/PREFIX", description = "Point workloads at the images in this backup registry.")
     String imagesFrom;
-
-    @Option(names = "--encryption-key-file", paramLabel = "FILE", description = "AES-256 key to decrypt Secrets.")
-    String encryptionKeyFile;
-
-    @Option(names = "--encryption-key-env", paramLabel = "VAR", defaultValue = "LAYERCAKE_ENCRYPTION_KEY",
-            description = "Environment variable with the base64 key. Default: ${DEFAULT-VALUE}.")
-    String encryptionKeyEnv;
 
     @Option(names = "--pipeline-to", paramLabel = "DIR", description = "Write the release's pipeline section (config.xml,"
             + " PipelineRun, --pipeline-file files) into this folder; existing files are never overwritten.")
@@ -75,15 +69,10 @@ final class RestoreCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-        dev.layercake.pipeline.PipelineRestore.Result pipeline = null;
+        dev.layercake.api.result.PipelineFilesWritten pipeline = null;
         if (pipelineTo != null) {
-            try (dev.layercake.store.ReleaseStore releases = dev.layercake.store.ReleaseStore.open(store.location())) {
-                dev.layercake.model.Names.checkSegment("app", app);
-                dev.layercake.model.Names.checkSegment("release id", release);
-                pipeline = dev.layercake.pipeline.PipelineRestore.restore(releases, releases.readManifest(app, release),
-                        java.nio.file.Path.of(pipelineTo), dryRun);
-            }
-            if (sourcesTo == null && imagesTo == null && !kubernetes && namespaceMapping.isEmpty() && context == null && kubeconfig == null) {
+            pipeline = layercake().restorePipeline(store.location(), app, release, java.nio.file.Path.of(pipelineTo), dryRun);
+            if (sourcesTo == null && imagesTo == null && !kubernetes && namespaceMapping.isEmpty() && cluster.context == null && cluster.kubeconfig == null) {
                 if (common.json) {
                     com.fasterxml.jackson.databind.node.ObjectNode o = dev.layercake.model.Json.mapper().createObjectNode()
                             .put("app", app).put("release", release).put("dryRun", dryRun);
@@ -96,13 +85,13 @@ final class RestoreCommand extends BaseCommand {
                 return 0;
             }
         }
-        boolean toCluster = kubernetes || !namespaceMapping.isEmpty() || context != null || kubeconfig != null;
-        RestoreRequest.KubernetesTarget target = new RestoreRequest.KubernetesTarget(toCluster, kubeconfig, context,
+        boolean toCluster = kubernetes || !namespaceMapping.isEmpty() || cluster.context != null || cluster.kubeconfig != null;
+        RestoreRequest.KubernetesTarget target = new RestoreRequest.KubernetesTarget(toCluster, cluster.kubeconfig, cluster.context,
                 RestoreRequest.KubernetesTarget.parseMapping(namespaceMapping), existing, pinImages, imagesFrom,
-                encryptionKeyFile, encryptionKeyEnv);
-        RestoreRequest request = new RestoreRequest(store.location(), app, release, sourcesTo, imagesTo, insecureRegistries,
+                keys.encryptionKeyFile, keys.encryptionKeyEnv);
+        RestoreRequest request = new RestoreRequest(store.location(), app, release, sourcesTo, imagesTo, registries.insecureRegistries,
                 target, dryRun, publicKey, requireSignature);
-        RestoreResult result = new RestoreEngine().restore(request, progress());
+        RestoreResult result = layercake().restore(request, progress());
         if (common.json) {
             if (pipeline == null) {
                 printJson(result);
@@ -118,7 +107,7 @@ final class RestoreCommand extends BaseCommand {
             out().printf("release %s/%s (%s)%s%n", result.app(), result.release(), result.manifestDigest(), dryRun ? " — dry run" : "");
             if (!result.complete()) {
                 out().printf("WARNING: %s release restored: the parts below were never captured, so they are NOT restored;"
-                        + " provide them before relying on the app%n", dev.layercake.backup.IncompletePolicy.WORD);
+                        + " provide them before relying on the app%n", IncompleteEntry.WORD);
                 IncompleteOutput.print(out(), result.incomplete());
             }
             if (result.signature().equals("not-checked")) {
@@ -141,7 +130,7 @@ final class RestoreCommand extends BaseCommand {
         return 0;
     }
 
-    private static java.util.Map<String, Object> pipelineJson(dev.layercake.pipeline.PipelineRestore.Result r) {
+    private static java.util.Map<String, Object> pipelineJson(dev.layercake.api.result.PipelineFilesWritten r) {
         java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
         m.put("directory", r.directory().toString());
         m.put("written", r.written());
@@ -149,7 +138,7 @@ final class RestoreCommand extends BaseCommand {
         return m;
     }
 
-    private void printPipeline(dev.layercake.pipeline.PipelineRestore.Result r) {
+    private void printPipeline(dev.layercake.api.result.PipelineFilesWritten r) {
         out().printf("  pipeline: %d file(s) %s %s%s%n", r.written().size(), dryRun ? "would be written to" : "written to",
                 r.directory(), r.unchanged().isEmpty() ? "" : ", " + r.unchanged().size() + " already identical");
         r.written().forEach(n -> out().printf("    %s%n", n));

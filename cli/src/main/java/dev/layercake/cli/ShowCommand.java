@@ -1,13 +1,12 @@
 package dev.layercake.cli;
 
-import dev.layercake.model.Digest;
+import dev.layercake.api.result.ReleaseView;
+
 import dev.layercake.model.ImageEntry;
 import dev.layercake.model.ImageReference;
-import dev.layercake.model.Json;
 import dev.layercake.model.KubernetesResource;
 import dev.layercake.model.Manifest;
 import dev.layercake.model.SourceFile;
-import dev.layercake.store.ReleaseStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -31,8 +30,9 @@ final class ShowCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-        try (ReleaseStore releases = ReleaseStore.open(store.location())) {
-            byte[] bytes = releases.readManifestBytes(app, release);
+        {
+            ReleaseView view = layercake().show(store.location(), app, release);
+            byte[] bytes = view.manifestBytes();
             if (common.json) {
                 // The stored bytes themselves: their sha256 is the manifest digest.
                 out().print(new String(bytes, StandardCharsets.UTF_8));
@@ -40,13 +40,12 @@ final class ShowCommand extends BaseCommand {
                 out().flush();
                 return 0;
             }
-            Manifest m = Json.read(bytes, Manifest.class, "manifest of " + app + "/" + release);
+            Manifest m = view.manifest();
             out().printf("release   %s/%s%n", m.app(), m.release());
-            out().printf("manifest  %s%n", Digest.of(bytes));
+            out().printf("manifest  %s%n", view.manifestDigest());
             out().printf("created   %s by %s %s%n", m.createdAt(), m.tool().name(), m.tool().version());
             IncompleteOutput.print(out(), m.incomplete());
-            out().printf("drill     %s%n", dev.layercake.drill.DrillRecords.latestSummary(releases, app, release)
-                    .map(dev.layercake.drill.DrillRecords.Latest::line).orElse("none recorded (layercake drill)"));
+            out().printf("drill     %s%n", view.latestDrill() == null ? "none recorded (layercake drill)" : view.latestDrill().line());
             if (m.build() != null) {
                 out().printf("build     %s%n", buildLine(m.build()));
             }

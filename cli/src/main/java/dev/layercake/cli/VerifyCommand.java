@@ -1,9 +1,9 @@
 package dev.layercake.cli;
 
+import dev.layercake.api.request.VerifyRequest;
+
 import dev.layercake.LayercakeException;
 import dev.layercake.model.Digest;
-import dev.layercake.store.ReleaseStore;
-import dev.layercake.verify.ReleaseVerifier;
 import dev.layercake.api.result.VerifyReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,14 +19,14 @@ final class VerifyCommand extends BaseCommand {
     @Mixin
     StoreOptions store = new StoreOptions();
 
+    @Mixin
+    InsecureRegistryOptions registries = new InsecureRegistryOptions();
+
     @Option(names = "--app", required = true, description = "Application name.")
     String app;
 
     @Option(names = "--release", required = true, description = "Release id.")
     String release;
-
-    @Option(names = "--insecure-registry", paramLabel = "HOST:PORT", description = "Registry reached over plain HTTP (repeatable).")
-    List<String> insecureRegistries = new ArrayList<>();
 
     @Option(names = "--public-key", paramLabel = "PEM", description = "Public key to check the manifest's signature with.")
     String publicKey;
@@ -48,12 +48,9 @@ final class VerifyCommand extends BaseCommand {
                         + " as the backup printed it (manifestDigest)");
             }
         }
-        try (ReleaseStore releases = ReleaseStore.open(store.location(), System.getenv(), insecureRegistries)) {
-            VerifyReport report = new ReleaseVerifier(releases, progress())
-                    .checkingRegistryCopies(System.getenv(), insecureRegistries)
-                    .requiringSignature(requireSignature)
-                    .expectingDigest(expected)
-                    .verify(app, release, publicKey == null ? null : java.nio.file.Path.of(publicKey));
+        {
+            VerifyReport report = layercake().verify(new VerifyRequest(store.location(), app, release,
+                    publicKey == null ? null : java.nio.file.Path.of(publicKey), requireSignature, expected, registries.insecureRegistries), progress());
             if (common.json) {
                 printJson(new Json(report.app(), report.release(), report.manifestDigest().toString(), report.ok(),
                         report.objectsChecked(), report.bytesChecked(), report.problems(), report.complete(),

@@ -1,5 +1,6 @@
 package dev.layercake.cli;
 
+import dev.layercake.api.access.Access;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.layercake.api.request.KubernetesOptions;
 import dev.layercake.kube.KubernetesCaptureStep;
@@ -111,7 +112,7 @@ class DiffCommandTest {
     }
 
     private static void capture(ReleaseStore store, KubernetesOptions options, String release) {
-        KubernetesSection section = KubernetesCaptureStep.capture(options, "demo", store, Map.of(), ProgressListener.NONE, null,
+        KubernetesSection section = KubernetesCaptureStep.capture(options, "demo", store, Access.fromEnvironment(Map.of()), ProgressListener.NONE, null,
                 (ref, foundIn) -> { });
         store.writeManifest(new Manifest(Manifest.SCHEMA_VERSION, "demo", release, "2026-11-25T06:00:00Z", null, null, null,
                 List.of(), section));

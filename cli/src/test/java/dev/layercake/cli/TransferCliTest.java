@@ -1,5 +1,6 @@
 package dev.layercake.cli;
 
+import dev.layercake.api.access.Access;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.layercake.api.result.BackupResult;
 import dev.layercake.model.Digest;
@@ -222,7 +223,7 @@ class TransferCliTest {
         assertThat(Files.readAllBytes(back.resolve(drillKey()))).isEqualTo(DRILL);
         assertThat(Files.readAllBytes(back.resolve(StoreKeys.signature("shop", "r1"))))
                 .isEqualTo(Files.readAllBytes(rel.folder().directory().resolve(StoreKeys.signature("shop", "r1"))));
-        try (ReleaseStore store = ReleaseStore.open(StoreLocation.parse(repo), Map.of(), List.of(registry.host()))) {
+        try (ReleaseStore store = ReleaseStore.open(StoreLocation.parse(repo), Access.fromEnvironment(Map.of()), List.of(registry.host()))) {
             try (var in = store.objects().open(drillKey())) {
                 assertThat(in.readAllBytes()).isEqualTo(DRILL);
             }

@@ -1,5 +1,6 @@
 package dev.layercake.backup;
 
+import dev.layercake.api.access.Access;
 import dev.layercake.api.result.BackupResult;
 import dev.layercake.capture.BackupStep;
 import dev.layercake.capture.BackupContext;
@@ -40,16 +41,16 @@ import java.util.Map;
 public final class BackupEngine {
 
     private final List<BackupStep> steps;
-    private final Map<String, String> env;
+    private final Access access;
     private final Clock clock;
 
     public BackupEngine() {
-        this(BackupSteps.defaults(), System.getenv(), Clock.systemUTC());
+        this(BackupSteps.defaults(), Access.fromEnvironment(System.getenv()), Clock.systemUTC());
     }
 
-    public BackupEngine(List<BackupStep> steps, Map<String, String> env, Clock clock) {
+    public BackupEngine(List<BackupStep> steps, Access access, Clock clock) {
         this.steps = List.copyOf(steps);
-        this.env = Map.copyOf(env);
+        this.access = access;
         this.clock = clock;
     }
 
@@ -59,8 +60,8 @@ public final class BackupEngine {
         // anything written, starting with the backup lease.
         checkRequest(request);
         try (GitSource git = GitSource.open(request.source(), listener);
-             ReleaseStore store = ReleaseStore.open(request.store(), env, request.images().insecureRegistries())) {
-            BuildInfo detected = new BuildInfoResolver(env).resolve(request.build());
+             ReleaseStore store = ReleaseStore.open(request.store(), access, request.images().insecureRegistries())) {
+            BuildInfo detected = new BuildInfoResolver(access).resolve(request.build());
             checkBuildSystem(detected.system());
             BuildInfo build = new BuildInfo(detected.system(), detected.job(), detected.number(), detected.url(),
                     detected.triggeredBy(), git.commit());
@@ -109,7 +110,7 @@ public final class BackupEngine {
 
     private BackupResult run(BackupRequest request, ProgressListener listener, ReleaseStore store, GitSource git,
                              BuildInfo build, String release, Instant now, ReleaseSealer sealer) {
-        BackupContext ctx = new BackupContext(request, store, listener, env);
+        BackupContext ctx = new BackupContext(request, store, listener, access);
         ctx.build(build);
         ctx.release(release);
 
@@ -138,12 +139,7 @@ public final class BackupEngine {
         boolean frozen = sealer.seal(request.app(), release);
         if (frozen && request.freeze() != null && request.freeze().tagImages()) {
             listener.phase("release tags");
-            try {
-                ReleaseTagger.create(env, request.images().insecureRegistries()).tag(manifest, listener);
-            } catch (LayercakeException e) {
-                // The release itself is complete; say so, so nobody re-runs the whole backup.
-                throw ReleaseTagger.afterFreeze(request.app(), release, e);
-            }
+            ReleaseTagger.tagFrozenRelease(access, request.images().insecureRegistries(), manifest, listener);
         }
         return new BackupResult(request.app(), release, digest, store.location().uri(),
                 withSlash(store.location().uri()) + StoreKeys.manifest(request.app(), release),

@@ -15,7 +15,7 @@ import java.util.List;
 public final class IncompletePolicy {
 
     /** The word every front door shows for a release with gaps. */
-    public static final String WORD = "INCOMPLETE";
+    public static final String WORD = IncompleteEntry.WORD;
 
     private IncompletePolicy() {
     }

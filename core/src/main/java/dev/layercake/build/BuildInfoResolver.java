@@ -1,5 +1,6 @@
 package dev.layercake.build;
 
+import dev.layercake.api.access.Access;
 import dev.layercake.model.BuildInfo;
 import dev.layercake.model.Names;
 
@@ -22,10 +23,10 @@ public final class BuildInfoResolver {
 
     private static final DateTimeFormatter RELEASE_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
-    private final Map<String, String> env;
+    private final Access access;
 
-    public BuildInfoResolver(Map<String, String> env) {
-        this.env = env;
+    public BuildInfoResolver(Access access) {
+        this.access = access;
     }
 
     public BuildInfo resolve(BuildInfo explicit) {
@@ -74,7 +75,7 @@ public final class BuildInfoResolver {
     }
 
     private String get(String name) {
-        String v = env.get(name);
+        String v = access.environment().get(name);
         return v == null || v.isBlank() ? null : v;
     }
 

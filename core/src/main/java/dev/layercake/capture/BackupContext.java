@@ -1,5 +1,6 @@
 package dev.layercake.capture;
 
+import dev.layercake.api.access.Access;
 import dev.layercake.api.request.BackupRequest;
 import dev.layercake.model.BuildInfo;
 import dev.layercake.model.IncompleteEntry;
@@ -24,7 +25,7 @@ public final class BackupContext {
     private final BackupRequest request;
     private final ReleaseStore store;
     private final ProgressListener listener;
-    private final Map<String, String> env;
+    private final Access access;
     private BuildInfo build;
     private String release;
     private SourceSection source;
@@ -43,11 +44,11 @@ public final class BackupContext {
     public record Gap(IncompleteEntry entry, boolean optedIn) {
     }
 
-    public BackupContext(BackupRequest request, ReleaseStore store, ProgressListener listener, Map<String, String> env) {
+    public BackupContext(BackupRequest request, ReleaseStore store, ProgressListener listener, Access access) {
         this.request = request;
         this.store = store;
         this.listener = listener;
-        this.env = env;
+        this.access = access;
     }
 
     public BackupRequest request() {
@@ -63,8 +64,8 @@ public final class BackupContext {
     }
 
     /** The process environment (or a test's stand-in): CI variables, key variables. */
-    public Map<String, String> env() {
-        return env;
+    public Access access() {
+        return access;
     }
 
     public BuildInfo build() {

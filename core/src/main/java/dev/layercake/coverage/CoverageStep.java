@@ -1,5 +1,6 @@
 package dev.layercake.coverage;
 
+import dev.layercake.api.access.Access;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.layercake.capture.BackupContext;
 import dev.layercake.capture.BackupStep;
@@ -35,7 +36,7 @@ public final class CoverageStep implements BackupStep {
     public void run(BackupContext context) {
         CoverageSection section;
         try {
-            section = scan(context.source(), context.store(), context.liveObjects(), context.request().kubernetes(), context.env());
+            section = scan(context.source(), context.store(), context.liveObjects(), context.request().kubernetes(), context.access());
         } catch (RuntimeException e) {
             section = new CoverageSection(List.of(), List.of(), List.of("coverage not recorded: " + e.getClass().getSimpleName()));
         }
@@ -46,7 +47,7 @@ public final class CoverageStep implements BackupStep {
     }
 
     static CoverageSection scan(SourceSection source, ReleaseStore store, List<JsonNode> live, KubernetesOptions kube,
-                                java.util.Map<String, String> env) {
+                                Access access) {
         CoverageScanner scanner = new CoverageScanner();
         List<String> notes = new ArrayList<>();
         if (source != null) {
@@ -70,7 +71,7 @@ public final class CoverageStep implements BackupStep {
         scanner.scanObjects(live);
         List<CoverageSection.Volume> volumes = List.of();
         if (!live.isEmpty() && kube != null && kube.enabled()) {
-            try (KubeConnection connection = KubeConnection.open(kube.kubeconfig(), kube.context(), env)) {
+            try (KubeConnection connection = KubeConnection.open(kube.kubeconfig(), kube.context(), access)) {
                 volumes = ClusterStorage.volumes(live, connection.client(), notes);
             } catch (RuntimeException e) {
                 notes.add("volumes not described (" + e.getClass().getSimpleName() + "); listed from the workloads only");
@@ -82,7 +83,7 @@ public final class CoverageStep implements BackupStep {
         return new CoverageSection(volumes, scanner.services(), allNotes);
     }
 
-    /** IaC and configuration files: Terraform, Kubernetes/Helm/Kustomize YAML, env and properties files. */
+    /** IaC and configuration files: Terraform, Kubernetes/Helm/Kustomize YAML, access and properties files. */
     static boolean scannable(SourceFile f) {
         String p = f.path().toLowerCase(Locale.ROOT);
         return switch (f.kind()) {

@@ -1,5 +1,7 @@
 package dev.layercake.drill;
 
+import dev.layercake.api.result.DrillResult;
+import dev.layercake.api.access.Access;
 import dev.layercake.api.result.DrillRecord;
 import dev.layercake.api.request.DrillRequest;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -73,16 +75,16 @@ public final class Drill {
     public static final String LABEL_DRILL = "layercake.dev/drill";
     public static final String LABEL_DRILL_APP = "layercake.dev/drill-app";
 
-    private final Map<String, String> env;
+    private final Access access;
     private final Clock clock;
     private Consumer<KubernetesClient> beforeReadBack = client -> { };
 
     public Drill() {
-        this(System.getenv(), Clock.systemUTC());
+        this(Access.fromEnvironment(System.getenv()), Clock.systemUTC());
     }
 
-    public Drill(Map<String, String> env, Clock clock) {
-        this.env = Map.copyOf(env);
+    public Drill(Access access, Clock clock) {
+        this.access = access;
         this.clock = clock;
     }
 
@@ -92,11 +94,8 @@ public final class Drill {
         return this;
     }
 
-    /** The outcome and where its record was stored. */
-    public record Result(DrillRecord record, String recordKey, Digest recordDigest, boolean signed) {
-    }
 
-    public Result run(DrillRequest request, ProgressListener listener) {
+    public DrillResult run(DrillRequest request, ProgressListener listener) {
         Names.checkSegment("app", request.app());
         Names.checkSegment("release id", request.release());
         if (request.imagesTo() != null && request.imagesTo().startsWith(ImageRestore.OCI_LAYOUT_PREFIX)) {
@@ -105,7 +104,7 @@ public final class Drill {
         }
         Instant started = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         String drillId = HexFormat.of().formatHex(new SecureRandom().generateSeed(3));
-        try (ReleaseStore store = ReleaseStore.open(request.store(), env, request.insecureRegistries())) {
+        try (ReleaseStore store = ReleaseStore.open(request.store(), access, request.insecureRegistries())) {
             byte[] bytes = store.readManifestBytes(request.app(), request.release());
             Digest digest = Digest.of(bytes);
             Manifest manifest = Json.read(bytes, Manifest.class, "manifest of " + request.app() + "/" + request.release());
@@ -126,13 +125,13 @@ public final class Drill {
             DrillRecords.Written written = DrillRecords.write(store, record, started, request.signingKey());
             listener.info("drill " + record.outcome() + (record.notObserved().isEmpty() ? "" : " (not observed: "
                     + String.join(", ", record.notObserved()) + ")") + "; record " + written.key());
-            return new Result(record, written.key(), written.digest(), written.signed());
+            return new DrillResult(record, written.key(), written.digest(), written.signed());
         }
     }
 
     /** {@code drill --clean}: removes every drill-labelled object (of any app) from the request's cluster; returns how many. */
     public int clean(DrillRequest request, ProgressListener listener) {
-        try (KubeConnection connection = KubeConnection.open(request.kubeconfig(), request.context(), env)) {
+        try (KubeConnection connection = KubeConnection.open(request.kubeconfig(), request.context(), access)) {
             int removed = new DrillCleaner(connection, listener).removeAll();
             listener.info("removed " + removed + " object(s) labelled " + LABEL_DRILL + " in context " + connection.context());
             return removed;
@@ -270,7 +269,7 @@ public final class Drill {
         if (request.imagesTo() != null) {
             List<ImageEntry> pushed = new ArrayList<>();
             try {
-                for (ImageRestore.RestoredImage image : ImageRestore.create(env, request.insecureRegistries())
+                for (ImageRestore.RestoredImage image : ImageRestore.create(access, request.insecureRegistries())
                         .restore(store, manifest, request.imagesTo(), listener)) {
                     ImageEntry entry = manifest.images().stream().filter(i -> i.ref().equals(image.ref())).findFirst().orElseThrow();
                     if (!entry.digest().toString().equals(image.digest())) {
@@ -302,7 +301,7 @@ public final class Drill {
     /** Every registry copy the manifest names: manifest and every blob present, by digest; each problem named. */
     private void registryCopies(Manifest manifest, DrillRequest request, ProgressListener listener, List<String> problems,
                                 List<DrillRecord.Difference> differences) {
-        for (ImageVerifier.CopyProblem p : ImageVerifier.create(env, request.insecureRegistries()).checkRegistryCopies(manifest, listener)) {
+        for (ImageVerifier.CopyProblem p : ImageVerifier.create(access, request.insecureRegistries()).checkRegistryCopies(manifest, listener)) {
             problems.add(p.toString());
             differences.add(new DrillRecord.Difference("images", p.object(), "digest", p.digest(), p.status() + ": " + p.detail()));
         }
@@ -370,7 +369,7 @@ public final class Drill {
             listener.phase("kubernetes: checking the drill cluster");
             KubePhase phase = new KubePhase(drill, request, drillId, listener, differences, null);
             try {
-                phase.connection = KubeConnection.open(request.kubeconfig(), request.context(), drill.env);
+                phase.connection = KubeConnection.open(request.kubeconfig(), request.context(), drill.access);
                 phase.cleaner = new DrillCleaner(phase.connection, listener);
                 phase.leftovers = phase.cleaner.removeLeftovers(manifest.app()); // discovery first: an unreachable cluster fails here
                 phase.mapping = scratchNamespaces(manifest, request.namespaceMapping(), drillId);
@@ -379,7 +378,7 @@ public final class Drill {
                 RestoreRequest.KubernetesTarget target = new RestoreRequest.KubernetesTarget(true, request.kubeconfig(), request.context(),
                         phase.mapping, RestoreRequest.KubernetesTarget.SKIP, true, request.imagesTo(),
                         request.encryptionKeyFile(), request.encryptionKeyEnv());
-                phase.restore = new KubernetesRestore(store, manifest, digest, target, false, listener, drill.env).labelling(labels);
+                phase.restore = new KubernetesRestore(store, manifest, digest, target, false, listener, drill.access).labelling(labels);
                 try {
                     phase.checked = phase.restore.check();
                 } catch (LayercakeException e) {

@@ -1,5 +1,6 @@
 package dev.layercake.drill;
 
+import dev.layercake.api.result.DrillSummary;
 import dev.layercake.api.result.DrillRecord;
 import dev.layercake.LayercakeException;
 import dev.layercake.model.Digest;
@@ -78,42 +79,6 @@ public final class DrillRecords {
                 .filter(k -> k.endsWith(".json")).sorted().toList();
     }
 
-    /** The outcome {@link #latestSummary} gives a record that cannot be read as one. */
-    public static final String UNREADABLE = "unreadable";
-
-    /**
-     * What {@code show} and {@code list} print of the latest drill: its outcome, when, the record's key. A record
-     * that cannot be read has outcome {@link #UNREADABLE}, no time, and {@code problem} saying why.
-     */
-    public record Latest(String outcome, String finishedAt, List<String> notObserved, String recordKey, String problem) {
-
-        /** The signature before {@code problem}. */
-        public Latest(String outcome, String finishedAt, List<String> notObserved, String recordKey) {
-            this(outcome, finishedAt, notObserved, recordKey, null);
-        }
-
-        static Latest unreadable(String key, String problem) {
-            return new Latest(UNREADABLE, null, List.of(), key, problem);
-        }
-
-        public boolean readable() {
-            return !UNREADABLE.equals(outcome);
-        }
-
-        /** One line for a terminal; the key is read from the store, so no control character gets through. */
-        public String line() {
-            String key = printable(recordKey);
-            if (!readable()) {
-                return "record unreadable (" + key + ")" + (problem == null ? "" : ": " + problem);
-            }
-            return outcome + (notObserved == null || notObserved.isEmpty() ? "" : " (not observed: " + String.join(", ", notObserved) + ")")
-                    + " at " + finishedAt + " (" + key + ")";
-        }
-    }
-
-    static String printable(String text) {
-        return text == null ? "" : text.replaceAll("\\p{Cntrl}", "?");
-    }
 
     /** Records larger than this are not read (a record names differences, not blobs). */
     static final int MAX_RECORD_BYTES = 8 * 1024 * 1024;
@@ -127,7 +92,7 @@ public final class DrillRecords {
      * outcome, no valid finish time) is shown as unreadable with its key instead of failing show/list, and
      * nothing of it reaches the output but what was checked.
      */
-    public static Optional<Latest> latestSummary(ReleaseStore store, String app, String release) {
+    public static Optional<DrillSummary> latestSummary(ReleaseStore store, String app, String release) {
         List<String> keys = list(store, app, release);
         if (keys.isEmpty()) {
             return Optional.empty();
@@ -137,30 +102,30 @@ public final class DrillRecords {
         try (InputStream in = store.objects().open(key)) {
             bytes = in.readNBytes(MAX_RECORD_BYTES + 1);
         } catch (IOException | RuntimeException e) {
-            return Optional.of(Latest.unreadable(key, "cannot be read from the store"));
+            return Optional.of(DrillSummary.unreadable(key, "cannot be read from the store"));
         }
         if (bytes.length > MAX_RECORD_BYTES) {
-            return Optional.of(Latest.unreadable(key, "larger than " + MAX_RECORD_BYTES + " bytes"));
+            return Optional.of(DrillSummary.unreadable(key, "larger than " + MAX_RECORD_BYTES + " bytes"));
         }
         DrillRecord r;
         try {
             r = Json.read(bytes, DrillRecord.class, "drill record " + key);
         } catch (RuntimeException e) {
-            return Optional.of(Latest.unreadable(key, "not a drill record (JSON)"));
+            return Optional.of(DrillSummary.unreadable(key, "not a drill record (JSON)"));
         }
         if (r == null || r.outcome() == null || !OUTCOMES.contains(r.outcome())) {
-            return Optional.of(Latest.unreadable(key, "no known outcome"));
+            return Optional.of(DrillSummary.unreadable(key, "no known outcome"));
         }
         try {
             Instant.parse(r.finishedAt() == null ? "" : r.finishedAt());
         } catch (RuntimeException e) {
-            return Optional.of(Latest.unreadable(key, "no valid finish time"));
+            return Optional.of(DrillSummary.unreadable(key, "no valid finish time"));
         }
         List<String> notObserved = r.notObserved() == null ? List.of() : r.notObserved();
         if (notObserved.size() > 32 || notObserved.stream().anyMatch(n -> n == null || !CHECK_NAME.matcher(n).matches())) {
-            return Optional.of(Latest.unreadable(key, "malformed notObserved"));
+            return Optional.of(DrillSummary.unreadable(key, "malformed notObserved"));
         }
-        return Optional.of(new Latest(r.outcome(), r.finishedAt(), notObserved, key));
+        return Optional.of(new DrillSummary(r.outcome(), r.finishedAt(), notObserved, key));
     }
 
     /** The latest drill of a release, if any. */

@@ -62,15 +62,7 @@ public final class ReleaseFreezer {
 
     /** Parses {@code --retain-until}: {@code YYYY-MM-DD} (midnight UTC) or an ISO instant; null stays null. */
     public static Instant parseRetainUntil(String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return value.length() == 10 ? LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant() : Instant.parse(value);
-        } catch (DateTimeParseException e) {
-            throw LayercakeException.usage("--retain-until '" + value + "' is not a date: use YYYY-MM-DD or an ISO instant"
-                    + " like 2030-01-31T00:00:00Z");
-        }
+        return dev.layercake.api.request.Durations.parseDate("--retain-until", value);
     }
 
     /**

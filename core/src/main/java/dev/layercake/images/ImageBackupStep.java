@@ -1,6 +1,6 @@
 package dev.layercake.images;
 
-import dev.layercake.api.access.RegistryAccess;
+import dev.layercake.api.access.Access;
 import dev.layercake.LayercakeException;
 import dev.layercake.capture.BackupContext;
 import dev.layercake.capture.BackupStep;
@@ -93,7 +93,7 @@ public final class ImageBackupStep implements BackupStep {
                 throw LayercakeException.usage("--image-target: " + e.getMessage());
             }
         }
-        RegistryOptions options = tuning.apply(RegistryAccess.options(ctx.env(), opts.insecureRegistries()));
+        RegistryOptions options = tuning.apply(ctx.access().registryOptions(opts.insecureRegistries()));
         RegistryClient client = new RegistryClient(options);
         boolean copy = opts.mode().equals(ImageOptions.COPY);
 
@@ -189,7 +189,7 @@ public final class ImageBackupStep implements BackupStep {
 
         private synchronized DockerDaemon daemon() {
             if (daemon == null) {
-                daemon = DockerDaemon.connect(ctx.env());
+                daemon = DockerDaemon.connect(ctx.access().environment());
             }
             return daemon;
         }

@@ -1,6 +1,6 @@
 package dev.layercake.images;
 
-import dev.layercake.api.access.RegistryAccess;
+import dev.layercake.api.access.Access;
 import dev.layercake.LayercakeException;
 import dev.layercake.model.ImageCopy;
 import dev.layercake.model.ImageEntry;
@@ -44,8 +44,8 @@ public final class ImageRestore {
     }
 
     /** Registry access from the environment (docker config credentials) and the restore's insecure hosts. */
-    public static ImageRestore create(Map<String, String> env, List<String> insecureRegistries) {
-        return new ImageRestore(RegistryAccess.options(env, insecureRegistries));
+    public static ImageRestore create(Access access, List<String> insecureRegistries) {
+        return new ImageRestore(access.registryOptions(insecureRegistries));
     }
 
     /** {@code --images-to oci:DIR} writes an OCI image layout directory instead of pushing to a registry. */

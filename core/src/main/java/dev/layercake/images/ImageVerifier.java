@@ -1,6 +1,6 @@
 package dev.layercake.images;
 
-import dev.layercake.api.access.RegistryAccess;
+import dev.layercake.api.access.Access;
 import dev.layercake.model.ImageCopy;
 import dev.layercake.model.ImageEntry;
 import dev.layercake.model.Manifest;
@@ -53,8 +53,8 @@ public final class ImageVerifier {
         this.options = options;
     }
 
-    public static ImageVerifier create(Map<String, String> env, List<String> insecureRegistries) {
-        return new ImageVerifier(RegistryAccess.options(env, insecureRegistries));
+    public static ImageVerifier create(Access access, List<String> insecureRegistries) {
+        return new ImageVerifier(access.registryOptions(insecureRegistries));
     }
 
     /** Problems found, one sentence each; empty when every registry copy is complete. */
@@ -136,7 +136,7 @@ public final class ImageVerifier {
 
     private static String hint(RegistryException e, ImageCopy copy, boolean caGiven) {
         if (e.kind() == RegistryException.Kind.UNAVAILABLE && Boolean.TRUE.equals(copy.privateCa()) && !caGiven) {
-            return "; the backup reached this registry trusting a private CA: set " + RegistryAccess.CA_ENV + " to its PEM file";
+            return "; the backup reached this registry trusting a private CA: set " + Access.REGISTRY_CA_ENV + " to its PEM file";
         }
         if (e.kind() == RegistryException.Kind.AUTH) {
             return "; the copy could not be checked: give credentials for it in the docker config";

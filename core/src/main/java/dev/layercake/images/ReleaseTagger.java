@@ -1,6 +1,7 @@
 package dev.layercake.images;
 
-import dev.layercake.api.access.RegistryAccess;
+import dev.layercake.api.result.ImageTag;
+import dev.layercake.api.access.Access;
 import dev.layercake.LayercakeException;
 import dev.layercake.model.ImageCopy;
 import dev.layercake.model.ImageEntry;
@@ -35,9 +36,6 @@ public final class ReleaseTagger {
 
     private static final String TAG = "[A-Za-z0-9_][A-Za-z0-9._-]{0,127}";
 
-    /** One tag set (or found already set) on a registry copy. */
-    public record Tagged(String image, String tag, String digest, boolean alreadyTagged) {
-    }
 
     private record Planned(ImageRef repository, String tag, String digest) {
         ImageRef tagged() {
@@ -51,8 +49,8 @@ public final class ReleaseTagger {
         this.options = options;
     }
 
-    public static ReleaseTagger create(Map<String, String> env, List<String> insecureRegistries) {
-        return new ReleaseTagger(RegistryAccess.options(env, insecureRegistries));
+    public static ReleaseTagger create(Access access, List<String> insecureRegistries) {
+        return new ReleaseTagger(access.registryOptions(insecureRegistries));
     }
 
     /**
@@ -66,15 +64,28 @@ public final class ReleaseTagger {
                 + " --tag-images [--insecure-registry HOST:PORT]; Jenkins: freezeRelease(..., tagImages: true))", e);
     }
 
+    /**
+     * The one freeze-then-tag step (backup --freeze --tag-images and freeze --tag-images): tags the frozen
+     * release's image copies; a failure says the release itself is complete and frozen.
+     */
+    public static List<ImageTag> tagFrozenRelease(Access access, List<String> insecureRegistries, Manifest manifest,
+                                                   ProgressListener listener) {
+        try {
+            return create(access, insecureRegistries).tag(manifest, listener);
+        } catch (LayercakeException e) {
+            throw afterFreeze(manifest.app(), manifest.release(), e);
+        }
+    }
+
     /** Tags every registry copy of {@code manifest}'s images with {@code manifest.release()}. */
-    public List<Tagged> tag(Manifest manifest, ProgressListener listener) {
+    public List<ImageTag> tag(Manifest manifest, ProgressListener listener) {
         List<Planned> plan = plan(manifest);
         if (plan.isEmpty()) {
             listener.warn("release " + manifest.app() + "/" + manifest.release()
                     + " has no image copies in a backup registry (backed up without --image-target): no image tagged");
             return List.of();
         }
-        List<Tagged> out = new ArrayList<>();
+        List<ImageTag> out = new ArrayList<>();
         try (RegistryClient client = new RegistryClient(options)) {
             List<Planned> missing = new ArrayList<>();
             List<String> conflicts = new ArrayList<>();
@@ -83,7 +94,7 @@ public final class ReleaseTagger {
                 if (existing.isEmpty()) {
                     missing.add(p);
                 } else if (existing.get().equals(p.digest())) {
-                    out.add(new Tagged(p.tagged().name(), p.tag(), p.digest(), true));
+                    out.add(new ImageTag(p.tagged().name(), p.tag(), p.digest(), true));
                 } else {
                     conflicts.add(p.tagged().name() + ":" + p.tag() + " names " + existing.get() + ", not " + p.digest());
                 }
@@ -97,7 +108,7 @@ public final class ReleaseTagger {
                 ManifestDoc doc = client.getManifest(new ImageRef(p.repository().registry(), p.repository().repository(), null, p.digest()));
                 client.putManifest(p.repository().registry(), p.repository().repository(), p.tag(), doc);
                 listener.info("tagged " + p.tagged().name() + ":" + p.tag() + " -> " + p.digest());
-                out.add(new Tagged(p.tagged().name(), p.tag(), p.digest(), false));
+                out.add(new ImageTag(p.tagged().name(), p.tag(), p.digest(), false));
             }
         } catch (RegistryException e) {
             throw RegistryErrors.toLayercake(e, "tagging the release's images");

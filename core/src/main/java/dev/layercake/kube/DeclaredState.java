@@ -1,5 +1,6 @@
 package dev.layercake.kube;
 
+import dev.layercake.api.access.Access;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.layercake.model.RenderEntry;
 import dev.layercake.model.SourceFile;
@@ -65,12 +66,12 @@ public final class DeclaredState {
         }
     }
 
-    public static State read(ReleaseStore store, SourceSection source, Map<String, String> env, String app,
+    public static State read(ReleaseStore store, SourceSection source, Access access, String app,
                              List<String> namespaces, ProgressListener listener) {
-        return read(store, source, env, app, namespaces, HelmContext.none(), listener);
+        return read(store, source, access, app, namespaces, HelmContext.none(), listener);
     }
 
-    public static State read(ReleaseStore store, SourceSection source, Map<String, String> env, String app,
+    public static State read(ReleaseStore store, SourceSection source, Access access, String app,
                              List<String> namespaces, HelmContext helmContext, ProgressListener listener) {
         if (source == null) {
             return new State(List.of(), List.of());
@@ -97,7 +98,7 @@ public final class DeclaredState {
             return new State(objects, List.of());
         }
         List<RenderEntry> renders = new ArrayList<>();
-        Renderers renderers = new Renderers(env);
+        Renderers renderers = new Renderers(access);
         Optional<Renderers.Tool> kustomize = roots.isEmpty() ? Optional.empty() : renderers.kustomize();
         Optional<Renderers.Tool> helm = charts.isEmpty() ? Optional.empty() : renderers.helm();
         Path tree = null;

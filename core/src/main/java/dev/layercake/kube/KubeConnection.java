@@ -1,5 +1,6 @@
 package dev.layercake.kube;
 
+import dev.layercake.api.access.Access;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.layercake.LayercakeException;
@@ -33,8 +34,8 @@ public final class KubeConnection implements AutoCloseable {
     }
 
     /** Opens kubeconfig (null: KUBECONFIG, else ~/.kube/config, else in-cluster) at context (null: current). */
-    public static KubeConnection open(String kubeconfig, String context, Map<String, String> env) {
-        Path file = kubeconfigFile(kubeconfig, env);
+    public static KubeConnection open(String kubeconfig, String context, Access access) {
+        Path file = kubeconfigFile(kubeconfig, access);
         if (kubeconfig != null && (file == null || !Files.isRegularFile(file))) {
             throw LayercakeException.usage("kubeconfig " + kubeconfig + " does not exist; give --kubeconfig a readable file");
         }
@@ -70,15 +71,15 @@ public final class KubeConnection implements AutoCloseable {
         return new KubeConnection(client, contextName, config.getMasterUrl());
     }
 
-    static Path kubeconfigFile(String kubeconfig, Map<String, String> env) {
+    static Path kubeconfigFile(String kubeconfig, Access access) {
         if (kubeconfig != null && !kubeconfig.isBlank()) {
             return Path.of(kubeconfig);
         }
-        String fromEnv = env.get("KUBECONFIG");
+        String fromEnv = access.environment().get("KUBECONFIG");
         if (fromEnv != null && !fromEnv.isBlank()) {
             return Path.of(fromEnv.split(File.pathSeparator)[0]);
         }
-        String home = env.getOrDefault("HOME", System.getProperty("user.home"));
+        String home = access.environment().getOrDefault("HOME", System.getProperty("user.home"));
         Path dflt = Path.of(home, ".kube", "config");
         return Files.isRegularFile(dflt) ? dflt : null;
     }

@@ -1,5 +1,6 @@
 package dev.layercake.kube;
 
+import dev.layercake.api.access.Access;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.layercake.LayercakeException;
@@ -50,7 +51,7 @@ public final class KubernetesCaptureStep implements BackupStep {
             return;
         }
         boolean allowIncomplete = context.request().allowIncomplete();
-        context.kubernetes(capture(options, context.request().app(), context.store(), context.env(), context.listener(),
+        context.kubernetes(capture(options, context.request().app(), context.store(), context.access(), context.listener(),
                 context.source(), context::addImageCandidate, new GapSink() {
                     @Override
                     public void leftOut(String what, String why, boolean optedIn) {
@@ -80,9 +81,9 @@ public final class KubernetesCaptureStep implements BackupStep {
     }
 
     /** Captures without the rest of a backup (used by the step and the benchmark). */
-    public static KubernetesSection capture(KubernetesOptions options, String app, ReleaseStore store, Map<String, String> env,
+    public static KubernetesSection capture(KubernetesOptions options, String app, ReleaseStore store, Access access,
                                             ProgressListener listener, dev.layercake.model.SourceSection source, ImageSink images) {
-        return capture(options, app, store, env, listener, source, images, (what, why, optedIn) -> {
+        return capture(options, app, store, access, listener, source, images, (what, why, optedIn) -> {
             if (!optedIn) {
                 listener.warn("NOT captured: " + what + ": " + why);
             }
@@ -90,14 +91,14 @@ public final class KubernetesCaptureStep implements BackupStep {
     }
 
     /** Captures, handing every part of the app it could not capture to {@code gaps}. */
-    public static KubernetesSection capture(KubernetesOptions options, String app, ReleaseStore store, Map<String, String> env,
+    public static KubernetesSection capture(KubernetesOptions options, String app, ReleaseStore store, Access access,
                                             ProgressListener listener, dev.layercake.model.SourceSection source, ImageSink images,
                                             GapSink gaps) {
-        return capture(options, app, store, env, listener, source, images, gaps, objects -> { });
+        return capture(options, app, store, access, listener, source, images, gaps, objects -> { });
     }
 
     /** Captures, also handing the selected live objects (as read) to {@code live}: the coverage step scans them. */
-    public static KubernetesSection capture(KubernetesOptions options, String app, ReleaseStore store, Map<String, String> env,
+    public static KubernetesSection capture(KubernetesOptions options, String app, ReleaseStore store, Access access,
                                             ProgressListener listener, dev.layercake.model.SourceSection source, ImageSink images,
                                             GapSink gaps, java.util.function.Consumer<List<JsonNode>> liveObjects) {
         List<String> selectorTexts = options.selectors().isEmpty()
@@ -105,9 +106,9 @@ public final class KubernetesCaptureStep implements BackupStep {
         List<LabelSelector> selectors = selectorTexts.stream().map(LabelSelector::parse).toList();
         SecretCipher cipher = null;
         if (options.secrets().equals(KubernetesOptions.ENCRYPT)) {
-            cipher = SecretCipher.load(options.encryptionKeyFile(), options.encryptionKeyEnv(), env);
+            cipher = SecretCipher.load(options.encryptionKeyFile(), options.encryptionKeyEnv(), access);
         }
-        try (KubeConnection connection = KubeConnection.open(options.kubeconfig(), options.context(), env)) {
+        try (KubeConnection connection = KubeConnection.open(options.kubeconfig(), options.context(), access)) {
             checkNamespaces(connection, options.namespaces());
             Discovery discovery = Discovery.discover(connection, listener);
             AppGraph.Selection selection = new AppGraph(connection, discovery, options.namespaces(), selectors, listener)
@@ -171,7 +172,7 @@ public final class KubernetesCaptureStep implements BackupStep {
             List<ObjectId> members = selection.members().stream().map(AppGraph.Member::id).toList();
             DeclaredState.HelmContext helm = new DeclaredState.HelmContext(options.helmRelease(), options.helmNamespace(),
                     HelmReleases.fromSecrets(listed.values())); // labels only, never the release payload
-            DeclaredState.State declared = DeclaredState.read(store, source, env, app, options.namespaces(), helm, listener);
+            DeclaredState.State declared = DeclaredState.read(store, source, access, app, options.namespaces(), helm, listener);
             DriftDetector.Result result = DriftDetector.detect(declared, listed, members, options.namespaces(), selection.listedTypes());
             liveObjects.accept(selection.members().stream().map(m -> (JsonNode) m.object()).toList());
             List<DriftEntry> drift = result.drift();

@@ -1,5 +1,6 @@
 package dev.layercake.kube;
 
+import dev.layercake.api.access.Access;
 import dev.layercake.api.result.KubernetesRestoreReport;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -40,24 +41,24 @@ public final class KubernetesRestore {
     private final RestoreRequest.KubernetesTarget target;
     private final boolean dryRun;
     private final ProgressListener listener;
-    private final Map<String, String> env;
+    private final Access access;
     private Duration establishTimeout = Duration.ofSeconds(60);
     private Map<String, String> labels = Map.of();
 
     public KubernetesRestore(ReleaseStore store, Manifest manifest, Digest manifestDigest, RestoreRequest.KubernetesTarget target,
                              boolean dryRun, ProgressListener listener) {
-        this(store, manifest, manifestDigest, target, dryRun, listener, System.getenv());
+        this(store, manifest, manifestDigest, target, dryRun, listener, Access.fromEnvironment(System.getenv()));
     }
 
     public KubernetesRestore(ReleaseStore store, Manifest manifest, Digest manifestDigest, RestoreRequest.KubernetesTarget target,
-                             boolean dryRun, ProgressListener listener, Map<String, String> env) {
+                             boolean dryRun, ProgressListener listener, Access access) {
         this.store = store;
         this.manifest = manifest;
         this.manifestDigest = manifestDigest;
         this.target = target;
         this.dryRun = dryRun;
         this.listener = listener;
-        this.env = env;
+        this.access = access;
     }
 
     public KubernetesRestore establishTimeout(Duration timeout) {
@@ -123,7 +124,7 @@ public final class KubernetesRestore {
             return new Checked(null, null, List.of(), Map.of());
         }
         List<Planned> plan = prepare(resources);
-        KubeConnection connection = KubeConnection.open(target.kubeconfig(), target.context(), env);
+        KubeConnection connection = KubeConnection.open(target.kubeconfig(), target.context(), access);
         try {
             Discovery discovery = Discovery.discover(connection, listener);
             plan = addMissingNamespaces(connection, plan);
@@ -169,7 +170,7 @@ public final class KubernetesRestore {
         SecretCipher cipher = null;
         long encrypted = resources.stream().filter(KubernetesResource::encrypted).count();
         if (encrypted > 0) {
-            cipher = SecretCipher.load(target.encryptionKeyFile(), target.encryptionKeyEnv(), env);
+            cipher = SecretCipher.load(target.encryptionKeyFile(), target.encryptionKeyEnv(), access);
             if (cipher == null) {
                 throw LayercakeException.usage("release " + manifest.app() + "/" + manifest.release() + " holds " + encrypted
                         + " encrypted Secret(s) (key id " + manifest.kubernetes().encryptionKeyId() + ") and no key was given;"

@@ -1,5 +1,8 @@
 package dev.layercake.kube;
 
+import dev.layercake.api.result.DiffReport;
+import dev.layercake.api.result.DiffChange;
+import dev.layercake.api.access.Access;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.layercake.model.DriftEntry;
@@ -25,63 +28,13 @@ import java.util.Set;
  */
 public final class ReleaseDiff {
 
-    /** One object that differs. {@code change}: added (right only), removed (left only) or changed. */
-    public record Change(String apiVersion, String kind, String namespace, String name, String change,
-                         List<DriftEntry.Field> fields) {
-        public String object() {
-            return kind + " " + (namespace == null ? "" : namespace + "/") + name;
-        }
-    }
 
-    /** The comparison: left and right named ("shop/r1", "live (context prod)"), changes in a stable order. */
-    public record Report(String left, String right, int compared, List<Change> changes, List<String> notes) {
-
-        public boolean identical() {
-            return changes.isEmpty();
-        }
-
-        public long count(String change) {
-            return changes.stream().filter(c -> c.change().equals(change)).count();
-        }
-
-        /** The readable form, as {@code layercake diff} prints it. */
-        public String text() {
-            StringBuilder sb = new StringBuilder();
-            sb.append("diff ").append(left).append(" -> ").append(right).append(": ").append(compared).append(" object(s) compared, ")
-                    .append(count(DriftEntry.CHANGED)).append(" changed, ").append(count(DriftEntry.ADDED)).append(" added, ")
-                    .append(count(DriftEntry.REMOVED)).append(" removed\n");
-            for (Change c : changes) {
-                String mark = switch (c.change()) {
-                    case DriftEntry.ADDED -> "+";
-                    case DriftEntry.REMOVED -> "-";
-                    default -> "~";
-                };
-                sb.append(mark).append(' ').append(c.object()).append('\n');
-                for (DriftEntry.Field f : c.fields()) {
-                    if (!f.lines().isEmpty()) {
-                        sb.append("    ~ ").append(f.pointer()).append(":\n");
-                        f.lines().forEach(l -> sb.append("        ").append(l).append('\n'));
-                        continue;
-                    }
-                    sb.append("    ").append(switch (f.change()) {
-                        case DriftEntry.ADDED -> "+ " + f.pointer() + ": " + f.live();
-                        case DriftEntry.REMOVED -> "- " + f.pointer() + ": " + f.declared();
-                        default -> "~ " + f.pointer() + ": " + f.declared() + " -> " + f.live();
-                    }).append('\n');
-                }
-            }
-            for (String note : notes) {
-                sb.append("note: ").append(note).append('\n');
-            }
-            return sb.toString();
-        }
-    }
 
     private ReleaseDiff() {
     }
 
     /** Release against release; {@code cipher} may be null (Secrets then compared by fingerprint). */
-    public static Report between(ReleaseStore store, Manifest left, Manifest right, SecretCipher cipher) {
+    public static DiffReport between(ReleaseStore store, Manifest left, Manifest right, SecretCipher cipher) {
         List<String> notes = new ArrayList<>();
         Map<ObjectId, JsonNode> l = load(store, left, cipher, notes);
         Map<ObjectId, JsonNode> r = load(store, right, cipher, notes);
@@ -98,10 +51,10 @@ public final class ReleaseDiff {
      * Release against the live namespaces: the objects the release's selectors find there now (namespaces
      * mapped by {@code target.namespaceMapping()}), on the target's kubeconfig and context.
      */
-    public static Report againstLive(ReleaseStore store, Manifest release, RestoreRequest.KubernetesTarget target,
-                                     ProgressListener listener, Map<String, String> env) {
+    public static DiffReport againstLive(ReleaseStore store, Manifest release, RestoreRequest.KubernetesTarget target,
+                                     ProgressListener listener, Access access) {
         List<String> notes = new ArrayList<>();
-        SecretCipher cipher = SecretCipher.load(target.encryptionKeyFile(), target.encryptionKeyEnv(), env);
+        SecretCipher cipher = SecretCipher.load(target.encryptionKeyFile(), target.encryptionKeyEnv(), access);
         Map<ObjectId, JsonNode> stored = new LinkedHashMap<>();
         for (Map.Entry<ObjectId, JsonNode> e : load(store, release, cipher, notes).entrySet()) {
             ObjectNode o = (ObjectNode) e.getValue();
@@ -113,7 +66,7 @@ public final class ReleaseDiff {
         List<LabelSelector> selectors = release.kubernetes().selectors().stream().map(LabelSelector::parse).toList();
         Map<ObjectId, JsonNode> live = new LinkedHashMap<>();
         String context;
-        try (KubeConnection connection = KubeConnection.open(target.kubeconfig(), target.context(), env)) {
+        try (KubeConnection connection = KubeConnection.open(target.kubeconfig(), target.context(), access)) {
             context = connection.context();
             Discovery discovery = Discovery.discover(connection, listener);
             for (AppGraph.Member m : new AppGraph(connection, discovery, namespaces, selectors, listener).select().members()) {
@@ -176,26 +129,26 @@ public final class ReleaseDiff {
         objects.values().forEach(o -> ((ObjectNode) o).remove(SecretCipher.FIELD));
     }
 
-    private static Report compare(String leftName, String rightName, Map<ObjectId, JsonNode> left, Map<ObjectId, JsonNode> right,
+    private static DiffReport compare(String leftName, String rightName, Map<ObjectId, JsonNode> left, Map<ObjectId, JsonNode> right,
                                   List<String> notes) {
         Set<ObjectId> ids = new LinkedHashSet<>(left.keySet());
         ids.addAll(right.keySet());
-        List<Change> changes = new ArrayList<>();
+        List<DiffChange> changes = new ArrayList<>();
         for (ObjectId id : ids.stream().sorted().toList()) {
             JsonNode l = left.get(id);
             JsonNode r = right.get(id);
             boolean secret = id.group().isEmpty() && id.kind().equals("Secret");
             if (l == null) {
-                changes.add(new Change(r.path("apiVersion").asText(), id.kind(), id.namespace(), id.name(), DriftEntry.ADDED, List.of()));
+                changes.add(new DiffChange(r.path("apiVersion").asText(), id.kind(), id.namespace(), id.name(), DriftEntry.ADDED, List.of()));
             } else if (r == null) {
-                changes.add(new Change(l.path("apiVersion").asText(), id.kind(), id.namespace(), id.name(), DriftEntry.REMOVED, List.of()));
+                changes.add(new DiffChange(l.path("apiVersion").asText(), id.kind(), id.namespace(), id.name(), DriftEntry.REMOVED, List.of()));
             } else {
                 List<DriftEntry.Field> fields = ObjectDiff.full(comparable(l), comparable(r), secret);
                 if (!fields.isEmpty()) {
-                    changes.add(new Change(r.path("apiVersion").asText(), id.kind(), id.namespace(), id.name(), DriftEntry.CHANGED, fields));
+                    changes.add(new DiffChange(r.path("apiVersion").asText(), id.kind(), id.namespace(), id.name(), DriftEntry.CHANGED, fields));
                 }
             }
         }
-        return new Report(leftName, rightName, ids.size(), changes, notes);
+        return new DiffReport(leftName, rightName, ids.size(), changes, notes);
     }
 }

@@ -1,5 +1,6 @@
 package dev.layercake.kube;
 
+import dev.layercake.api.access.Access;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
@@ -32,10 +33,10 @@ public final class Renderers {
     record Run(int exitCode, String out, String firstError) {
     }
 
-    private final Map<String, String> env;
+    private final Access access;
 
-    public Renderers(Map<String, String> env) {
-        this.env = env;
+    public Renderers(Access access) {
+        this.access = access;
     }
 
     /** {@code kustomize build}, else {@code kubectl kustomize}; empty when neither is on PATH. */
@@ -62,7 +63,7 @@ public final class Renderers {
     }
 
     Optional<Path> onPath(String name) {
-        String path = env.getOrDefault("PATH", "");
+        String path = access.environment().getOrDefault("PATH", "");
         for (String dir : path.split(File.pathSeparator)) {
             if (dir.isEmpty()) {
                 continue;
@@ -87,8 +88,8 @@ public final class Renderers {
             }
             pb.environment().clear();
             for (String keep : List.of("PATH", "HOME", "TMPDIR", "LANG")) {
-                if (env.get(keep) != null) {
-                    pb.environment().put(keep, env.get(keep));
+                if (access.environment().get(keep) != null) {
+                    pb.environment().put(keep, access.environment().get(keep));
                 }
             }
             pb.environment().put("GIT_TERMINAL_PROMPT", "0");

@@ -1,5 +1,6 @@
 package dev.layercake.kube;
 
+import dev.layercake.api.access.Access;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.layercake.LayercakeException;
@@ -56,7 +57,7 @@ public final class SecretCipher {
      * The key from a file (raw 32 bytes or base64 text) when given, else from the environment variable;
      * null when neither holds one.
      */
-    public static SecretCipher load(String keyFile, String keyEnv, Map<String, String> env) {
+    public static SecretCipher load(String keyFile, String keyEnv, Access access) {
         if (keyFile != null && !keyFile.isBlank()) {
             byte[] bytes;
             try {
@@ -69,7 +70,7 @@ public final class SecretCipher {
             }
             return new SecretCipher(decodeBase64(new String(bytes, StandardCharsets.US_ASCII).trim(), "key file " + keyFile));
         }
-        String value = keyEnv == null ? null : env.get(keyEnv);
+        String value = keyEnv == null ? null : access.secret(keyEnv).orElse(null);
         if (value == null || value.isBlank()) {
             return null;
         }

@@ -9,6 +9,9 @@ import java.util.Objects;
  */
 public record IncompleteEntry(String what, String why) {
 
+    /** The word every front door shows for a release that could not capture part of what it was asked to. */
+    public static final String WORD = "INCOMPLETE";
+
     public IncompleteEntry {
         Objects.requireNonNull(what, "what");
         Objects.requireNonNull(why, "why");

@@ -1,5 +1,6 @@
 package dev.layercake.pipeline;
 
+import dev.layercake.api.result.PipelineFilesWritten;
 import dev.layercake.LayercakeException;
 import dev.layercake.model.Digest;
 import dev.layercake.model.Manifest;
@@ -21,13 +22,11 @@ import java.util.List;
  */
 public final class PipelineRestore {
 
-    public record Result(Path directory, List<String> written, List<String> unchanged) {
-    }
 
     private PipelineRestore() {
     }
 
-    public static Result restore(ReleaseStore store, Manifest manifest, Path directory, boolean dryRun) {
+    public static PipelineFilesWritten restore(ReleaseStore store, Manifest manifest, Path directory, boolean dryRun) {
         PipelineSection section = manifest.pipeline();
         if (section == null || section.files().isEmpty()) {
             throw LayercakeException.notFound("release " + manifest.app() + "/" + manifest.release()
@@ -65,7 +64,7 @@ public final class PipelineRestore {
                     written.add(section.files().get(i).name());
                 }
             }
-            return new Result(root, written, unchanged);
+            return new PipelineFilesWritten(root, written, unchanged);
         }
         try {
             Files.createDirectories(root);
@@ -87,7 +86,7 @@ public final class PipelineRestore {
         } catch (IOException e) {
             throw new LayercakeException(LayercakeException.Kind.FAILED, "cannot write pipeline files to " + root + ": " + e.getMessage(), e);
         }
-        return new Result(root, written, unchanged);
+        return new PipelineFilesWritten(root, written, unchanged);
     }
 
     private static boolean sameContent(Path target, Digest digest) {

@@ -1,5 +1,6 @@
 package dev.layercake.pipeline;
 
+import dev.layercake.api.access.Access;
 import dev.layercake.LayercakeException;
 import dev.layercake.capture.BackupContext;
 import dev.layercake.capture.BackupStep;
@@ -52,14 +53,14 @@ public final class PipelineStep implements BackupStep {
             }
         }
         BuildInfo build = context.build();
-        Map<String, String> env = context.env();
-        String run = blankToNull(env.get("TEKTON_PIPELINE_RUN"));
-        String ns = blankToNull(env.get("TEKTON_NAMESPACE"));
+        Access access = context.access();
+        String run = blankToNull(access.environment().get("TEKTON_PIPELINE_RUN"));
+        String ns = blankToNull(access.environment().get("TEKTON_NAMESPACE"));
         if (build != null && BuildInfo.TEKTON.equals(build.system()) && run != null) {
             if (ns == null) {
                 warnings.add("PipelineRun " + run + " not read: TEKTON_NAMESPACE is not set (the Task sets it from metadata.namespace)");
             } else {
-                try (KubeConnection connection = KubeConnection.open(null, null, env)) {
+                try (KubeConnection connection = KubeConnection.open(null, null, access)) {
                     TektonPipeline.Result r = TektonPipeline.read(connection.client(), ns, run);
                     for (TektonPipeline.Read o : r.objects()) {
                         BlobRef blob = store.putBytes(o.json(), MEDIA_TYPE_OBJECT);

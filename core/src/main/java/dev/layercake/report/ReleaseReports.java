@@ -526,9 +526,9 @@ public final class ReleaseReports {
     /** What changed from {@code from} to {@code to}: files, images (which layers) and objects (which fields). */
     public static Diff diff(ReleaseStore store, Manifest from, Manifest to) {
         Diff files = diffFilesAndImages(from, to);
-        ReleaseDiff.Report objects = ReleaseDiff.between(store, from, to, null);
+        dev.layercake.api.result.DiffReport objects = ReleaseDiff.between(store, from, to, null);
         List<ObjectChange> changes = new ArrayList<>();
-        for (ReleaseDiff.Change c : objects.changes()) {
+        for (dev.layercake.api.result.DiffChange c : objects.changes()) {
             boolean secret = isSecret(c.kind());
             changes.add(new ObjectChange(c.object(), c.change(), c.fields().stream()
                     .map(f -> new FieldChange(f.pointer(), f.change(), secret ? null : f.declared(), secret ? null : f.live())).toList()));

@@ -1,5 +1,6 @@
 package dev.layercake.restore;
 
+import dev.layercake.api.access.Access;
 import dev.layercake.api.result.RestoreResult;
 import dev.layercake.api.request.RestoreRequest;
 import dev.layercake.LayercakeException;
@@ -22,15 +23,15 @@ import java.util.Map;
 /** Restores one release: sources to a folder, images to a registry, objects to a cluster. */
 public final class RestoreEngine {
 
-    private final Map<String, String> env;
+    private final Access access;
 
     public RestoreEngine() {
-        this(System.getenv());
+        this(Access.fromEnvironment(System.getenv()));
     }
 
-    /** {@code env}: the environment the engine reads credentials and keys from (Jenkins passes its own). */
-    public RestoreEngine(Map<String, String> env) {
-        this.env = Map.copyOf(env);
+    /** {@code access}: the environment the engine reads credentials and keys from (Jenkins passes its own). */
+    public RestoreEngine(Access access) {
+        this.access = access;
     }
 
     public RestoreResult restore(RestoreRequest request, ProgressListener listener) {
@@ -40,7 +41,7 @@ public final class RestoreEngine {
             throw LayercakeException.usage("nothing to restore: give --sources-to DIR, --images-to REGISTRY/PREFIX"
                     + " and/or a Kubernetes target (--namespace-mapping, --context or --kubeconfig)");
         }
-        try (ReleaseStore store = ReleaseStore.open(request.store(), env, request.insecureRegistries())) {
+        try (ReleaseStore store = ReleaseStore.open(request.store(), access, request.insecureRegistries())) {
             byte[] bytes = store.readManifestBytes(request.app(), request.release());
             Digest digest = Digest.of(bytes);
             Manifest manifest = Json.read(bytes, Manifest.class, "manifest of " + request.app() + "/" + request.release());
@@ -64,7 +65,7 @@ public final class RestoreEngine {
             // The cluster is checked first (key, served kinds, --existing fail): a restore that cannot apply its
             // objects writes no file and pushes no image either.
             KubernetesRestore cluster = request.kubernetes().enabled()
-                    ? new KubernetesRestore(store, manifest, digest, request.kubernetes(), request.dryRun(), listener, env)
+                    ? new KubernetesRestore(store, manifest, digest, request.kubernetes(), request.dryRun(), listener, access)
                     : null;
             try (KubernetesRestore.Checked checked = cluster == null ? null : cluster.check()) {
                 SourceRestore.Result sources = null;
@@ -78,7 +79,7 @@ public final class RestoreEngine {
                     if (request.dryRun()) {
                         pushed = manifest.images().stream().map(i -> i.ref() + "@" + i.digest() + " (dry run: not pushed)").toList();
                     } else {
-                        pushed = ImageRestore.create(env, request.insecureRegistries()).restore(store, manifest, request.imagesTo(), listener)
+                        pushed = ImageRestore.create(access, request.insecureRegistries()).restore(store, manifest, request.imagesTo(), listener)
                                 .stream().map(ImageRestore.RestoredImage::pushedTo).toList();
                     }
                 }

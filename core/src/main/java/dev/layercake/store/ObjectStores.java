@@ -1,5 +1,6 @@
 package dev.layercake.store;
 
+import dev.layercake.api.access.Access;
 import dev.layercake.api.request.StoreLocation;
 import java.util.Map;
 
@@ -10,25 +11,25 @@ public final class ObjectStores {
     }
 
     public static ObjectStore open(StoreLocation location) {
-        return open(location, System.getenv());
+        return open(location, Access.fromEnvironment(System.getenv()));
     }
 
-    /** Opens a location with S3 credentials taken from {@code env} when it has them (see {@link S3ObjectStore#open(StoreLocation, Map)}). */
-    public static ObjectStore open(StoreLocation location, Map<String, String> env) {
+    /** Opens a location with S3 credentials taken from {@code access} when it has them (see {@link S3ObjectStore#open(StoreLocation, Map)}). */
+    public static ObjectStore open(StoreLocation location, Access access) {
         if (StoreLocation.OCI.equals(location.scheme())) {
-            return OciObjectStore.open(location, env);
+            return OciObjectStore.open(location, access);
         }
         if (StoreLocation.S3.equals(location.scheme())) {
-            return S3ObjectStore.open(location, env);
+            return S3ObjectStore.open(location, access);
         }
         return new FileSystemObjectStore(location.directory());
     }
 
     /** As {@link #open(StoreLocation, Map)}; an {@code oci://} store speaks plain HTTP to the hosts named (--insecure-registry). */
-    public static ObjectStore open(StoreLocation location, Map<String, String> env, java.util.List<String> insecureRegistries) {
+    public static ObjectStore open(StoreLocation location, Access access, java.util.List<String> insecureRegistries) {
         if (StoreLocation.OCI.equals(location.scheme())) {
-            return OciObjectStore.open(location, env, insecureRegistries);
+            return OciObjectStore.open(location, access, insecureRegistries);
         }
-        return open(location, env);
+        return open(location, access);
     }
 }

@@ -1,10 +1,10 @@
 package dev.layercake.store;
 
+import dev.layercake.api.access.Access;
 import dev.layercake.api.request.StoreLocation;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.layercake.LayercakeException;
-import dev.layercake.api.access.RegistryAccess;
 import dev.layercake.model.Digest;
 import dev.layercake.model.ImageEntry;
 import dev.layercake.model.Json;
@@ -89,17 +89,17 @@ public final class OciObjectStore implements ObjectStore {
         this.repository = repository;
     }
 
-    public static OciObjectStore open(StoreLocation location, Map<String, String> env) {
-        return open(location, env, List.of());
+    public static OciObjectStore open(StoreLocation location, Access access) {
+        return open(location, access, List.of());
     }
 
     /**
-     * Opens the store with the docker/podman credentials of {@code env}; plain HTTP for the hosts in
+     * Opens the store with the docker/podman credentials of {@code access}; plain HTTP for the hosts in
      * {@code insecureRegistries} (the commands' {@code --insecure-registry}) and in {@value #INSECURE_ENV}.
      */
-    public static OciObjectStore open(StoreLocation location, Map<String, String> env, List<String> insecureRegistries) {
+    public static OciObjectStore open(StoreLocation location, Access access, List<String> insecureRegistries) {
         List<String> insecure = new ArrayList<>(insecureRegistries == null ? List.of() : insecureRegistries);
-        String value = env.get(INSECURE_ENV);
+        String value = access.environment().get(INSECURE_ENV);
         if (value != null) {
             for (String h : value.split(",")) {
                 if (!h.isBlank()) {
@@ -107,7 +107,7 @@ public final class OciObjectStore implements ObjectStore {
                 }
             }
         }
-        return new OciObjectStore(new RegistryClient(RegistryAccess.options(env, insecure)), location.endpoint(), location.prefix());
+        return new OciObjectStore(new RegistryClient(access.registryOptions(insecure)), location.endpoint(), location.prefix());
     }
 
     public static OciObjectStore open(StoreLocation location, RegistryOptions options) {

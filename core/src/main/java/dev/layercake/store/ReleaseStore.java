@@ -1,5 +1,6 @@
 package dev.layercake.store;
 
+import dev.layercake.api.access.Access;
 import dev.layercake.api.request.StoreLocation;
 import dev.layercake.LayercakeException;
 import dev.layercake.model.BlobRef;
@@ -58,17 +59,17 @@ public final class ReleaseStore implements Closeable {
         return new ReleaseStore(ObjectStores.open(location), location);
     }
 
-    /** Opens a store with S3 credentials from {@code env} when it has them (the engine's environment). */
-    public static ReleaseStore open(StoreLocation location, Map<String, String> env) {
-        return new ReleaseStore(ObjectStores.open(location, env), location);
+    /** Opens a store with S3 credentials from {@code access} when it has them (the engine's environment). */
+    public static ReleaseStore open(StoreLocation location, Access access) {
+        return new ReleaseStore(ObjectStores.open(location, access), location);
     }
 
     /**
      * Opens a store as {@link #open(StoreLocation, Map)}, an {@code oci://} store also reached over plain HTTP when
      * its registry is one of {@code insecureRegistries} (the commands' {@code --insecure-registry}).
      */
-    public static ReleaseStore open(StoreLocation location, Map<String, String> env, java.util.List<String> insecureRegistries) {
-        return new ReleaseStore(ObjectStores.open(location, env, insecureRegistries), location);
+    public static ReleaseStore open(StoreLocation location, Access access, java.util.List<String> insecureRegistries) {
+        return new ReleaseStore(ObjectStores.open(location, access, insecureRegistries), location);
     }
 
     public ObjectStore objects() {

@@ -1,5 +1,6 @@
 package dev.layercake.store;
 
+import dev.layercake.api.access.Access;
 import dev.layercake.api.request.StoreLocation;
 import dev.layercake.LayercakeException;
 import dev.layercake.LayercakeException.Kind;
@@ -84,21 +85,9 @@ public final class S3ObjectStore implements ObjectStore {
         return open(location, DefaultCredentialsProvider.builder().build(), DEFAULT_PART_SIZE);
     }
 
-    /**
-     * Opens the bucket with credentials from {@code env} when it holds AWS_ACCESS_KEY_ID and
-     * AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN, if any), else the standard chain. The engine passes its
-     * environment (the process's, or a test's stand-in) so the same rules hold in and out of process.
-     */
-    public static S3ObjectStore open(StoreLocation location, Map<String, String> env) {
-        String id = env.get("AWS_ACCESS_KEY_ID");
-        String secret = env.get("AWS_SECRET_ACCESS_KEY");
-        if (id == null || id.isBlank() || secret == null || secret.isBlank()) {
-            return open(location);
-        }
-        String token = env.get("AWS_SESSION_TOKEN");
-        AwsCredentials credentials = token == null || token.isBlank()
-                ? AwsBasicCredentials.create(id, secret) : AwsSessionCredentials.create(id, secret, token);
-        return open(location, StaticCredentialsProvider.create(credentials), DEFAULT_PART_SIZE);
+    /** Opens the bucket with the store credentials of {@code access}, else the standard AWS chain. */
+    public static S3ObjectStore open(StoreLocation location, Access access) {
+        return access.storeCredentials().map(c -> open(location, c, DEFAULT_PART_SIZE)).orElseGet(() -> open(location));
     }
 
     /** Opens the bucket with the given credentials (tests, embedders that hold their own). */

@@ -1,5 +1,6 @@
 package dev.layercake.transfer;
 
+import dev.layercake.api.result.ExportResult;
 import dev.layercake.api.result.CopyResult;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.layercake.LayercakeException;
@@ -63,13 +64,10 @@ public final class ReleaseArchive {
             "layercake/releases/([^/]+)/([^/]+)/(manifest\\.json|manifest\\.json\\.sig|drills/[A-Za-z0-9][A-Za-z0-9._-]{0,127}\\.json)");
     private static final long SMALL_LIMIT = 16 * 1024 * 1024;
 
-    /** What an export wrote. */
-    public record Exported(String app, String release, String manifestDigest, Path tar, int blobs, long bytes) {
-    }
 
     // ---- export -------------------------------------------------------------------------------------
 
-    public Exported export(ReleaseStore store, String app, String release, Path tar, ProgressListener listener) {
+    public ExportResult export(ReleaseStore store, String app, String release, Path tar, ProgressListener listener) {
         byte[] manifestBytes = store.readManifestBytes(app, release);
         Manifest manifest = Json.read(manifestBytes, Manifest.class, "manifest of " + app + "/" + release);
         Map<Digest, String> named = new TreeMap<>(Comparator.comparing(Digest::toString));
@@ -117,7 +115,7 @@ public final class ReleaseArchive {
                 // only our own partial file
             }
         }
-        return new Exported(app, release, Digest.of(manifestBytes).toString(), tar, named.size(), bytes);
+        return new ExportResult(app, release, Digest.of(manifestBytes).toString(), tar, named.size(), bytes);
     }
 
     private static void put(TarArchiveOutputStream out, String name, byte[] bytes) throws IOException {

@@ -1,5 +1,7 @@
 package dev.layercake.transfer;
 
+import dev.layercake.api.access.Access;
+
 import dev.layercake.api.result.CopyResult;
 import dev.layercake.api.request.CopyRequest;
 import dev.layercake.LayercakeException;
@@ -45,12 +47,12 @@ public final class ReleaseCopier {
         return StoreKeys.releaseDir(app, release) + "drills/";
     }
 
-    public CopyResult copy(CopyRequest request, Map<String, String> env, ProgressListener listener) {
+    public CopyResult copy(CopyRequest request, Access access, ProgressListener listener) {
         if (request.from().uri().equals(request.to().uri())) {
             throw LayercakeException.usage("--from and --to are the same store (" + request.from().uri() + ")");
         }
-        try (ReleaseStore from = ReleaseStore.open(request.from(), env, request.insecureRegistries());
-             ReleaseStore to = ReleaseStore.open(request.to(), env, request.insecureRegistries())) {
+        try (ReleaseStore from = ReleaseStore.open(request.from(), access, request.insecureRegistries());
+             ReleaseStore to = ReleaseStore.open(request.to(), access, request.insecureRegistries())) {
             return copy(from, to, request.app(), request.releases(), listener);
         }
     }

@@ -1,5 +1,6 @@
 package dev.layercake.verify;
 
+import dev.layercake.api.access.Access;
 import dev.layercake.api.result.VerifyReport;
 import dev.layercake.LayercakeException;
 import dev.layercake.images.ImageVerifier;
@@ -40,8 +41,8 @@ public final class ReleaseVerifier {
     }
 
     /** Also checks that every image copy kept in a backup registry is there, blob by blob. */
-    public ReleaseVerifier checkingRegistryCopies(Map<String, String> env, List<String> insecureRegistries) {
-        this.registryCopies = ImageVerifier.create(env, insecureRegistries);
+    public ReleaseVerifier checkingRegistryCopies(Access access, List<String> insecureRegistries) {
+        this.registryCopies = ImageVerifier.create(access, insecureRegistries);
         return this;
     }
 

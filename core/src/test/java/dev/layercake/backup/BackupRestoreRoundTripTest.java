@@ -1,5 +1,6 @@
 package dev.layercake.backup;
 
+import dev.layercake.api.access.Access;
 import dev.layercake.api.result.BackupResult;
 import dev.layercake.api.request.BackupRequest;
 import dev.layercake.api.request.ImageOptions;
@@ -35,7 +36,7 @@ class BackupRestoreRoundTripTest {
     Path tmp;
 
     static BackupEngine engine(Map<String, String> env) {
-        return new BackupEngine(BackupSteps.defaults(), env, Clock.fixed(Instant.parse("2026-11-25T10:00:00Z"), ZoneOffset.UTC));
+        return new BackupEngine(BackupSteps.defaults(), Access.fromEnvironment(env), Clock.fixed(Instant.parse("2026-11-25T10:00:00Z"), ZoneOffset.UTC));
     }
 
     static BackupRequest request(StoreLocation store, Path source, String release, List<String> include) {

@@ -1,5 +1,6 @@
 package dev.layercake.images;
 
+import dev.layercake.api.access.Access;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.layercake.LayercakeException;
@@ -79,7 +80,7 @@ class DockerDaemonImageTest {
             assertThat(PodmanImages.skopeoDigest(target.host() + "/keep/lc-app1:1")).isEqualTo(entry.digest().toString());
 
             try (ReleaseStore rs = ReleaseStore.open(StoreLocation.parse(store.toString()))) {
-                ImageRestore.create(world.env(null), List.of(fresh.host())).restore(rs, manifest, fresh.host(), ProgressListener.NONE);
+                ImageRestore.create(Access.fromEnvironment(world.env(null)), List.of(fresh.host())).restore(rs, manifest, fresh.host(), ProgressListener.NONE);
             }
             assertThat(PodmanImages.skopeoDigest(fresh.host() + "/lc-app1:1")).isEqualTo(entry.digest().toString());
         }
@@ -101,7 +102,7 @@ class DockerDaemonImageTest {
                 new SourceOptions(world.checkout.toString(), null, List.of(), List.of(), false), null,
                 // The checkout's Dockerfile names golang:1.22, out of reach here: recorded as incomplete, not the point of this test.
                 new ImageOptions(images, ImageOptions.COPY, target, insecure), null, null, true);
-        new BackupEngine(List.of(new ImageBackupStep(ImageWorld.fastRetries())), env, Clock.systemUTC())
+        new BackupEngine(List.of(new ImageBackupStep(ImageWorld.fastRetries())), Access.fromEnvironment(env), Clock.systemUTC())
                 .backup(request, new ImageWorld.Recorder());
         try (ReleaseStore rs = ReleaseStore.open(StoreLocation.parse(store.toString()))) {
             return rs.readManifest("shop", "r1");

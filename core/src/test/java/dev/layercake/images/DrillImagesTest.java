@@ -1,5 +1,6 @@
 package dev.layercake.images;
 
+import dev.layercake.api.access.Access;
 import dev.layercake.drill.Drill;
 import dev.layercake.api.result.DrillRecord;
 import dev.layercake.api.request.DrillRequest;
@@ -64,10 +65,10 @@ class DrillImagesTest {
         }
     }
 
-    static Drill.Result drill(Path store, String imagesTo, List<String> insecure) {
+    static dev.layercake.api.result.DrillResult drill(Path store, String imagesTo, List<String> insecure) {
         DrillRequest request = new DrillRequest(StoreLocation.parse(store.toString()), "shop", "r1", null, null, imagesTo, insecure,
                 false, null, null, Map.of(), null, null, Duration.ofSeconds(5), false);
-        return new Drill(world.env(null), Clock.systemUTC()).run(request, new ImageWorld.Recorder());
+        return new Drill(Access.fromEnvironment(world.env(null)), Clock.systemUTC()).run(request, new ImageWorld.Recorder());
     }
 
     static DrillRecord.Check check(DrillRecord record, String name) {
@@ -83,7 +84,7 @@ class DrillImagesTest {
     void backupRegistryCopiesCompletePassAndAMissingBlobIsNamed() throws Exception {
         try (RegistryFixture backupRegistry = RegistryFixture.start()) {
             Backed b = backup(backupRegistry);
-            Drill.Result ok = drill(b.store(), null, List.of(backupRegistry.host()));
+            dev.layercake.api.result.DrillResult ok = drill(b.store(), null, List.of(backupRegistry.host()));
             assertThat(ok.record().differences()).isEmpty();
             assertThat(check(ok.record(), "images").status()).isEqualTo(DrillRecord.PASSED);
             assertThat(check(ok.record(), "images").how()).contains("checked every backup-registry copy").contains("nothing pushed");
@@ -95,7 +96,7 @@ class DrillImagesTest {
             Files.delete(backupRegistry.storage().resolve("docker/registry/v2/blobs/sha256").resolve(hex.substring(0, 2)).resolve(hex)
                     .resolve("data"));
 
-            Drill.Result missing = drill(b.store(), null, List.of(backupRegistry.host()));
+            dev.layercake.api.result.DrillResult missing = drill(b.store(), null, List.of(backupRegistry.host()));
             assertThat(missing.record().outcome()).isEqualTo(DrillRecord.FAILED);
             assertThat(missing.record().exitCode()).isEqualTo(1);
             assertThat(missing.record().differences()).filteredOn(d -> d.check().equals("images")).isNotEmpty()
@@ -111,7 +112,7 @@ class DrillImagesTest {
     void aCorruptImageBlobInTheStoreIsNamedAndImagesPushToAScratchRegistry() throws Exception {
         try (RegistryFixture backupRegistry = RegistryFixture.start(); RegistryFixture scratch = RegistryFixture.start()) {
             Backed b = backup(backupRegistry);
-            Drill.Result pushed = drill(b.store(), scratch.host() + "/drill", List.of(backupRegistry.host(), scratch.host()));
+            dev.layercake.api.result.DrillResult pushed = drill(b.store(), scratch.host() + "/drill", List.of(backupRegistry.host(), scratch.host()));
             assertThat(pushed.record().differences()).isEmpty();
             assertThat(check(pushed.record(), "images").status()).isEqualTo(DrillRecord.PASSED);
             assertThat(check(pushed.record(), "images").how()).contains("pushed 2 image(s) to " + scratch.host() + "/drill");
@@ -121,7 +122,7 @@ class DrillImagesTest {
             blob.toFile().setWritable(true);
             Files.write(blob, "not the layer".getBytes());
 
-            Drill.Result corrupt = drill(b.store(), null, List.of(backupRegistry.host()));
+            dev.layercake.api.result.DrillResult corrupt = drill(b.store(), null, List.of(backupRegistry.host()));
             assertThat(corrupt.record().outcome()).isEqualTo(DrillRecord.FAILED);
             assertThat(corrupt.record().differences()).filteredOn(d -> d.check().equals("integrity")).isNotEmpty()
                     .anySatisfy(d -> {

@@ -1,5 +1,6 @@
 package dev.layercake.images;
 
+import dev.layercake.api.access.Access;
 import dev.layercake.LayercakeException;
 import dev.layercake.api.result.BackupResult;
 import dev.layercake.api.request.FreezeOptions;
@@ -100,7 +101,7 @@ class ImageRoundTripTest {
             // The backup registry holds the same digests.
             String keptMulti = backupRegistry.host() + "/keep/demo/multi:1";
             assertThat(PodmanImages.skopeoDigest(keptMulti)).isEqualTo(digests.get("multi"));
-            assertThat(ImageVerifier.create(world.env(null), List.of(backupRegistry.host()))
+            assertThat(ImageVerifier.create(Access.fromEnvironment(world.env(null)), List.of(backupRegistry.host()))
                     .verifyRegistryCopies(manifest, ProgressListener.NONE)).isEmpty();
 
             // The source repositories go away; the store alone restores them.
@@ -110,7 +111,7 @@ class ImageRoundTripTest {
             source.stop();
             List<ImageRestore.RestoredImage> restored;
             try (ReleaseStore rs = ReleaseStore.open(StoreLocation.parse(store.toString()))) {
-                restored = ImageRestore.create(world.env(null), List.of(fresh.host()))
+                restored = ImageRestore.create(Access.fromEnvironment(world.env(null)), List.of(fresh.host()))
                         .restore(rs, manifest, fresh.host() + "/restored", ProgressListener.NONE);
             }
             assertThat(restored).hasSize(3);
@@ -127,7 +128,7 @@ class ImageRoundTripTest {
             // And an OCI layout export of the same release is readable by skopeo with the same digests.
             Path layout = world.work.resolve("layout-" + System.nanoTime());
             try (ReleaseStore rs = ReleaseStore.open(StoreLocation.parse(store.toString()))) {
-                assertThat(ImageRestore.create(world.env(null), List.of())
+                assertThat(ImageRestore.create(Access.fromEnvironment(world.env(null)), List.of())
                         .restore(rs, manifest, "oci:" + layout, ProgressListener.NONE)).hasSize(3);
             }
             String layoutJson = new String(java.nio.file.Files.readAllBytes(layout.resolve("index.json")));
@@ -161,9 +162,9 @@ class ImageRoundTripTest {
             try (ReleaseStore rs = ReleaseStore.open(StoreLocation.parse(store.toString()))) {
                 manifest = rs.readManifest("shop", "rel-1");
             }
-            List<ReleaseTagger.Tagged> again = ReleaseTagger.create(world.env(null), insecure).tag(manifest, ProgressListener.NONE);
-            assertThat(again).as("app1 and multi; a signature is not tagged").hasSize(2).allMatch(ReleaseTagger.Tagged::alreadyTagged);
-            assertThat(again).extracting(ReleaseTagger.Tagged::tag).containsOnly("rel-1");
+            List<dev.layercake.api.result.ImageTag> again = ReleaseTagger.create(Access.fromEnvironment(world.env(null)), insecure).tag(manifest, ProgressListener.NONE);
+            assertThat(again).as("app1 and multi; a signature is not tagged").hasSize(2).allMatch(dev.layercake.api.result.ImageTag::alreadyTagged);
+            assertThat(again).extracting(dev.layercake.api.result.ImageTag::tag).containsOnly("rel-1");
 
             // A release tag that names other bytes is never moved: the backup fails saying so, the tag stays.
             world.podman.push("localhost/lc-app1:1", keep + "/demo/app2:rel-2");

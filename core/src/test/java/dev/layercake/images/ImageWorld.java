@@ -1,5 +1,6 @@
 package dev.layercake.images;
 
+import dev.layercake.api.access.Access;
 import dev.layercake.backup.BackupEngine;
 import dev.layercake.api.request.BackupRequest;
 import dev.layercake.api.result.BackupResult;
@@ -103,7 +104,7 @@ final class ImageWorld implements AutoCloseable {
                 new SourceOptions(checkout.toString(), null, List.of(), List.of(), false), null,
                 // allowIncomplete: the checkout's base image golang:1.22 is out of reach on purpose; it is recorded as missing.
                 new ImageOptions(images, mode, target, insecure), null, freeze, true);
-        return new BackupEngine(List.of(new ImageBackupStep(tuning)), env(dockerConfig), Clock.systemUTC()).backup(request, listener);
+        return new BackupEngine(List.of(new ImageBackupStep(tuning)), Access.fromEnvironment(env(dockerConfig)), Clock.systemUTC()).backup(request, listener);
     }
 
     /** A listener that keeps warnings and infos for assertions. */

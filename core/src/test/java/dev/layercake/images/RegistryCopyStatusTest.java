@@ -1,5 +1,6 @@
 package dev.layercake.images;
 
+import dev.layercake.api.access.Access;
 import dev.layercake.api.request.ImageOptions;
 import dev.layercake.model.Digest;
 import dev.layercake.model.ImageCopy;
@@ -52,7 +53,7 @@ class RegistryCopyStatusTest {
     private VerifyReport verify(Path store, Map<String, String> env) {
         try (ReleaseStore rs = ReleaseStore.open(StoreLocation.parse(store.toString()))) {
             // The arguments of show: no --insecure-registry.
-            return new ReleaseVerifier(rs, new ImageWorld.Recorder()).checkingRegistryCopies(env, List.of()).verify("shop", "r1");
+            return new ReleaseVerifier(rs, new ImageWorld.Recorder()).checkingRegistryCopies(Access.fromEnvironment(env), List.of()).verify("shop", "r1");
         }
     }
 

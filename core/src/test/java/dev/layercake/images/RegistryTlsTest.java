@@ -1,6 +1,6 @@
 package dev.layercake.images;
 
-import dev.layercake.api.access.RegistryAccess;
+import dev.layercake.api.access.Access;
 import dev.layercake.LayercakeException;
 import dev.layercake.registry.ImageRef;
 import dev.layercake.registry.RegistryClient;
@@ -69,8 +69,8 @@ class RegistryTlsTest {
         try (RegistryFixture ours = RegistryFixture.startWithTls("IP:127.0.0.1");
              RegistryFixture otherName = RegistryFixture.startWithTls("DNS:registry.example.invalid")) {
             ImageRef probe = ImageRef.parse(ours.host() + "/nothing/here:1");
-            Map<String, String> env = Map.of(RegistryAccess.CA_ENV, ours.certificate() + java.io.File.pathSeparator + otherName.certificate());
-            RegistryClient client = new RegistryClient(RegistryAccess.options(env, List.of()));
+            Map<String, String> env = Map.of(Access.REGISTRY_CA_ENV, ours.certificate() + java.io.File.pathSeparator + otherName.certificate());
+            RegistryClient client = new RegistryClient(Access.fromEnvironment(env).registryOptions(List.of()));
             assertThat(client.headManifest(probe)).as("trusted through LAYERCAKE_REGISTRY_CA").isEmpty();
             // Host names are still checked, and the JVM's own trust is untouched.
             RegistryException wrongName = catchThrowableOfType(RegistryException.class,
@@ -81,11 +81,11 @@ class RegistryTlsTest {
 
             Path missing = ours.certificate().resolveSibling("no-such-ca.pem");
             assertThat(catchThrowableOfType(LayercakeException.class,
-                    () -> RegistryAccess.options(Map.of(RegistryAccess.CA_ENV, missing.toString()), List.of())))
-                    .hasMessageContaining(RegistryAccess.CA_ENV).hasMessageContaining(missing.toString());
+                    () -> Access.fromEnvironment(Map.of(Access.REGISTRY_CA_ENV, missing.toString())).registryOptions(List.of())))
+                    .hasMessageContaining(Access.REGISTRY_CA_ENV).hasMessageContaining(missing.toString());
             Path notPem = Files.writeString(ours.certificate().resolveSibling("not.pem"), "hello\n");
             assertThat(catchThrowableOfType(RegistryException.class,
-                    () -> new RegistryClient(RegistryAccess.options(Map.of(RegistryAccess.CA_ENV, notPem.toString()), List.of()))
+                    () -> new RegistryClient(Access.fromEnvironment(Map.of(Access.REGISTRY_CA_ENV, notPem.toString())).registryOptions(List.of()))
                             .headManifest(probe))).hasMessageContaining(notPem.toString());
         }
     }

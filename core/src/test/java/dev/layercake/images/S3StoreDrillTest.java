@@ -1,5 +1,6 @@
 package dev.layercake.images;
 
+import dev.layercake.api.access.Access;
 import dev.layercake.api.request.BackupRequest;
 import dev.layercake.api.request.DrillRequest;
 import dev.layercake.api.request.ImageOptions;
@@ -107,9 +108,9 @@ class S3StoreDrillTest {
                 new KubernetesOptions(prodConfig.toString(), null, List.of("shop"), List.of(), KubernetesOptions.SKIP, null, null),
                 // allowIncomplete: the checkout's Dockerfile names golang:1.22, out of reach on purpose
                 null, true);
-        BackupResult result = new BackupEngine(BackupSteps.defaults(), env(), Clock.systemUTC()).backup(request, new ImageWorld.Recorder());
+        BackupResult result = new BackupEngine(BackupSteps.defaults(), Access.fromEnvironment(env()), Clock.systemUTC()).backup(request, new ImageWorld.Recorder());
         assertThat(result).isNotNull();
-        try (ReleaseStore store = ReleaseStore.open(location, env())) {
+        try (ReleaseStore store = ReleaseStore.open(location, Access.fromEnvironment(env()))) {
             manifest = store.readManifest("shop", "r1");
         }
         // the Deployment's image was found on the live object and copied to the store and to the backup registry
@@ -148,7 +149,7 @@ class S3StoreDrillTest {
     }
 
     Drill drill() {
-        return new Drill(env(), Clock.systemUTC());
+        return new Drill(Access.fromEnvironment(env()), Clock.systemUTC());
     }
 
     DrillRequest request() {
@@ -180,7 +181,7 @@ class S3StoreDrillTest {
     @Test
     void aFullDrillOfAnS3StoredReleasePassesEveryCheckAndRecordsItselfInTheBucket() {
         List<String> before = s3.objects(BUCKET);
-        Drill.Result result = drill().run(request(), new ImageWorld.Recorder());
+        dev.layercake.api.result.DrillResult result = drill().run(request(), new ImageWorld.Recorder());
         DrillRecord record = result.record();
 
         assertThat(record.differences()).isEmpty();
@@ -203,7 +204,7 @@ class S3StoreDrillTest {
         assertThat(after).containsAll(before);
         assertThat(after).hasSize(before.size() + 1);
         assertThat(after).anyMatch(o -> o.startsWith("team/" + result.recordKey() + " "));
-        try (ReleaseStore store = ReleaseStore.open(location, env())) {
+        try (ReleaseStore store = ReleaseStore.open(location, Access.fromEnvironment(env()))) {
             assertThat(DrillRecords.latest(store, "shop", "r1")).contains(record);
         }
         assertNothingLeftOnTheDrillCluster();
@@ -216,7 +217,7 @@ class S3StoreDrillTest {
         assertThat(file).isRegularFile();
         Files.write(file, "not the layer".getBytes());
 
-        Drill.Result result = drill().run(request(), new ImageWorld.Recorder());
+        dev.layercake.api.result.DrillResult result = drill().run(request(), new ImageWorld.Recorder());
 
         assertThat(result.record().outcome()).isEqualTo(DrillRecord.FAILED);
         assertThat(result.record().exitCode()).isEqualTo(1);
@@ -237,7 +238,7 @@ class S3StoreDrillTest {
         Files.delete(backupRegistry.storage().resolve("docker/registry/v2/blobs/sha256").resolve(hex.substring(0, 2)).resolve(hex)
                 .resolve("data"));
 
-        Drill.Result result = drill().run(request(), new ImageWorld.Recorder());
+        dev.layercake.api.result.DrillResult result = drill().run(request(), new ImageWorld.Recorder());
 
         assertThat(result.record().outcome()).isEqualTo(DrillRecord.FAILED);
         assertThat(check(result.record(), "images").status()).isEqualTo(DrillRecord.FAILED);
@@ -254,7 +255,7 @@ class S3StoreDrillTest {
 
     @Test
     void anObjectChangedBehindTheDrillsBackFailsItNamingTheField() {
-        Drill.Result result = drill().beforeReadBack(client -> client.apps().deployments().inNamespace("shop-scratch").withName("web")
+        dev.layercake.api.result.DrillResult result = drill().beforeReadBack(client -> client.apps().deployments().inNamespace("shop-scratch").withName("web")
                         .edit(d -> { d.getSpec().setReplicas(7); return d; }))
                 .run(request(), new ImageWorld.Recorder());
 

@@ -1,5 +1,6 @@
 package dev.layercake.kube;
 
+import dev.layercake.api.access.Access;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.layercake.model.Digest;
@@ -74,7 +75,7 @@ class DeclaredDriftTest {
             SourceSection source = new SourceSection("r", "c", "main", null, false, files, List.of(), null);
             assertThat(DeclaredState.kustomizeRoots(store, source, Map.of())).containsExactly("prod");
 
-            DeclaredState.State state = DeclaredState.read(store, source, Map.of("PATH", tmp.resolve("empty-bin").toString()),
+            DeclaredState.State state = DeclaredState.read(store, source, Access.fromEnvironment(Map.of("PATH", tmp.resolve("empty-bin").toString())),
                     "shop", List.of("shop"), ProgressListener.NONE);
             assertThat(state.renders()).extracting(RenderEntry::describe).containsExactly(
                     "kustomize prod: not rendered: neither kustomize nor kubectl is on PATH",

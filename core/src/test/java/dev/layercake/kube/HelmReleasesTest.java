@@ -2,6 +2,7 @@ package dev.layercake.kube;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.layercake.LayercakeException;
+import dev.layercake.api.access.Access;
 import dev.layercake.api.progress.ProgressListener;
 import dev.layercake.api.request.KubernetesOptions;
 import dev.layercake.api.request.StoreLocation;
@@ -155,7 +156,7 @@ class HelmReleasesTest {
             Digest digest = store.putBytes(chart, null).digest();
             SourceSection source = new SourceSection("r", "c", "main", null, false,
                     List.of(new SourceFile("deploy/helm/shop/Chart.yaml", "helm", digest, chart.length, SourceFile.MODE_FILE)), List.of(), null);
-            Map<String, String> env = Map.of("PATH", bin.toString());
+            Access env = Access.fromEnvironment(Map.of("PATH", bin.toString()));
             List<HelmReleases.Live> live = HelmReleases.fromSecrets(List.of(helmSecret("shop-prod", "shop-web", 4, "deployed")));
 
             DeclaredState.State fromSecret = DeclaredState.read(store, source, env, "shop", List.of("shop-prod"),
@@ -185,7 +186,7 @@ class HelmReleasesTest {
             assertThat(fromChart.renders().get(0).release()).isEqualTo("shop in shop-prod (chart name; no live Helm release)");
 
             // without helm on PATH: not rendered, and no release is named for a render that did not happen
-            DeclaredState.State none = DeclaredState.read(store, source, Map.of("PATH", tmp.resolve("empty").toString()), "shop",
+            DeclaredState.State none = DeclaredState.read(store, source, Access.fromEnvironment(Map.of("PATH", tmp.resolve("empty").toString())), "shop",
                     List.of("shop-prod"), new DeclaredState.HelmContext(null, null, live), ProgressListener.NONE);
             assertThat(none.renders()).extracting(RenderEntry::describe).containsExactly("helm deploy/helm/shop: not rendered: helm not on PATH");
         }

@@ -1,5 +1,6 @@
 package dev.layercake.kube;
 
+import dev.layercake.api.access.Access;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
@@ -71,7 +72,7 @@ class IncompleteReleaseTest {
     }
 
     private BackupResult backup(String release, String secrets, boolean allowIncomplete, ImageOptions images, KubeTestSupport.Recorder recorder) {
-        return new BackupEngine(BackupSteps.defaults(), Map.of(), Clock.systemUTC()).backup(new BackupRequest(store, "shop", release,
+        return new BackupEngine(BackupSteps.defaults(), Access.fromEnvironment(Map.of()), Clock.systemUTC()).backup(new BackupRequest(store, "shop", release,
                 new SourceOptions(repo.dir().toString(), null, List.of(), List.of(), false), null,
                 images == null ? new ImageOptions(List.of(), ImageOptions.NONE, null, List.of()) : images,
                 new KubernetesOptions(kubeconfig.toString(), null, List.of("shop-front", "shop-data"), List.of(), secrets, null, null),
@@ -123,7 +124,7 @@ class IncompleteReleaseTest {
     void restoreOfAnIncompleteReleaseWarnsLoudlyNamingWhatIsMissing() {
         backup("r1", KubernetesOptions.SKIP, false, null, new KubeTestSupport.Recorder());
         KubeTestSupport.Recorder log = new KubeTestSupport.Recorder();
-        dev.layercake.api.result.RestoreResult result = new dev.layercake.restore.RestoreEngine(Map.of()).restore(
+        dev.layercake.api.result.RestoreResult result = new dev.layercake.restore.RestoreEngine(Access.fromEnvironment(Map.of())).restore(
                 new dev.layercake.api.request.RestoreRequest(store, "shop", "r1", tmp.resolve("restored").toString(), null, List.of(),
                         null, false), log);
         assertThat(result.complete()).isFalse();

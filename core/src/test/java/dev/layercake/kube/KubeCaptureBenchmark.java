@@ -1,5 +1,6 @@
 package dev.layercake.kube;
 
+import dev.layercake.api.access.Access;
 import dev.layercake.api.request.KubernetesOptions;
 import dev.layercake.model.KubernetesSection;
 import dev.layercake.model.Manifest;
@@ -57,7 +58,7 @@ public final class KubeCaptureBenchmark {
             for (int i = 0; i <= runs; i++) {
                 ReleaseStore store = ReleaseStore.open(StoreLocation.parse(work.resolve("store-" + i).toString()));
                 long t0 = System.nanoTime();
-                KubernetesSection section = KubernetesCaptureStep.capture(options, "bench", store, Map.of(),
+                KubernetesSection section = KubernetesCaptureStep.capture(options, "bench", store, Access.fromEnvironment(Map.of()),
                         ProgressListener.NONE, null, (ref, foundIn) -> { });
                 // the manifest names the objects: the next release finds them through it
                 store.writeManifest(new Manifest(Manifest.SCHEMA_VERSION, "bench", "r1", "2026-12-01T00:00:00Z", null, null, null,
@@ -65,7 +66,7 @@ public final class KubeCaptureBenchmark {
                 long t1 = System.nanoTime();
                 captured = section.resources().size();
                 // the next release of an unchanged app: same store, every object already stored (in the last release's pack)
-                KubernetesCaptureStep.capture(options, "bench", store, Map.of(), ProgressListener.NONE, null, (ref, foundIn) -> { });
+                KubernetesCaptureStep.capture(options, "bench", store, Access.fromEnvironment(Map.of()), ProgressListener.NONE, null, (ref, foundIn) -> { });
                 long t1b = System.nanoTime();
 
                 Path out = work.resolve("kubectl-" + i + ".json");

@@ -1,5 +1,6 @@
 package dev.layercake.kube;
 
+import dev.layercake.api.access.Access;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.layercake.LayercakeException;
@@ -110,7 +111,7 @@ class KubeRulesTest {
         assertThat(BackupSteps.defaults().get(0)).isInstanceOf(KubernetesCaptureStep.class);
         BackupRequest request = new BackupRequest(StoreLocation.parse(tmp.toString()), "shop", "r1", null, null, null,
                 KubernetesOptions.disabled(), null);
-        BackupContext ctx = new BackupContext(request, null, ProgressListener.NONE, Map.of());
+        BackupContext ctx = new BackupContext(request, null, ProgressListener.NONE, Access.fromEnvironment(Map.of()));
         new KubernetesCaptureStep().run(ctx);
         assertThat(ctx.kubernetes()).isEqualTo(KubernetesSection.empty());
         assertThat(ctx.imageCandidates()).isEmpty();

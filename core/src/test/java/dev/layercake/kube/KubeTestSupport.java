@@ -1,5 +1,6 @@
 package dev.layercake.kube;
 
+import dev.layercake.api.access.Access;
 import dev.layercake.api.request.KubernetesOptions;
 import dev.layercake.model.Digest;
 import dev.layercake.model.KubernetesSection;
@@ -41,7 +42,7 @@ final class KubeTestSupport {
     static Captured backup(ReleaseStore store, String app, String release, KubernetesOptions options, Map<String, String> env,
                            SourceSection source, ProgressListener listener) {
         Map<String, List<String>> images = new LinkedHashMap<>();
-        KubernetesSection section = KubernetesCaptureStep.capture(options, app, store, env, listener, source,
+        KubernetesSection section = KubernetesCaptureStep.capture(options, app, store, Access.fromEnvironment(env), listener, source,
                 (ref, foundIn) -> images.computeIfAbsent(ref, k -> new ArrayList<>()).add(foundIn));
         Manifest manifest = new Manifest(Manifest.SCHEMA_VERSION, app, release, "2026-11-25T06:00:00Z", null, null, source,
                 List.of(), section);

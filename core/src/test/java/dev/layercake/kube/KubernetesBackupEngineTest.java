@@ -1,5 +1,6 @@
 package dev.layercake.kube;
 
+import dev.layercake.api.access.Access;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
@@ -48,7 +49,7 @@ class KubernetesBackupEngineTest {
             KubeTestSupport.Recorder recorder = new KubeTestSupport.Recorder();
             Map<String, String> env = Map.of("LAYERCAKE_ENCRYPTION_KEY", Base64.getEncoder().encodeToString(KubernetesRoundTripTest.KEY));
 
-            BackupResult result = new BackupEngine(BackupSteps.defaults(), env, Clock.systemUTC()).backup(new BackupRequest(store, "shop", "r1",
+            BackupResult result = new BackupEngine(BackupSteps.defaults(), Access.fromEnvironment(env), Clock.systemUTC()).backup(new BackupRequest(store, "shop", "r1",
                     new SourceOptions(repo.dir().toString(), null, List.of(), List.of(), false), null,
                     new ImageOptions(List.of(), ImageOptions.NONE, null, List.of()),
                     new KubernetesOptions(kubeconfig.toString(), null, List.of("shop-front", "shop-data"), List.of(), null, null, null),

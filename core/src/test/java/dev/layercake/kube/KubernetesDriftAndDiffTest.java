@@ -1,5 +1,6 @@
 package dev.layercake.kube;
 
+import dev.layercake.api.access.Access;
 import dev.layercake.api.request.KubernetesOptions;
 import dev.layercake.model.Digest;
 import dev.layercake.model.DriftEntry;
@@ -103,7 +104,7 @@ class KubernetesDriftAndDiffTest {
         KubeTestSupport.Captured r1 = KubeTestSupport.backup(store, "shop", "r1", options(), env, null, new KubeTestSupport.Recorder());
         RestoreRequest.KubernetesTarget live = new RestoreRequest.KubernetesTarget(true, kubeconfig.toString(), "prod", Map.of(),
                 "skip", false, null, null, null);
-        ReleaseDiff.Report unchanged = ReleaseDiff.againstLive(store, r1.manifest(), live, new KubeTestSupport.Recorder(), env);
+        dev.layercake.api.result.DiffReport unchanged = ReleaseDiff.againstLive(store, r1.manifest(), live, new KubeTestSupport.Recorder(), Access.fromEnvironment(env));
         assertThat(unchanged.identical()).as(unchanged.text()).isTrue();
 
         cluster.client().configMaps().inNamespace("shop-front").withName("web-config").edit(cm -> {
@@ -124,11 +125,11 @@ class KubernetesDriftAndDiffTest {
 
         KubeTestSupport.Captured r2 = KubeTestSupport.backup(store, "shop", "r2", options(), env, null, new KubeTestSupport.Recorder());
 
-        ReleaseDiff.Report diff = ReleaseDiff.between(store, r1.manifest(), r2.manifest(), null);
+        dev.layercake.api.result.DiffReport diff = ReleaseDiff.between(store, r1.manifest(), r2.manifest(), null);
         assertThat(diff.changes()).extracting(c -> c.change() + " " + c.object()).containsExactlyInAnyOrder(
                 "changed ConfigMap shop-front/web-config", "changed Deployment shop-front/web", "changed Secret shop-front/db-credentials",
                 "removed ConfigMap shop-front/web-flags", "added ConfigMap shop-data/db-extra");
-        ReleaseDiff.Change deployment = diff.changes().stream().filter(c -> c.kind().equals("Deployment")).findFirst().orElseThrow();
+        dev.layercake.api.result.DiffChange deployment = diff.changes().stream().filter(c -> c.kind().equals("Deployment")).findFirst().orElseThrow();
         assertThat(deployment.fields()).containsExactly(new DriftEntry.Field("/spec/replicas", DriftEntry.CHANGED, "2", "3"));
         String text = diff.text();
         assertThat(text).contains("diff shop/r1 -> shop/r2", "3 changed, 1 added, 1 removed", "~ ConfigMap shop-front/web-config",
@@ -137,11 +138,11 @@ class KubernetesDriftAndDiffTest {
         assertThat(Json.writeString(diff)).contains("\"change\" : \"changed\"").doesNotContain("cm90YXRlZA==");
 
         // with the key, the Secret's changed field is named, its values still hidden
-        ReleaseDiff.Report keyed = ReleaseDiff.between(store, r1.manifest(), r2.manifest(), SecretCipher.ofKey(KubernetesRoundTripTest.KEY));
-        ReleaseDiff.Change secret = keyed.changes().stream().filter(c -> c.kind().equals("Secret")).findFirst().orElseThrow();
+        dev.layercake.api.result.DiffReport keyed = ReleaseDiff.between(store, r1.manifest(), r2.manifest(), SecretCipher.ofKey(KubernetesRoundTripTest.KEY));
+        dev.layercake.api.result.DiffChange secret = keyed.changes().stream().filter(c -> c.kind().equals("Secret")).findFirst().orElseThrow();
         assertThat(secret.fields()).containsExactly(new DriftEntry.Field("/data/password", DriftEntry.CHANGED, "(hidden)", "(hidden)"));
 
-        ReleaseDiff.Report againstLive = ReleaseDiff.againstLive(store, r1.manifest(), live, new KubeTestSupport.Recorder(), env);
+        dev.layercake.api.result.DiffReport againstLive = ReleaseDiff.againstLive(store, r1.manifest(), live, new KubeTestSupport.Recorder(), Access.fromEnvironment(env));
         assertThat(againstLive.changes()).extracting(c -> c.change() + " " + c.object())
                 .containsExactlyInAnyOrderElementsOf(diff.changes().stream().map(c -> c.change() + " " + c.object()).toList());
     }

@@ -1,5 +1,6 @@
 package dev.layercake.kube;
 
+import dev.layercake.api.access.Access;
 import dev.layercake.LayercakeException;
 import dev.layercake.api.request.KubernetesOptions;
 import dev.layercake.drill.Drill;
@@ -70,13 +71,13 @@ class KubernetesDrillTest {
     }
 
     Drill drill() {
-        return new Drill(env(), Clock.systemUTC());
+        return new Drill(Access.fromEnvironment(env()), Clock.systemUTC());
     }
 
     @Test
     void aFullDrillPassesRecordsItselfAndLeavesNothingBehind() {
         KubeTestSupport.Recorder recorder = new KubeTestSupport.Recorder();
-        Drill.Result result = drill().run(request(Map.of(), false), recorder);
+        dev.layercake.api.result.DrillResult result = drill().run(request(Map.of(), false), recorder);
         DrillRecord record = result.record();
 
         assertThat(record.differences()).isEmpty();
@@ -106,7 +107,7 @@ class KubernetesDrillTest {
     @Test
     void anObjectChangedBehindTheDrillsBackFailsItNamingTheField() {
         String ns = "front-scratch";
-        Drill.Result result = drill().beforeReadBack(client -> client.configMaps().inNamespace(ns).withName("web-config")
+        dev.layercake.api.result.DrillResult result = drill().beforeReadBack(client -> client.configMaps().inNamespace(ns).withName("web-config")
                         .edit(cm -> { cm.getData().put("LOG_LEVEL", "tampered"); return cm; }))
                 .run(request(Map.of("shop-front", ns, "shop-data", "data-scratch"), false), new KubeTestSupport.Recorder());
 
@@ -168,7 +169,7 @@ class KubernetesDrillTest {
 
     @Test
     void leftoversOfAKilledDrillAreRemovedByTheNextOne() {
-        Drill.Result kept = drill().run(request(Map.of(), true), new KubeTestSupport.Recorder());
+        dev.layercake.api.result.DrillResult kept = drill().run(request(Map.of(), true), new KubeTestSupport.Recorder());
         assertThat(kept.record().nothingFailed()).isTrue();
         long left = target.client().namespaces().list().getItems().stream()
                 .filter(n -> n.getMetadata().getLabels() != null && n.getMetadata().getLabels().containsKey(Drill.LABEL_DRILL)).count();
@@ -176,7 +177,7 @@ class KubernetesDrillTest {
         // a foreign object in the same cluster is never touched
         target.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("users").endMetadata().build()).create();
 
-        Drill.Result next = drill().run(request(Map.of(), false), new KubeTestSupport.Recorder());
+        dev.layercake.api.result.DrillResult next = drill().run(request(Map.of(), false), new KubeTestSupport.Recorder());
 
         assertThat(next.record().nothingFailed()).isTrue();
         assertThat(next.record().checks().stream().filter(c -> c.name().equals("kubernetes")).findFirst().orElseThrow().how())
@@ -195,7 +196,7 @@ class KubernetesDrillTest {
         blob.toFile().setWritable(true);
         Files.write(blob, "{}".getBytes());
 
-        Drill.Result result = drill().run(request(Map.of(), false), new KubeTestSupport.Recorder());
+        dev.layercake.api.result.DrillResult result = drill().run(request(Map.of(), false), new KubeTestSupport.Recorder());
 
         assertThat(result.record().outcome()).isEqualTo(DrillRecord.FAILED);
         assertThat(result.record().differences()).filteredOn(d -> d.check().equals("integrity")).singleElement().satisfies(d -> {

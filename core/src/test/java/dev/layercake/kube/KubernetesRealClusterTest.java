@@ -1,5 +1,6 @@
 package dev.layercake.kube;
 
+import dev.layercake.api.access.Access;
 import dev.layercake.api.result.KubernetesRestoreReport;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -132,7 +133,7 @@ class KubernetesRealClusterTest {
         String ns = "lc-it-" + suffix;
         String restored = ns + "-restored";
         Map<String, String> env = Map.of("LAYERCAKE_ENCRYPTION_KEY", Base64.getEncoder().encodeToString(KubernetesRoundTripTest.KEY));
-        try (KubeConnection connection = KubeConnection.open(kubeconfig, context, Map.of())) {
+        try (KubeConnection connection = KubeConnection.open(kubeconfig, context, Access.fromEnvironment(Map.of()))) {
             KubernetesClient client = connection.client();
             try {
                 List<HasMetadata> items = client.load(new ByteArrayInputStream(APP.replace("NS", ns).getBytes(StandardCharsets.UTF_8))).items();
@@ -145,7 +146,7 @@ class KubernetesRealClusterTest {
                 RestoreRequest.KubernetesTarget target = new RestoreRequest.KubernetesTarget(true, kubeconfig, context,
                         Map.of(ns, restored), "fail", false, null, null, null);
                 KubernetesRestoreReport report = new KubernetesRestore(store, captured.manifest(), captured.digest(), target, false,
-                        new KubeTestSupport.Recorder(), env).establishTimeout(Duration.ofSeconds(30)).run();
+                        new KubeTestSupport.Recorder(), Access.fromEnvironment(env)).establishTimeout(Duration.ofSeconds(30)).run();
                 assertThat(report.applied()).hasSize(items.size());
 
                 for (KubernetesResource r : captured.manifest().kubernetes().resources()) {

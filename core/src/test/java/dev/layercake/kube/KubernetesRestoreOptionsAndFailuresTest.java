@@ -1,5 +1,6 @@
 package dev.layercake.kube;
 
+import dev.layercake.api.access.Access;
 import dev.layercake.api.result.KubernetesRestoreReport;
 import dev.layercake.LayercakeException;
 import dev.layercake.api.request.KubernetesOptions;
@@ -76,7 +77,7 @@ class KubernetesRestoreOptionsAndFailuresTest {
     }
 
     KubernetesRestoreReport restore(Manifest m, Digest d, RestoreRequest.KubernetesTarget t, boolean dryRun, Map<String, String> env) {
-        return new KubernetesRestore(store, m, d, t, dryRun, new KubeTestSupport.Recorder(), env).run();
+        return new KubernetesRestore(store, m, d, t, dryRun, new KubeTestSupport.Recorder(), Access.fromEnvironment(env)).run();
     }
 
     boolean targetHasAnything() {
@@ -181,7 +182,7 @@ class KubernetesRestoreOptionsAndFailuresTest {
         RestoreRequest request = new RestoreRequest(StoreLocation.parse(tmp.resolve("store").toString()), "shop", "r1",
                 sources.toString(), null, List.of(), to("skip", false, null), false);
         // No encryption key in the engine's environment: the cluster check fails before any other write.
-        assertThatThrownBy(() -> new RestoreEngine(Map.of()).restore(request, new KubeTestSupport.Recorder()))
+        assertThatThrownBy(() -> new RestoreEngine(Access.fromEnvironment(Map.of())).restore(request, new KubeTestSupport.Recorder()))
                 .isInstanceOfSatisfying(LayercakeException.class, e -> assertThat(e.kind()).isEqualTo(LayercakeException.Kind.USAGE))
                 .hasMessageContaining("nothing was applied");
         assertThat(sources).doesNotExist();
@@ -189,7 +190,7 @@ class KubernetesRestoreOptionsAndFailuresTest {
         assertThat(c.manifest().kubernetes().resources()).isNotEmpty();
 
         // With the key, the same request restores both.
-        RestoreResult done = new RestoreEngine(env).restore(request, new KubeTestSupport.Recorder());
+        RestoreResult done = new RestoreEngine(Access.fromEnvironment(env)).restore(request, new KubeTestSupport.Recorder());
         assertThat(done.kubernetes().entries()).isNotEmpty();
         assertThat(sources.resolve("infra/main.tf")).hasBinaryContent(tf);
         assertThat(targetHasAnything()).isTrue();
@@ -217,7 +218,7 @@ class KubernetesRestoreOptionsAndFailuresTest {
         establisher.start();
         long t0 = System.nanoTime();
         KubernetesRestoreReport report = new KubernetesRestore(store, c.manifest(), c.digest(), to("skip", false, null), false,
-                new KubeTestSupport.Recorder(), env).establishTimeout(Duration.ofSeconds(30)).run();
+                new KubeTestSupport.Recorder(), Access.fromEnvironment(env)).establishTimeout(Duration.ofSeconds(30)).run();
         long waitedMs = (System.nanoTime() - t0) / 1_000_000;
         establisher.join();
         assertThat(waitedMs).as("waited for Established").isGreaterThanOrEqualTo(800);
@@ -231,7 +232,7 @@ class KubernetesRestoreOptionsAndFailuresTest {
         target.establishCrds(false);
         KubernetesRestoreException e = catchThrowableOfType(KubernetesRestoreException.class, () ->
                 new KubernetesRestore(store, c.manifest(), c.digest(), to("skip", false, null), false,
-                        new KubeTestSupport.Recorder(), env).establishTimeout(Duration.ofSeconds(1)).run());
+                        new KubeTestSupport.Recorder(), Access.fromEnvironment(env)).establishTimeout(Duration.ofSeconds(1)).run());
         assertThat(e).isNotNull();
         assertThat(e.getMessage()).contains("not established within 1s").contains("Applied before the failure")
                 .contains("CustomResourceDefinition widgets.example.com");
@@ -336,7 +337,7 @@ class KubernetesRestoreOptionsAndFailuresTest {
         KubeTestSupport.Captured c = backup();
         restore(c.manifest(), c.digest(), to("skip", false, null), false, env);
         KubernetesRestore restore = new KubernetesRestore(store, c.manifest(), c.digest(), to("update", false, null), false,
-                new KubeTestSupport.Recorder(), env);
+                new KubeTestSupport.Recorder(), Access.fromEnvironment(env));
         try (KubernetesRestore.Checked checked = restore.check()) {
             // While sources and images are restored, a controller (here: us) changes a live object.
             target.client().configMaps().inNamespace("front-restored").withName("web-config").edit(cm -> {

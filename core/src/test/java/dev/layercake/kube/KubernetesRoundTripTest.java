@@ -1,5 +1,6 @@
 package dev.layercake.kube;
 
+import dev.layercake.api.access.Access;
 import dev.layercake.api.result.KubernetesRestoreReport;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -100,7 +101,7 @@ class KubernetesRoundTripTest {
         RestoreRequest.KubernetesTarget restoreTarget = new RestoreRequest.KubernetesTarget(true, targetConfig.toString(), "dr",
                 Map.of("shop-front", "front-restored", "shop-data", "data-restored"), "skip", false, null, null, null);
         KubernetesRestoreReport report = new KubernetesRestore(store, captured.manifest(), captured.digest(), restoreTarget, false,
-                recorder, env()).run();
+                recorder, Access.fromEnvironment(env())).run();
 
         assertThat(report.failed()).isEmpty();
         assertThat(report.applied()).hasSize(ShopApp.EXPECTED.size());

@@ -42,8 +42,8 @@ class LongValueDiffTest {
         DriftEntry.Field f = fields.get(0);
         assertThat(f.lines()).containsExactly("@@ line 28", " line 28", " line 29", "-line 30", "+line thirty", " line 31", " line 32",
                 "@@ line 39", " line 39", " line 40", "+added", " ");
-        ReleaseDiff.Report report = new ReleaseDiff.Report("a/r1", "a/r2", 1,
-                List.of(new ReleaseDiff.Change("v1", "ConfigMap", "ns", "cfg", DriftEntry.CHANGED, fields)), List.of());
+        dev.layercake.api.result.DiffReport report = new dev.layercake.api.result.DiffReport("a/r1", "a/r2", 1,
+                List.of(new dev.layercake.api.result.DiffChange("v1", "ConfigMap", "ns", "cfg", DriftEntry.CHANGED, fields)), List.of());
         assertThat(report.text()).contains("    ~ /data/app.properties:\n        @@ line 28\n", "        -line 30\n        +line thirty\n");
         assertThat(Json.writeString(report)).contains("\"lines\"");
         // Short values keep the plain one-line form and no lines field.

@@ -1,5 +1,6 @@
 package dev.layercake.model;
 
+import dev.layercake.api.access.Access;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
@@ -43,7 +44,7 @@ class ManifestSchemaTest {
         try (GitRepoFixture repo = GitRepoFixture.create(tmp.resolve("repo")).sampleRelease()) {
             repo.commit("release");
             StoreLocation store = StoreLocation.parse(tmp.resolve("store").toString());
-            new BackupEngine(BackupSteps.defaults(), Map.of(), Clock.systemUTC()).backup(new BackupRequest(store, "shop", "r1",
+            new BackupEngine(BackupSteps.defaults(), Access.fromEnvironment(Map.of()), Clock.systemUTC()).backup(new BackupRequest(store, "shop", "r1",
                     new SourceOptions(repo.dir().toString(), null, List.of(), List.of(), true), null,
                     new ImageOptions(List.of(), ImageOptions.NONE, null, List.of()), null, null), ProgressListener.NONE);
             JsonNode manifest = Json.mapper().readTree(Files.readAllBytes(tmp.resolve("store/releases/shop/r1/manifest.json")));
@@ -65,7 +66,7 @@ class ManifestSchemaTest {
         try (GitRepoFixture repo = GitRepoFixture.create(tmp.resolve("repo")).sampleRelease()) {
             String commit = repo.commit("release");
             StoreLocation store = StoreLocation.parse(tmp.resolve("store").toString());
-            new BackupEngine(BackupSteps.defaults(), Map.of(), Clock.systemUTC()).backup(new BackupRequest(store, "shop", "r1",
+            new BackupEngine(BackupSteps.defaults(), Access.fromEnvironment(Map.of()), Clock.systemUTC()).backup(new BackupRequest(store, "shop", "r1",
                     new SourceOptions(repo.dir().toString(), null, List.of(), List.of(), false), null,
                     new ImageOptions(List.of(), ImageOptions.NONE, null, List.of()), null, null), ProgressListener.NONE);
             JsonNode m = Json.mapper().readTree(Files.readAllBytes(tmp.resolve("store/releases/shop/r1/manifest.json")));

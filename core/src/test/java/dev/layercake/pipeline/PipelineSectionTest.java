@@ -1,5 +1,6 @@
 package dev.layercake.pipeline;
 
+import dev.layercake.api.access.Access;
 import dev.layercake.LayercakeException;
 import dev.layercake.model.Manifest;
 import dev.layercake.model.PipelineSection;
@@ -50,7 +51,7 @@ class PipelineSectionTest {
             assertThat(m.referencedBlobs()).containsKey(blob.digest());
 
             Path out = tmp.resolve("out");
-            PipelineRestore.Result r = PipelineRestore.restore(store, m, out, false);
+            dev.layercake.api.result.PipelineFilesWritten r = PipelineRestore.restore(store, m, out, false);
             assertThat(r.written()).containsExactly("config.xml");
             assertThat(Files.readAllBytes(out.resolve("config.xml"))).isEqualTo(xml);
             assertThat(PipelineRestore.restore(store, m, out, false).unchanged()).containsExactly("config.xml");
@@ -134,7 +135,7 @@ class PipelineSectionTest {
                     warnings.add(message);
                 }
             };
-            new dev.layercake.backup.BackupEngine(List.of(new PipelineStep()), env, java.time.Clock.systemUTC()).backup(request, listener);
+            new dev.layercake.backup.BackupEngine(List.of(new PipelineStep()), Access.fromEnvironment(env), java.time.Clock.systemUTC()).backup(request, listener);
             try (ReleaseStore store = ReleaseStore.open(location)) {
                 Manifest m = store.readManifest("shop", "r1");
                 assertThat(m.build().system()).isEqualTo("tekton");

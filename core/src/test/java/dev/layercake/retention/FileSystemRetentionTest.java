@@ -1,5 +1,6 @@
 package dev.layercake.retention;
 
+import dev.layercake.api.access.Access;
 import dev.layercake.api.result.GcResult;
 import dev.layercake.store.ReleaseStore;
 import dev.layercake.api.request.StoreLocation;
@@ -84,7 +85,7 @@ class FileSystemRetentionTest extends RetentionContractTest {
 
     @Override
     protected ReleaseStore open(StoreLocation location) {
-        return ReleaseStore.open(location, Map.of());
+        return ReleaseStore.open(location, Access.fromEnvironment(Map.of()));
     }
 
     @Override

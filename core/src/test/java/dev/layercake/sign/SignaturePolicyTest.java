@@ -1,5 +1,6 @@
 package dev.layercake.sign;
 
+import dev.layercake.api.access.Access;
 import dev.layercake.LayercakeException;
 import dev.layercake.model.Manifest;
 import dev.layercake.model.SourceFile;
@@ -74,7 +75,7 @@ class SignaturePolicyTest {
     }
 
     private RestoreResult restore(String app, String release, Path to) {
-        return new RestoreEngine(Map.of()).restore(new RestoreRequest(location, app, release, to.toString(), null, List.of(),
+        return new RestoreEngine(Access.fromEnvironment(Map.of())).restore(new RestoreRequest(location, app, release, to.toString(), null, List.of(),
                 null, false), listener);
     }
 

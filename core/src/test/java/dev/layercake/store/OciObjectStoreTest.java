@@ -1,5 +1,6 @@
 package dev.layercake.store;
 
+import dev.layercake.api.access.Access;
 import dev.layercake.api.request.StoreLocation;
 import dev.layercake.LayercakeException;
 import dev.layercake.LayercakeException.Kind;
@@ -123,7 +124,7 @@ class OciObjectStoreTest extends ObjectStoreContractTest {
         BackupResult r1 = releases.backup("shop", "1.0.0", Map.of("app.txt", "hello", "deploy/k8s.yaml", "kind: Pod\n"));
         releases.backup("shop", "r2", Map.of("app.txt", "hello again"));
 
-        try (ReleaseStore store = ReleaseStore.open(loc, env)) {
+        try (ReleaseStore store = ReleaseStore.open(loc, Access.fromEnvironment(env))) {
             assertThat(store.listApps()).containsExactly("shop");
             assertThat(store.listReleases("shop")).containsExactly("1.0.0", "r2");
             assertThat(Digest.of(store.readManifestBytes("shop", "1.0.0"))).isEqualTo(r1.manifestDigest());
@@ -149,7 +150,7 @@ class OciObjectStoreTest extends ObjectStoreContractTest {
             assertThat(Digest.of(store.readManifestBytes("shop", "1.0.0"))).isEqualTo(r1.manifestDigest());
 
             Path restored = tmp.resolve("restored");
-            new RestoreEngine(env).restore(new RestoreRequest(loc, "shop", "1.0.0", restored.toString(), null, null, null, false),
+            new RestoreEngine(Access.fromEnvironment(env)).restore(new RestoreRequest(loc, "shop", "1.0.0", restored.toString(), null, null, null, false),
                     ProgressListener.NONE);
             assertThat(Files.readString(restored.resolve("app.txt"))).isEqualTo("hello");
             assertThat(Files.readString(restored.resolve("deploy/k8s.yaml"))).isEqualTo("kind: Pod\n");
@@ -196,7 +197,7 @@ class OciObjectStoreTest extends ObjectStoreContractTest {
             ReleaseFixture releases = new ReleaseFixture(tmp, loc, env);
             releases.backup("shop", "r1", Map.of("a.txt", "a"));
             releases.backup("shop", "r2", Map.of("a.txt", "b"));
-            try (ReleaseStore store = ReleaseStore.open(loc, env)) {
+            try (ReleaseStore store = ReleaseStore.open(loc, Access.fromEnvironment(env))) {
                 assertThat(store.listReleases("shop")).containsExactly("r1", "r2");
                 assertThat(new ReleaseVerifier(store, ProgressListener.NONE).verify("shop", "r1").ok()).isTrue();
                 assertThatThrownBy(() -> Pruner.prune(store, "shop", 1, null, false, ProgressListener.NONE))

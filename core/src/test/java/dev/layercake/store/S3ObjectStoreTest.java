@@ -111,7 +111,7 @@ class S3ObjectStoreTest extends ObjectStoreContractTest {
         org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("AWS_ACCESS_KEY_ID") == null
                 && !java.nio.file.Files.exists(java.nio.file.Path.of(System.getProperty("user.home"), ".aws")),
                 "this machine has AWS credentials of its own");
-        assertThatThrownBy(() -> S3ObjectStore.open(s3.location("guarded", ""), java.util.Map.of()))
+        assertThatThrownBy(() -> S3ObjectStore.open(s3.location("guarded", ""), dev.layercake.api.access.Access.none()))
                 .isInstanceOf(LayercakeException.class)
                 .satisfies(e -> assertThat(((LayercakeException) e).kind()).isEqualTo(Kind.AUTH))
                 .hasMessageContaining("no AWS credentials found")
@@ -122,7 +122,7 @@ class S3ObjectStoreTest extends ObjectStoreContractTest {
     @Test
     void credentialsComeFromTheGivenEnvironment() {
         s3.createBucket("from-env");
-        try (S3ObjectStore store = S3ObjectStore.open(s3.location("from-env", ""), s3.env())) {
+        try (S3ObjectStore store = S3ObjectStore.open(s3.location("from-env", ""), dev.layercake.api.access.Access.fromEnvironment(s3.env()))) {
             assertThat(store.create("k", bytes("v"), 1, () -> { })).isTrue();
         }
     }

@@ -1,5 +1,6 @@
 package dev.layercake.testing;
 
+import dev.layercake.api.access.Access;
 import dev.layercake.backup.BackupEngine;
 import dev.layercake.api.request.BackupRequest;
 import dev.layercake.api.result.BackupResult;
@@ -67,7 +68,7 @@ public final class ReleaseFixture {
             BackupRequest request = new BackupRequest(store, app, release,
                     new SourceOptions(repo.dir().toString(), null, List.of("**"), List.of(), false), null,
                     new ImageOptions(List.of(), ImageOptions.NONE, null, List.of()), null, freeze);
-            return new BackupEngine(steps, env, clock).backup(request, listener);
+            return new BackupEngine(steps, Access.fromEnvironment(env), clock).backup(request, listener);
         }
     }
 }

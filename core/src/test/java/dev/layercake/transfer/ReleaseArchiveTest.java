@@ -56,7 +56,7 @@ class ReleaseArchiveTest {
         tar = tmp.resolve("out/release.tar");
         try (ReleaseStore store = ReleaseStore.open(source)) {
             ManifestSigner.sign(store, "shop", "r1", keys.getPrivate());
-            ReleaseArchive.Exported exported = new ReleaseArchive().export(store, "shop", "r1", tar, ProgressListener.NONE);
+            dev.layercake.api.result.ExportResult exported = new ReleaseArchive().export(store, "shop", "r1", tar, ProgressListener.NONE);
             assertThat(exported.manifestDigest()).isEqualTo(backup.manifestDigest().toString());
             assertThat(exported.blobs()).isEqualTo(store.readManifest("shop", "r1").referencedBlobs().size());
         }

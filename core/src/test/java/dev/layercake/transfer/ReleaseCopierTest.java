@@ -1,5 +1,6 @@
 package dev.layercake.transfer;
 
+import dev.layercake.api.access.Access;
 import dev.layercake.api.result.CopyResult;
 import dev.layercake.api.request.CopyRequest;
 import dev.layercake.LayercakeException;
@@ -87,7 +88,7 @@ class ReleaseCopierTest {
         KeyPair keys = ed25519();
         Path pub = publicPem(keys, tmp.resolve("pub.pem"));
         byte[] drill = "{\"result\":\"passed\"}".getBytes(StandardCharsets.UTF_8);
-        try (ReleaseStore store = ReleaseStore.open(folder, env)) {
+        try (ReleaseStore store = ReleaseStore.open(folder, Access.fromEnvironment(env))) {
             ManifestSigner.sign(store, "shop", "r1", keys.getPrivate());
             store.objects().create(StoreKeys.releaseDir("shop", "r1") + "drills/d-1.json", new ByteArrayInputStream(drill), drill.length, () -> { });
         }
@@ -97,17 +98,17 @@ class ReleaseCopierTest {
         StoreLocation oci = StoreLocation.parse("oci://" + registry.host() + "/dr/shop");
         StoreLocation back = StoreLocation.parse(tmp.resolve("back").toString());
         ReleaseCopier copier = new ReleaseCopier();
-        CopyResult toS3 = copier.copy(new CopyRequest(folder, bucket, "shop", List.of()), env, ProgressListener.NONE);
+        CopyResult toS3 = copier.copy(new CopyRequest(folder, bucket, "shop", List.of()), Access.fromEnvironment(env), ProgressListener.NONE);
         assertThat(toS3.releases()).extracting(CopyResult.Copied::status).containsExactly("copied", "copied");
         // r2 shares the unchanged Kubernetes object and the bundle's neighbours with r1: fewer blobs written
         assertThat(toS3.releases().get(1).blobsSkipped()).isGreaterThan(0);
         assertThat(toS3.releases().get(0).extras()).contains(StoreKeys.signature("shop", "r1"),
                 StoreKeys.releaseDir("shop", "r1") + "drills/d-1.json");
-        copier.copy(new CopyRequest(bucket, oci, "shop", List.of()), env, ProgressListener.NONE);
-        copier.copy(new CopyRequest(oci, back, "shop", List.of("r1", "r2")), env, ProgressListener.NONE);
+        copier.copy(new CopyRequest(bucket, oci, "shop", List.of()), Access.fromEnvironment(env), ProgressListener.NONE);
+        copier.copy(new CopyRequest(oci, back, "shop", List.of("r1", "r2")), Access.fromEnvironment(env), ProgressListener.NONE);
 
         for (StoreLocation where : List.of(bucket, oci, back)) {
-            try (ReleaseStore store = ReleaseStore.open(where, env)) {
+            try (ReleaseStore store = ReleaseStore.open(where, Access.fromEnvironment(env))) {
                 assertThat(store.listReleases("shop")).as(where.uri()).containsExactlyInAnyOrder("r1", "r2");
                 assertThat(Digest.of(store.readManifestBytes("shop", "r1"))).as(where.uri()).isEqualTo(r1.manifestDigest());
                 assertThat(Digest.of(store.readManifestBytes("shop", "r2"))).as(where.uri()).isEqualTo(r2.manifestDigest());
@@ -120,7 +121,7 @@ class ReleaseCopierTest {
         }
 
         // copying again is a no-op: present, nothing written
-        CopyResult again = copier.copy(new CopyRequest(folder, back, "shop", List.of()), env, ProgressListener.NONE);
+        CopyResult again = copier.copy(new CopyRequest(folder, back, "shop", List.of()), Access.fromEnvironment(env), ProgressListener.NONE);
         assertThat(again.releases()).extracting(CopyResult.Copied::status).containsExactly("present", "present");
         assertThat(again.releases()).extracting(CopyResult.Copied::blobsWritten).containsExactly(0L, 0L);
     }
@@ -136,7 +137,7 @@ class ReleaseCopierTest {
         try (var s = Files.walk(tmp.resolve("b"))) {
             before = s.sorted().toList();
         }
-        assertThatThrownBy(() -> new ReleaseCopier().copy(new CopyRequest(a, b, "shop", List.of()), Map.of(), ProgressListener.NONE))
+        assertThatThrownBy(() -> new ReleaseCopier().copy(new CopyRequest(a, b, "shop", List.of()), Access.fromEnvironment(Map.of()), ProgressListener.NONE))
                 .isInstanceOf(LayercakeException.class)
                 .satisfies(e -> assertThat(((LayercakeException) e).kind()).isEqualTo(Kind.CONFLICT))
                 .hasMessageContaining("shop/r1").hasMessageContaining("other content");
@@ -147,7 +148,7 @@ class ReleaseCopierTest {
             assertThat(Digest.of(store.readManifestBytes("shop", "r1"))).isEqualTo(theirs.manifestDigest());
             assertThat(store.listReleases("shop")).containsExactly("r1");
         }
-        assertThatThrownBy(() -> new ReleaseCopier().copy(new CopyRequest(a, a, "shop", List.of()), Map.of(), ProgressListener.NONE))
+        assertThatThrownBy(() -> new ReleaseCopier().copy(new CopyRequest(a, a, "shop", List.of()), Access.fromEnvironment(Map.of()), ProgressListener.NONE))
                 .hasMessageContaining("same store");
     }
 }

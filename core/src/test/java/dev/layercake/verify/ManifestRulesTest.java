@@ -1,5 +1,6 @@
 package dev.layercake.verify;
 
+import dev.layercake.api.access.Access;
 import dev.layercake.api.result.VerifyReport;
 import dev.layercake.LayercakeException;
 import dev.layercake.model.BlobRef;
@@ -48,7 +49,7 @@ class ManifestRulesTest {
 
     private void restoreRefuses(StoreLocation location, String release, String expected) {
         Path into = tmp.resolve("restored-" + release);
-        assertThatThrownBy(() -> new RestoreEngine(Map.of()).restore(new RestoreRequest(location, "shop", release,
+        assertThatThrownBy(() -> new RestoreEngine(Access.fromEnvironment(Map.of())).restore(new RestoreRequest(location, "shop", release,
                 into.toString(), null, List.of(), RestoreRequest.KubernetesTarget.disabled(), false), ProgressListener.NONE))
                 .isInstanceOfSatisfying(LayercakeException.class, e -> assertThat(e.kind()).isEqualTo(LayercakeException.Kind.CORRUPT))
                 .hasMessageContaining(expected);

@@ -1,5 +1,6 @@
 package dev.layercake.verify;
 
+import dev.layercake.api.access.Access;
 import dev.layercake.api.result.VerifyReport;
 import dev.layercake.api.result.BackupResult;
 import dev.layercake.backup.BackupEngine;
@@ -34,7 +35,7 @@ class ReleaseVerifierTest {
         try (GitRepoFixture repo = GitRepoFixture.create(tmp.resolve("repo")).sampleRelease()) {
             repo.commit("release");
             StoreLocation location = StoreLocation.parse(tmp.resolve("store").toString());
-            BackupResult result = new BackupEngine(BackupSteps.defaults(), Map.of(), Clock.systemUTC()).backup(
+            BackupResult result = new BackupEngine(BackupSteps.defaults(), Access.fromEnvironment(Map.of()), Clock.systemUTC()).backup(
                     new BackupRequest(location, "shop", "r1", new SourceOptions(repo.dir().toString(), null, List.of(), List.of(), false),
                             null, new ImageOptions(List.of(), ImageOptions.NONE, null, List.of()), null, null),
                     ProgressListener.NONE);

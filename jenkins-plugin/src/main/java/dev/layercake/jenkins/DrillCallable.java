@@ -70,7 +70,7 @@ final class DrillCallable extends MasterToSlaveFileCallable<LinkedHashMap<String
                 m.put("removed", drill.clean(request, progress));
                 return m;
             }
-            Drill.Result result = drill.run(request, progress);
+            dev.layercake.api.result.DrillResult result = drill.run(request, progress);
             DrillRecord record = result.record();
             m.put("app", record.app());
             m.put("release", record.release());

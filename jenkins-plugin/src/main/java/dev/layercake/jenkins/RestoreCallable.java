@@ -57,7 +57,7 @@ final class RestoreCallable extends MasterToSlaveFileCallable<LinkedHashMap<Stri
             LinkedHashMap<String, Object> pipeline = null;
             if (step.getPipelineTo() != null) {
                 try (dev.layercake.store.ReleaseStore releases = dev.layercake.store.ReleaseStore.open(store.toLocation(workspace), agent.env())) {
-                    dev.layercake.pipeline.PipelineRestore.Result p = dev.layercake.pipeline.PipelineRestore.restore(releases,
+                    dev.layercake.api.result.PipelineFilesWritten p = dev.layercake.pipeline.PipelineRestore.restore(releases,
                             releases.readManifest(step.getApp(), step.getRelease()),
                             new File(Paths.inWorkspace(workspace, step.getPipelineTo())).toPath(), step.isDryRun());
                     pipeline = new LinkedHashMap<>();

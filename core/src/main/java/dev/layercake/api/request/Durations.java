@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses the short durations of --older-than and --grace: {@code 30d}, {@code 12h}, {@code 90m}, {@code 45s}, {@code 2w}, or ISO {@code PT1H}. */
+/** Parses the dates of --retain-until and the short durations of --older-than and --grace: {@code 30d}, {@code 12h}, {@code 90m}, {@code 45s}, {@code 2w}, or ISO {@code PT1H}. */
 public final class Durations {
 
     private static final Pattern SHORT = Pattern.compile("(\\d{1,9})([smhdw])");
@@ -35,5 +35,19 @@ public final class Durations {
             // fall through to the message
         }
         throw LayercakeException.usage(option + " '" + value + "' is not a duration: use e.g. 30d, 12h, 90m, 2w or PT1H");
+    }
+
+    /** Parses a date option ({@code --retain-until}): {@code YYYY-MM-DD} (midnight UTC) or an ISO instant; null stays null. */
+    public static java.time.Instant parseDate(String option, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return value.length() == 10 ? java.time.LocalDate.parse(value).atStartOfDay(java.time.ZoneOffset.UTC).toInstant()
+                    : java.time.Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw LayercakeException.usage(option + " '" + value + "' is not a date: use YYYY-MM-DD or an ISO instant"
+                    + " like 2030-01-31T00:00:00Z");
+        }
     }
 }

@@ -142,6 +142,51 @@ public enum Vocabulary {
         return Arrays.stream(values()).filter(v -> v.appliesTo(command)).toList();
     }
 
+    /** The three front doors, each naming an option its own way. */
+    public enum FrontDoor {
+        /** {@code --image-target} */
+        CLI,
+        /** {@code imageTarget} (a Pipeline step parameter) */
+        JENKINS,
+        /** {@code image-target} (a Task param) */
+        TEKTON
+    }
+
+    /** This option as {@code door} names it. */
+    public String nameIn(FrontDoor door) {
+        return switch (door) {
+            case CLI -> cliFlag;
+            case JENKINS -> jenkinsName();
+            case TEKTON -> tektonName();
+        };
+    }
+
+    /** The option whose CLI flag is {@code flag} ({@code --image-target}), if it is one of the vocabulary. */
+    public static java.util.Optional<Vocabulary> byCliFlag(String flag) {
+        return Arrays.stream(values()).filter(v -> v.cliFlag.equals(flag)).findFirst();
+    }
+
+    private static final java.util.regex.Pattern FLAG = java.util.regex.Pattern.compile("(?<![\\w-])--[a-z][a-z0-9]*(?:-[a-z0-9]+)*");
+
+    /**
+     * An engine message as {@code door} shows it: the engine names options by their vocabulary entry, spelled as the
+     * CLI flag ({@code --insecure-registry}); a Jenkins user reads {@code insecureRegistry}, a Tekton user
+     * {@code insecure-registry}. Flags outside the vocabulary are left as they are.
+     */
+    public static String render(String message, FrontDoor door) {
+        if (message == null || door == FrontDoor.CLI) {
+            return message;
+        }
+        java.util.regex.Matcher m = FLAG.matcher(message);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String flag = m.group();
+            m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(byCliFlag(flag).map(v -> v.nameIn(door)).orElse(flag)));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
     static String kebab(String camel) {
         return camel.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
     }
