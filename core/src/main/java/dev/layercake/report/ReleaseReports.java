@@ -376,7 +376,8 @@ public final class ReleaseReports {
                     d.change(), d.declaredIn(), fields));
         }
         return new Kubernetes(m.kubernetes().resources().size(), m.kubernetes().context(), m.kubernetes().namespaces(),
-                m.kubernetes().selectors(), out, drift);
+                m.kubernetes().selectors(), out, drift,
+                m.kubernetes().rendered().stream().limit(MAX_COVERAGE_ITEMS).map(dev.layercake.model.RenderEntry::describe).toList());
     }
 
     /** The manifest's {@code coverage} section, whatever its shape (another part of layercake writes it), as text rows. */

@@ -177,8 +177,12 @@ class ReleaseReportTest {
                 new dev.layercake.model.PipelineSection.PipelineFile("jenkins.json", "jenkins-info", "jenkins " + HOSTILE,
                         d("info"), 2_097_152, "application/json")),
                 List.of("tekton Pipeline ci/release not read: forbidden (" + HOSTILE + ")"));
+        dev.layercake.model.KubernetesSection kube = new dev.layercake.model.KubernetesSection("demo", List.of("shop"), List.of(), null,
+                List.of(), List.of(), List.of(
+                new dev.layercake.model.RenderEntry("deploy/overlays/prod", "kustomize", "kubectl kustomize", "v5.5.0", "rendered", 3, null),
+                new dev.layercake.model.RenderEntry("deploy/helm/" + HOSTILE, "helm", null, null, "not rendered", 0, "helm not on PATH")));
         Manifest m = new Manifest(base.schemaVersion(), base.app(), base.release(), base.createdAt(), base.tool(), base.build(),
-                base.source(), base.images(), base.kubernetes(), base.incomplete(), coverage, pipeline);
+                base.source(), base.images(), kube, base.incomplete(), coverage, pipeline);
 
         ReleaseReport r = report(m, null, null);
         assertThat(r.pipeline().system()).isEqualTo("jenkins");
@@ -192,6 +196,9 @@ class ReleaseReportTest {
         assertThat(r.coverage().groups().get(2).rows()).singleElement().satisfies(row -> assertThat(row.name()).isEqualTo("DATABASE_PASSWORD"));
 
         String html = ReportRenderer.html(r);
+        // the third section of issue 16: what drift rendered, or why not
+        assertThat(html).contains("<li class=\"mono\">kustomize deploy/overlays/prod: rendered by kubectl kustomize (v5.5.0), 3 object(s)</li>")
+                .contains("<li class=\"mono\">helm deploy/helm/&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&quot;onmouseover=&quot;x: not rendered: helm not on PATH</li>");
         String pipelineHtml = html.substring(html.indexOf("<section id=\"pipeline\">"), html.indexOf("<section id=\"coverage\">"));
         assertThat(pipelineHtml).contains("Pipeline: what only the CI system knew (jenkins)")
                 .contains("<td class=\"mono\">config.xml</td>").contains("<td>1.5 KiB</td>").contains("<td>2.0 MiB</td>")

@@ -93,7 +93,17 @@ public record ReleaseReport(Header header, Cake cake, Sources sources, Kubernete
     }
 
     public record Kubernetes(int objectCount, String context, List<String> namespaces, List<String> selectors,
-                             List<ObjectGroup> groups, List<DriftRow> drift) {
+                             List<ObjectGroup> groups, List<DriftRow> drift, List<String> rendered) {
+        /** {@code rendered}: each Kustomize root and Helm chart drift rendered first, or why it was not ("not rendered: ..."). */
+        public Kubernetes {
+            rendered = rendered == null ? List.of() : List.copyOf(rendered);
+        }
+
+        /** The signature before {@code rendered}. */
+        public Kubernetes(int objectCount, String context, List<String> namespaces, List<String> selectors,
+                          List<ObjectGroup> groups, List<DriftRow> drift) {
+            this(objectCount, context, namespaces, selectors, groups, drift, List.of());
+        }
     }
 
     /** Objects of one kind in one namespace ("" for cluster-scoped); Secrets by name only. */
