@@ -82,6 +82,7 @@ class DrillCliTest {
         assertThat(show.out()).contains("drill     passed-with-unobserved (not observed: readiness)");
         Cli.Run list = Cli.run("list", "--store", store, "--app", "shop", "--json");
         assertThat(list.json().get(0).path("latestDrill").path("outcome").asText()).isEqualTo("passed-with-unobserved");
+        assertThat(list.json().get(0).path("latestDrill").has("problem")).isFalse(); // a readable record's summary is as before
         assertThat(Cli.run("list", "--store", store).out()).contains("drill passed-with-unobserved");
         // nothing of the drill is left on the cluster
         assertThat(cluster.client().namespaces().list().getItems()).extracting(n -> n.getMetadata().getName()).containsExactly("demo");
@@ -110,6 +111,7 @@ class DrillCliTest {
         JsonNode latest = list.json().get(0).path("latestDrill");
         assertThat(latest.path("outcome").asText()).isEqualTo("unreadable");
         assertThat(latest.path("recordKey").asText()).isEqualTo("releases/shop/r1/drills/20261202T000000.000Z.json");
+        assertThat(latest.path("problem").asText()).isEqualTo("not a drill record (JSON)");
         assertThat(Cli.run("list", "--store", store).out()).contains("drill unreadable").doesNotContain("null");
     }
 

@@ -1,12 +1,15 @@
 package dev.layercake.api.result;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import java.util.List;
 
 /**
  * What {@code show} and {@code list} print of the latest drill: its outcome, when, the record's key. A record
  * that cannot be read has outcome {@link #UNREADABLE}, no time, and {@code problem} saying why.
  */
-public record DrillSummary(String outcome, String finishedAt, List<String> notObserved, String recordKey, String problem) {
+public record DrillSummary(String outcome, String finishedAt, List<String> notObserved, String recordKey,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) String problem) {
 
     /** The outcome of a record that cannot be read as one. */
     public static final String UNREADABLE = "unreadable";
