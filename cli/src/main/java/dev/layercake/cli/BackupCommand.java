@@ -138,7 +138,7 @@ final class BackupCommand extends BaseCommand {
             out().printf("  manifest  %s%n", result.manifestDigest());
             out().printf("  at        %s%n", result.manifestUri());
             String notPinned = result.imagesNotPinned() == 0 ? ""
-                    : ", " + result.imagesNotPinned() + " not pinned" + (imageMode.equals(ImageOptions.NONE) ? " (--image-mode none)"
+                    : ", " + result.imagesNotPinned() + " not pinned" + (ImageOptions.Mode.parse(imageMode) == ImageOptions.Mode.NONE ? " (--image-mode none)"
                     : " (each listed as not captured, with the reason)");
             out().printf("  files %d, images %d pinned of %d found%s, kubernetes objects %d%n", result.files(), result.images(),
                     result.imagesFound(), notPinned, result.kubernetesObjects());

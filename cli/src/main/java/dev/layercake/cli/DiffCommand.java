@@ -54,7 +54,7 @@ final class DiffCommand extends BaseCommand {
     public Integer call() {
         {
             RestoreRequest.KubernetesTarget live = against != null ? null : new RestoreRequest.KubernetesTarget(true, cluster.kubeconfig, cluster.context,
-                    RestoreRequest.KubernetesTarget.parseMapping(namespaceMapping), null, false, null,
+                    RestoreRequest.KubernetesTarget.parseMapping(namespaceMapping), RestoreRequest.KubernetesTarget.SKIP, false, null,
                     keys.encryptionKeyFile, keys.encryptionKeyEnv);
             DiffReport report = layercake().diff(new DiffRequest(store.location(), app, release, against, live,
                     keys.encryptionKeyFile, keys.encryptionKeyEnv), progress());

@@ -16,6 +16,7 @@ import dev.layercake.kube.KubernetesRestoreException;
 import dev.layercake.api.result.KubernetesRestoreReport;
 import dev.layercake.kube.ObjectDiff;
 import dev.layercake.kube.ResourceType;
+import dev.layercake.kube.RestoreTarget;
 import dev.layercake.kube.Sanitizer;
 import dev.layercake.model.Digest;
 import dev.layercake.model.DriftEntry;
@@ -27,7 +28,6 @@ import dev.layercake.model.Manifest;
 import dev.layercake.model.Names;
 import dev.layercake.model.SourceFile;
 import dev.layercake.api.progress.ProgressListener;
-import dev.layercake.api.request.RestoreRequest;
 import dev.layercake.restore.SourceRestore;
 import dev.layercake.store.DigestingInputStream;
 import dev.layercake.store.ReleaseStore;
@@ -375,8 +375,8 @@ public final class Drill {
                 phase.mapping = scratchNamespaces(manifest, request.namespaceMapping(), drillId);
                 phase.cleaner.refuseForeign(phase.mapping.values());
                 Map<String, String> labels = Map.of(LABEL_DRILL, drillId, LABEL_DRILL_APP, manifest.app());
-                RestoreRequest.KubernetesTarget target = new RestoreRequest.KubernetesTarget(true, request.kubeconfig(), request.context(),
-                        phase.mapping, RestoreRequest.KubernetesTarget.SKIP, true, request.imagesTo(),
+                RestoreTarget target = new RestoreTarget(request.kubeconfig(), request.context(),
+                        phase.mapping, RestoreTarget.Existing.SKIP, true, request.imagesTo(),
                         request.encryptionKeyFile(), request.encryptionKeyEnv());
                 phase.restore = new KubernetesRestore(store, manifest, digest, target, false, listener, drill.access).labelling(labels);
                 try {

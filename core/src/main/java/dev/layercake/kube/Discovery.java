@@ -100,6 +100,10 @@ public final class Discovery {
 
     /** The served type of a kind in a group, at the version this cluster prefers. */
     public Optional<ResourceType> find(String group, String kind) {
-        return types.stream().filter(t -> t.is(group, kind)).findFirst();
+        return find(new KubeRules.GroupKind(group, kind));
+    }
+
+    public Optional<ResourceType> find(KubeRules.GroupKind type) {
+        return types.stream().filter(t -> t.is(type)).findFirst();
     }
 }

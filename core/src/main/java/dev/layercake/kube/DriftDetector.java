@@ -222,7 +222,7 @@ public final class DriftDetector {
         if (liveCompare.path("metadata").isObject()) {
             ((com.fasterxml.jackson.databind.node.ObjectNode) liveCompare.path("metadata")).remove("namespace");
         }
-        boolean secret = id.group().isEmpty() && id.kind().equals("Secret");
+        boolean secret = id.is(KubeRules.SECRET);
         List<DriftEntry.Field> fields = ObjectDiff.declared(Sanitizer.forComparison(declaredObject), liveCompare, secret);
         fields.removeIf(f -> f.pointer().equals("/apiVersion"));
         return fields;
@@ -233,14 +233,14 @@ public final class DriftDetector {
      * name before the hash suffix, not itself declared. Only when exactly one matches.
      */
     private static ObjectId generatedSibling(ObjectId id, Map<ObjectId, JsonNode> listed, java.util.Set<ObjectId> declared) {
-        if (!id.group().isEmpty() || !(id.kind().equals("ConfigMap") || id.kind().equals("Secret"))
+        if (!(id.is(KubeRules.CONFIG_MAP) || id.is(KubeRules.SECRET))
                 || !HASH_SUFFIX.matcher(id.name()).find()) {
             return null;
         }
         String stem = HASH_SUFFIX.matcher(id.name()).replaceFirst("");
         ObjectId found = null;
         for (ObjectId other : listed.keySet()) {
-            if (other.group().isEmpty() && other.kind().equals(id.kind()) && java.util.Objects.equals(other.namespace(), id.namespace())
+            if (other.type().equals(id.type()) && java.util.Objects.equals(other.namespace(), id.namespace())
                     && !declared.contains(other) && HASH_SUFFIX.matcher(other.name()).find()
                     && HASH_SUFFIX.matcher(other.name()).replaceFirst("").equals(stem)) {
                 if (found != null) {

@@ -31,7 +31,7 @@ final class ImageRewriter {
     /** Rewrites the containers of the object's pod template in place; returns "old -> new" lines. */
     List<String> rewrite(ObjectNode object) {
         ObjectId id = ObjectId.of(object);
-        KubeRules.PodTemplate t = KubeRules.podTemplate(id.group(), id.kind());
+        KubeRules.PodTemplate t = KubeRules.podTemplate(id.type());
         if (t == null || !active()) {
             return List.of();
         }

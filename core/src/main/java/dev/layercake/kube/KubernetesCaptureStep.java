@@ -158,7 +158,7 @@ public final class KubernetesCaptureStep implements BackupStep {
                     gaps.leftOut(what, "skipped with --secrets skip", true);
                 }
             }
-            if (options.secrets().equals(KubernetesOptions.PLAIN) && toStore.stream().anyMatch(m -> m.id().kind().equals("Secret"))) {
+            if (options.secrets().equals(KubernetesOptions.PLAIN) && toStore.stream().anyMatch(m -> m.id().is(KubeRules.SECRET))) {
                 listener.warn("Secrets are stored UNENCRYPTED (--secrets plain): anyone who can read the store can read them");
             }
 
@@ -194,7 +194,7 @@ public final class KubernetesCaptureStep implements BackupStep {
      * and which labels the workloads of those namespaces carry.
      */
     static void requireWorkload(AppGraph.Selection selection, List<String> selectors, List<String> namespaces, String context) {
-        boolean workload = selection.members().stream().anyMatch(m -> KubeRules.podTemplate(m.id().group(), m.id().kind()) != null);
+        boolean workload = selection.members().stream().anyMatch(m -> KubeRules.podTemplate(m.id().type()) != null);
         if (workload) {
             return;
         }
@@ -203,7 +203,7 @@ public final class KubernetesCaptureStep implements BackupStep {
         for (Map.Entry<ObjectId, ObjectNode> e : selection.listed().entrySet()) {
             ObjectId id = e.getKey();
             boolean owned = e.getValue().path("metadata").path("ownerReferences").size() > 0;
-            if (id.namespace() == null || !namespaces.contains(id.namespace()) || KubeRules.podTemplate(id.group(), id.kind()) == null
+            if (id.namespace() == null || !namespaces.contains(id.namespace()) || KubeRules.podTemplate(id.type()) == null
                     || owned) {
                 continue;
             }
@@ -302,7 +302,7 @@ public final class KubernetesCaptureStep implements BackupStep {
     }
 
     private static boolean isSecret(ObjectId id) {
-        return id.group().isEmpty() && id.kind().equals("Secret");
+        return id.is(KubeRules.SECRET);
     }
 
     /**

@@ -10,7 +10,6 @@ import dev.layercake.model.Json;
 import dev.layercake.model.KubernetesResource;
 import dev.layercake.model.Manifest;
 import dev.layercake.api.progress.ProgressListener;
-import dev.layercake.api.request.RestoreRequest;
 import dev.layercake.store.ReleaseStore;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -38,19 +37,19 @@ public final class KubernetesRestore {
     private final ReleaseStore store;
     private final Manifest manifest;
     private final Digest manifestDigest;
-    private final RestoreRequest.KubernetesTarget target;
+    private final RestoreTarget target;
     private final boolean dryRun;
     private final ProgressListener listener;
     private final Access access;
     private Duration establishTimeout = Duration.ofSeconds(60);
     private Map<String, String> labels = Map.of();
 
-    public KubernetesRestore(ReleaseStore store, Manifest manifest, Digest manifestDigest, RestoreRequest.KubernetesTarget target,
+    public KubernetesRestore(ReleaseStore store, Manifest manifest, Digest manifestDigest, RestoreTarget target,
                              boolean dryRun, ProgressListener listener) {
         this(store, manifest, manifestDigest, target, dryRun, listener, Access.fromEnvironment(System.getenv()));
     }
 
-    public KubernetesRestore(ReleaseStore store, Manifest manifest, Digest manifestDigest, RestoreRequest.KubernetesTarget target,
+    public KubernetesRestore(ReleaseStore store, Manifest manifest, Digest manifestDigest, RestoreTarget target,
                              boolean dryRun, ProgressListener listener, Access access) {
         this.store = store;
         this.manifest = manifest;
@@ -130,7 +129,7 @@ public final class KubernetesRestore {
             plan = addMissingNamespaces(connection, plan);
             checkKinds(connection, discovery, plan);
             Map<ObjectId, GenericKubernetesResource> existing = findExisting(connection, discovery, plan);
-            if (target.existing().equals(RestoreRequest.KubernetesTarget.FAIL) && !existing.isEmpty()) {
+            if (target.existing() == RestoreTarget.Existing.FAIL && !existing.isEmpty()) {
                 throw LayercakeException.conflict("--existing fail: " + existing.size() + " object(s) already exist in context "
                         + connection.context() + ": " + String.join(", ", existing.keySet().stream().map(ObjectId::toString).toList())
                         + "; nothing was applied");
@@ -153,7 +152,7 @@ public final class KubernetesRestore {
             for (Planned p : checked.plan) {
                 boolean exists = checked.existing.containsKey(p.id());
                 String action = !exists ? KubernetesRestoreReport.WOULD_CREATE
-                        : target.existing().equals(RestoreRequest.KubernetesTarget.UPDATE) ? KubernetesRestoreReport.WOULD_UPDATE
+                        : target.existing() == RestoreTarget.Existing.UPDATE ? KubernetesRestoreReport.WOULD_UPDATE
                         : KubernetesRestoreReport.WOULD_SKIP;
                 entries.add(entry(p, action, exists ? "exists" : null));
             }
@@ -204,7 +203,7 @@ public final class KubernetesRestore {
             }
             labels.forEach(Trees.metadata(object).withObjectProperty("labels")::put);
             ObjectId id = ObjectId.of(object);
-            plan.add(new Planned(r, object, id, KubeRules.restoreRank(id.group(), id.kind()), index++));
+            plan.add(new Planned(r, object, id, KubeRules.restoreRank(id.type()), index++));
         }
         plan.sort(Comparator.comparingInt(Planned::rank).thenComparingInt(Planned::index));
         return plan;
@@ -245,15 +244,16 @@ public final class KubernetesRestore {
         if (!ns.isEmpty() && mapping.containsKey(ns)) {
             meta.put("namespace", mapping.get(ns));
         }
-        ObjectId id = ObjectId.of(object);
-        if (id.group().isEmpty() && id.kind().equals("Namespace") && mapping.containsKey(id.name())) {
-            meta.put("name", mapping.get(id.name()));
-        }
-        if (id.group().equals("rbac.authorization.k8s.io") && id.kind().endsWith("Binding")) {
-            for (JsonNode subject : object.path("subjects")) {
-                String sns = subject.path("namespace").asText("");
-                if (!sns.isEmpty() && mapping.containsKey(sns)) {
-                    ((ObjectNode) subject).put("namespace", mapping.get(sns));
+        KubeRules.GroupKind type = ObjectId.of(object).type();
+        for (KubeRules.NamespaceField f : KubeRules.NAMESPACE_FIELDS) {
+            if (!f.type().matches(type)) {
+                continue;
+            }
+            FieldPath path = FieldPath.parse(f.path());
+            for (JsonNode parent : path.parent().nodes(object)) {
+                String value = parent.path(path.field()).asText("");
+                if (parent instanceof ObjectNode o && !value.isEmpty() && mapping.containsKey(value)) {
+                    o.put(path.field(), mapping.get(value));
                 }
             }
         }
@@ -265,7 +265,7 @@ public final class KubernetesRestore {
         Set<String> planned = new LinkedHashSet<>();
         Set<String> needed = new LinkedHashSet<>();
         for (Planned p : plan) {
-            if (p.id().group().isEmpty() && p.id().kind().equals("Namespace")) {
+            if (p.id().is(KubeRules.NAMESPACE)) {
                 planned.add(p.id().name());
             } else if (p.id().namespace() != null) {
                 needed.add(p.id().namespace());
@@ -289,7 +289,7 @@ public final class KubernetesRestore {
             if (!labels.isEmpty()) {
                 labels.forEach(((ObjectNode) nsObject.get("metadata")).putObject("labels")::put);
             }
-            out.add(new Planned(null, nsObject, ObjectId.of(nsObject), KubeRules.restoreRank("", "Namespace"), -1));
+            out.add(new Planned(null, nsObject, ObjectId.of(nsObject), KubeRules.restoreRank(KubeRules.NAMESPACE), -1));
         }
         out.sort(Comparator.comparingInt(Planned::rank).thenComparingInt(Planned::index));
         return out;
@@ -297,17 +297,15 @@ public final class KubernetesRestore {
 
     /** Every kind must be served by the target, or defined by a CRD the restore creates first. */
     private void checkKinds(KubeConnection connection, Discovery discovery, List<Planned> plan) {
-        Set<String> definedByPlan = new LinkedHashSet<>();
+        Set<KubeRules.GroupKind> definedByPlan = new LinkedHashSet<>();
         for (Planned p : plan) {
-            if (p.id().group().equals("apiextensions.k8s.io") && p.id().kind().equals("CustomResourceDefinition")) {
-                JsonNode spec = p.object().path("spec");
-                definedByPlan.add(spec.path("group").asText() + "/" + spec.path("names").path("kind").asText());
+            if (p.id().is(KubeRules.CRD)) {
+                definedByPlan.add(KubeRules.definedKind(p.object()));
             }
         }
         Map<String, List<String>> missing = new LinkedHashMap<>();
         for (Planned p : plan) {
-            String gk = p.id().group() + "/" + p.id().kind();
-            if (discovery.find(p.id().group(), p.id().kind()).isEmpty() && !definedByPlan.contains(gk)) {
+            if (discovery.find(p.id().type()).isEmpty() && !definedByPlan.contains(p.id().type())) {
                 missing.computeIfAbsent(p.object().path("apiVersion").asText() + " " + p.id().kind(), k -> new ArrayList<>())
                         .add(p.id().toString());
             }
@@ -372,14 +370,14 @@ public final class KubernetesRestore {
     private KubernetesRestoreReport apply(KubeConnection connection, Discovery discovery, List<Planned> plan,
                                           Map<ObjectId, GenericKubernetesResource> existing) {
         List<KubernetesRestoreReport.Entry> done = new ArrayList<>();
-        Map<String, ResourceType> crdTypes = new LinkedHashMap<>();
+        Map<KubeRules.GroupKind, ResourceType> crdTypes = new LinkedHashMap<>();
         for (int i = 0; i < plan.size(); i++) {
             Planned p = plan.get(i);
             listener.progress("kubernetes", i, plan.size(), "objects");
             ResourceType type = servedType(discovery, p);
             if (type == null) {
                 // defined by a CRD of this release: address it at the version it was captured at
-                ResourceType fromCrd = crdTypes.get(p.id().group() + "/" + p.id().kind());
+                ResourceType fromCrd = crdTypes.get(p.id().type());
                 String apiVersion = p.object().path("apiVersion").asText();
                 type = new ResourceType(fromCrd.group(), apiVersion.substring(apiVersion.indexOf('/') + 1), fromCrd.kind(),
                         fromCrd.plural(), fromCrd.namespaced());
@@ -390,13 +388,13 @@ public final class KubernetesRestore {
                 if (live == null) {
                     create(connection, type, p);
                     action = KubernetesRestoreReport.CREATED;
-                } else if (target.existing().equals(RestoreRequest.KubernetesTarget.UPDATE)) {
+                } else if (target.existing() == RestoreTarget.Existing.UPDATE) {
                     action = update(connection, type, p) ? KubernetesRestoreReport.UPDATED : KubernetesRestoreReport.CREATED;
                 } else {
                     action = KubernetesRestoreReport.SKIPPED;
                 }
                 done.add(entry(p, action, live != null && action.equals(KubernetesRestoreReport.SKIPPED) ? "exists" : null));
-                if (p.id().kind().equals("CustomResourceDefinition") && p.id().group().equals("apiextensions.k8s.io")) {
+                if (p.id().is(KubeRules.CRD)) {
                     waitEstablished(connection, p.id().name());
                     crdTypes.putAll(typesOf(p.object()));
                 }
@@ -430,13 +428,12 @@ public final class KubernetesRestore {
      * refuses a body whose apiVersion differs from the URL's.
      */
     private static ResourceType servedType(Discovery discovery, Planned p) {
-        ResourceType t = discovery.find(p.id().group(), p.id().kind()).orElse(null);
+        ResourceType t = discovery.find(p.id().type()).orElse(null);
         if (t == null) {
             return null;
         }
         String apiVersion = p.object().path("apiVersion").asText();
-        String version = apiVersion.substring(apiVersion.indexOf('/') + 1);
-        return version.equals(t.version()) ? t : new ResourceType(t.group(), version, t.kind(), t.plural(), t.namespaced());
+        return t.atVersion(apiVersion.substring(apiVersion.indexOf('/') + 1));
     }
 
     private static void create(KubeConnection connection, ResourceType type, Planned p) {
@@ -452,7 +449,8 @@ public final class KubernetesRestore {
     /**
      * Replaces a live object with the release's. The live object is read again here, not taken from the check
      * before sources and images were restored: controllers change a running object's resourceVersion all the
-     * time, and an update carrying an old one is refused (409). Returns false when it was gone and was created.
+     * time, and an update carrying an old one is refused (409). Fields the cluster will not change are carried over
+     * from the live object by {@link KubeRules#UPDATE_RULES}. Returns false when it was gone and was created.
      */
     private static boolean update(KubeConnection connection, ResourceType type, Planned p) {
         var op = connection.client().genericKubernetesResources(type.context());
@@ -464,15 +462,7 @@ public final class KubernetesRestore {
         }
         ObjectNode object = p.object().deepCopy();
         Trees.metadata(object).put("resourceVersion", live.getMetadata().getResourceVersion());
-        JsonNode liveTree = Json.mapper().valueToTree(live);
-        if (p.id().group().isEmpty() && p.id().kind().equals("Service")) {
-            // a Service's cluster IP cannot change on update; keep the one the target allocated
-            for (String f : List.of("clusterIP", "clusterIPs")) {
-                if (!object.path("spec").has(f) && liveTree.path("spec").has(f)) {
-                    ((ObjectNode) object.path("spec")).set(f, liveTree.path("spec").get(f));
-                }
-            }
-        }
+        carryOver(object, Json.mapper().valueToTree(live));
         GenericKubernetesResource r = Trees.generic(object);
         if (p.id().namespace() == null) {
             op.resource(r).update();
@@ -480,6 +470,23 @@ public final class KubernetesRestore {
             op.inNamespace(p.id().namespace()).resource(r).update();
         }
         return true;
+    }
+
+    /** Sets, from the live object, the {@link KubeRules#UPDATE_RULES} fields the release's object does not have. */
+    static void carryOver(ObjectNode object, JsonNode live) {
+        KubeRules.GroupKind type = ObjectId.of(object).type();
+        for (KubeRules.UpdateRule rule : KubeRules.UPDATE_RULES) {
+            if (!rule.type().matches(type)) {
+                continue;
+            }
+            for (String field : rule.carryOver()) {
+                FieldPath path = FieldPath.parse(field);
+                String parent = path.parent().toString();
+                if (object.at(parent) instanceof ObjectNode into && !into.has(path.field()) && live.at(parent).has(path.field())) {
+                    into.set(path.field(), live.at(parent).get(path.field()));
+                }
+            }
+        }
     }
 
     private void waitEstablished(KubeConnection connection, String name) {
@@ -504,7 +511,7 @@ public final class KubernetesRestore {
     }
 
     /** The types a CRD defines, at its storage version (the version its custom resources were captured at). */
-    private static Map<String, ResourceType> typesOf(JsonNode crd) {
+    private static Map<KubeRules.GroupKind, ResourceType> typesOf(JsonNode crd) {
         JsonNode spec = crd.path("spec");
         String group = spec.path("group").asText();
         String kind = spec.path("names").path("kind").asText();
@@ -515,7 +522,7 @@ public final class KubernetesRestore {
             }
         }
         boolean namespaced = spec.path("scope").asText("Namespaced").equals("Namespaced");
-        return Map.of(group + "/" + kind, new ResourceType(group, version, kind, spec.path("names").path("plural").asText(), namespaced));
+        return Map.of(new KubeRules.GroupKind(group, kind), new ResourceType(group, version, kind, spec.path("names").path("plural").asText(), namespaced));
     }
 
     private static KubernetesRestoreReport.Entry entry(Planned p, String action, String detail) {

@@ -8,6 +8,10 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 public record ObjectId(String group, String kind, String namespace, String name) implements Comparable<ObjectId> {
 
+    public ObjectId(KubeRules.GroupKind type, String namespace, String name) {
+        this(type.group(), type.kind(), namespace, name);
+    }
+
     public static ObjectId of(JsonNode object) {
         String ns = object.path("metadata").path("namespace").asText("");
         return new ObjectId(groupOf(object.path("apiVersion").asText("")), object.path("kind").asText(""),
@@ -15,8 +19,16 @@ public record ObjectId(String group, String kind, String namespace, String name)
     }
 
     public static String groupOf(String apiVersion) {
-        int slash = apiVersion.indexOf('/');
-        return slash < 0 ? "" : apiVersion.substring(0, slash);
+        return KubeRules.GroupKind.groupOf(apiVersion);
+    }
+
+    /** The object's group and kind. */
+    public KubeRules.GroupKind type() {
+        return new KubeRules.GroupKind(group, kind);
+    }
+
+    public boolean is(KubeRules.GroupKind type) {
+        return group.equals(type.group()) && kind.equals(type.kind());
     }
 
     public ObjectId inNamespace(String ns) {
@@ -26,8 +38,7 @@ public record ObjectId(String group, String kind, String namespace, String name)
     /** "Deployment shop/web", "ClusterRole reader", "Widget.example.com shop/w1". */
     @Override
     public String toString() {
-        return kind + (group.isEmpty() || KubeRules.WELL_KNOWN_GROUPS.contains(group) ? "" : "." + group) + " "
-                + (namespace == null ? "" : namespace + "/") + name;
+        return type().display() + " " + (namespace == null ? "" : namespace + "/") + name;
     }
 
     @Override

@@ -119,7 +119,7 @@ public final class ReleaseDiff {
 
     private static void stripSecretValues(Map<ObjectId, JsonNode> objects) {
         for (JsonNode o : objects.values()) {
-            if (ObjectId.of(o).kind().equals("Secret") && ObjectId.of(o).group().isEmpty()) {
+            if (ObjectId.of(o).is(KubeRules.SECRET)) {
                 ((ObjectNode) o).remove(List.of("data", "stringData", SecretCipher.FIELD));
             }
         }
@@ -137,7 +137,7 @@ public final class ReleaseDiff {
         for (ObjectId id : ids.stream().sorted().toList()) {
             JsonNode l = left.get(id);
             JsonNode r = right.get(id);
-            boolean secret = id.group().isEmpty() && id.kind().equals("Secret");
+            boolean secret = id.is(KubeRules.SECRET);
             if (l == null) {
                 changes.add(new DiffChange(r.path("apiVersion").asText(), id.kind(), id.namespace(), id.name(), DriftEntry.ADDED, List.of()));
             } else if (r == null) {

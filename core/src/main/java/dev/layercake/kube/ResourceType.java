@@ -19,6 +19,20 @@ public record ResourceType(String group, String version, String kind, String plu
                 .withPlural(plural).withNamespaced(namespaced).build();
     }
 
+    /** The type's group and kind. */
+    public KubeRules.GroupKind type() {
+        return new KubeRules.GroupKind(group, kind);
+    }
+
+    /** The same type addressed at another version (the one an object was captured at). */
+    public ResourceType atVersion(String version) {
+        return version.equals(this.version) ? this : new ResourceType(group, version, kind, plural, namespaced);
+    }
+
+    public boolean is(KubeRules.GroupKind type) {
+        return group.equals(type.group()) && kind.equals(type.kind());
+    }
+
     public boolean is(String group, String kind) {
         return this.group.equals(group) && this.kind.equals(kind);
     }

@@ -3,6 +3,7 @@ package dev.layercake.kube;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.layercake.kube.KubeRules.GroupKind;
 import dev.layercake.model.Json;
 
 import java.io.IOException;
@@ -56,8 +57,8 @@ public final class Sanitizer {
         }
     }
 
-    /** One cleaning rule: kind "*" for every kind, else group/Kind ("/Service" is the core group). */
-    public record Rule(String kind, String path, Condition condition, String why) {
+    /** One cleaning rule: {@link GroupKind#ANY} for every kind. */
+    public record Rule(GroupKind kind, String path, Condition condition, String why) {
     }
 
     public static final String KEEP_NODE_PORTS = "layercake.dev/keep-node-ports";
@@ -92,48 +93,48 @@ public final class Sanitizer {
     }
 
     public static final List<Rule> RULES = List.of(
-            new Rule("*", "/metadata/uid", Condition.ALWAYS, "assigned by the cluster"),
-            new Rule("*", "/metadata/resourceVersion", Condition.ALWAYS, "assigned by the cluster"),
-            new Rule("*", "/metadata/generation", Condition.ALWAYS, "assigned by the cluster"),
-            new Rule("*", "/metadata/creationTimestamp", Condition.ALWAYS, "assigned by the cluster"),
-            new Rule("*", "/metadata/deletionTimestamp", Condition.ALWAYS, "assigned by the cluster"),
-            new Rule("*", "/metadata/deletionGracePeriodSeconds", Condition.ALWAYS, "assigned by the cluster"),
-            new Rule("*", "/metadata/selfLink", Condition.ALWAYS, "assigned by the cluster"),
-            new Rule("*", "/metadata/managedFields", Condition.ALWAYS, "server-side apply bookkeeping"),
-            new Rule("*", "/metadata/ownerReferences", Condition.ALWAYS, "owners' uids differ on the target"),
-            new Rule("*", "/metadata/finalizers", Condition.ALWAYS, "controllers add their own"),
-            new Rule("*", "/status", Condition.ALWAYS, "observed state, written by controllers"),
-            new Rule("/Service", "/spec/clusterIP", Condition.UNLESS_HEADLESS, "allocated from the target's range"),
-            new Rule("/Service", "/spec/clusterIPs", Condition.UNLESS_HEADLESS, "allocated from the target's range"),
-            new Rule("/Service", "/spec/ports/*/nodePort", Condition.UNLESS_NODE_PORTS_KEPT, "may collide on the target"),
-            new Rule("/Service", "/spec/healthCheckNodePort", Condition.UNLESS_NODE_PORTS_KEPT, "may collide on the target"),
-            new Rule("/Namespace", "/metadata/labels/kubernetes.io~1metadata.name", Condition.ALWAYS, "set by the API server from the (mapped) name"),
-            new Rule("/Namespace", "/spec/finalizers", Condition.ALWAYS, "set by the API server"),
-            new Rule("/Pod", "/spec/nodeName", Condition.ALWAYS, "the target's nodes differ"),
-            new Rule("/Pod", "/spec/priority", Condition.ALWAYS, "set by admission from priorityClassName"),
-            new Rule("/Pod", "/spec/volumes/*", Condition.ONLY_TOKEN_VOLUMES, "service-account token volumes are injected anew"),
-            new Rule("/Pod", "/spec/containers/*/volumeMounts/*", Condition.ONLY_TOKEN_VOLUMES, "mounts of injected token volumes"),
-            new Rule("/Pod", "/spec/initContainers/*/volumeMounts/*", Condition.ONLY_TOKEN_VOLUMES, "mounts of injected token volumes"),
-            new Rule("/PersistentVolume", "/spec/claimRef/uid", Condition.ALWAYS, "the claim's uid differs"),
-            new Rule("/PersistentVolume", "/spec/claimRef/resourceVersion", Condition.ALWAYS, "assigned by the cluster"),
-            new Rule("/PersistentVolumeClaim", "/spec/volumeName", Condition.ALWAYS, "the volume is provisioned anew"),
-            new Rule("/PersistentVolumeClaim", "/metadata/annotations/pv.kubernetes.io~1bind-completed", Condition.ALWAYS, "binding state"),
-            new Rule("/PersistentVolumeClaim", "/metadata/annotations/pv.kubernetes.io~1bound-by-controller", Condition.ALWAYS, "binding state"),
-            new Rule("/PersistentVolumeClaim", "/metadata/annotations/volume.kubernetes.io~1selected-node", Condition.ALWAYS, "the target's nodes differ"),
-            new Rule("/PersistentVolumeClaim", "/metadata/annotations/volume.kubernetes.io~1storage-provisioner", Condition.ALWAYS, "set when provisioned"),
-            new Rule("/PersistentVolumeClaim", "/metadata/annotations/volume.beta.kubernetes.io~1storage-provisioner", Condition.ALWAYS, "set when provisioned"),
-            new Rule("batch/Job", "/spec/selector", Condition.ALWAYS, "generated from the job's uid"),
-            new Rule("batch/Job", "/spec/template/metadata/labels/controller-uid", Condition.ALWAYS, "the job's old uid"),
-            new Rule("batch/Job", "/spec/template/metadata/labels/batch.kubernetes.io~1controller-uid", Condition.ALWAYS, "the job's old uid"),
-            new Rule("/ServiceAccount", "/secrets/*", Condition.ONLY_TOKEN_SECRET_REFS, "generated token Secrets are not restored"));
+            new Rule(GroupKind.ANY, "/metadata/uid", Condition.ALWAYS, "assigned by the cluster"),
+            new Rule(GroupKind.ANY, "/metadata/resourceVersion", Condition.ALWAYS, "assigned by the cluster"),
+            new Rule(GroupKind.ANY, "/metadata/generation", Condition.ALWAYS, "assigned by the cluster"),
+            new Rule(GroupKind.ANY, "/metadata/creationTimestamp", Condition.ALWAYS, "assigned by the cluster"),
+            new Rule(GroupKind.ANY, "/metadata/deletionTimestamp", Condition.ALWAYS, "assigned by the cluster"),
+            new Rule(GroupKind.ANY, "/metadata/deletionGracePeriodSeconds", Condition.ALWAYS, "assigned by the cluster"),
+            new Rule(GroupKind.ANY, "/metadata/selfLink", Condition.ALWAYS, "assigned by the cluster"),
+            new Rule(GroupKind.ANY, "/metadata/managedFields", Condition.ALWAYS, "server-side apply bookkeeping"),
+            new Rule(GroupKind.ANY, "/metadata/ownerReferences", Condition.ALWAYS, "owners' uids differ on the target"),
+            new Rule(GroupKind.ANY, "/metadata/finalizers", Condition.ALWAYS, "controllers add their own"),
+            new Rule(GroupKind.ANY, "/status", Condition.ALWAYS, "observed state, written by controllers"),
+            new Rule(KubeRules.SERVICE, "/spec/clusterIP", Condition.UNLESS_HEADLESS, "allocated from the target's range"),
+            new Rule(KubeRules.SERVICE, "/spec/clusterIPs", Condition.UNLESS_HEADLESS, "allocated from the target's range"),
+            new Rule(KubeRules.SERVICE, "/spec/ports/*/nodePort", Condition.UNLESS_NODE_PORTS_KEPT, "may collide on the target"),
+            new Rule(KubeRules.SERVICE, "/spec/healthCheckNodePort", Condition.UNLESS_NODE_PORTS_KEPT, "may collide on the target"),
+            new Rule(KubeRules.NAMESPACE, "/metadata/labels/kubernetes.io~1metadata.name", Condition.ALWAYS, "set by the API server from the (mapped) name"),
+            new Rule(KubeRules.NAMESPACE, "/spec/finalizers", Condition.ALWAYS, "set by the API server"),
+            new Rule(KubeRules.POD, "/spec/nodeName", Condition.ALWAYS, "the target's nodes differ"),
+            new Rule(KubeRules.POD, "/spec/priority", Condition.ALWAYS, "set by admission from priorityClassName"),
+            new Rule(KubeRules.POD, "/spec/volumes/*", Condition.ONLY_TOKEN_VOLUMES, "service-account token volumes are injected anew"),
+            new Rule(KubeRules.POD, "/spec/containers/*/volumeMounts/*", Condition.ONLY_TOKEN_VOLUMES, "mounts of injected token volumes"),
+            new Rule(KubeRules.POD, "/spec/initContainers/*/volumeMounts/*", Condition.ONLY_TOKEN_VOLUMES, "mounts of injected token volumes"),
+            new Rule(KubeRules.PV, "/spec/claimRef/uid", Condition.ALWAYS, "the claim's uid differs"),
+            new Rule(KubeRules.PV, "/spec/claimRef/resourceVersion", Condition.ALWAYS, "assigned by the cluster"),
+            new Rule(KubeRules.PVC, "/spec/volumeName", Condition.ALWAYS, "the volume is provisioned anew"),
+            new Rule(KubeRules.PVC, "/metadata/annotations/pv.kubernetes.io~1bind-completed", Condition.ALWAYS, "binding state"),
+            new Rule(KubeRules.PVC, "/metadata/annotations/pv.kubernetes.io~1bound-by-controller", Condition.ALWAYS, "binding state"),
+            new Rule(KubeRules.PVC, "/metadata/annotations/volume.kubernetes.io~1selected-node", Condition.ALWAYS, "the target's nodes differ"),
+            new Rule(KubeRules.PVC, "/metadata/annotations/volume.kubernetes.io~1storage-provisioner", Condition.ALWAYS, "set when provisioned"),
+            new Rule(KubeRules.PVC, "/metadata/annotations/volume.beta.kubernetes.io~1storage-provisioner", Condition.ALWAYS, "set when provisioned"),
+            new Rule(KubeRules.JOB, "/spec/selector", Condition.ALWAYS, "generated from the job's uid"),
+            new Rule(KubeRules.JOB, "/spec/template/metadata/labels/controller-uid", Condition.ALWAYS, "the job's old uid"),
+            new Rule(KubeRules.JOB, "/spec/template/metadata/labels/batch.kubernetes.io~1controller-uid", Condition.ALWAYS, "the job's old uid"),
+            new Rule(KubeRules.SERVICE_ACCOUNT, "/secrets/*", Condition.ONLY_TOKEN_SECRET_REFS, "generated token Secrets are not restored"));
 
     /** Removed as well when comparing (diff, round trip): marks a restore or a tool leaves. */
     public static final List<Rule> COMPARE_RULES = List.of(
-            new Rule("*", "/metadata/annotations/" + KubeRules.ANNOTATION_APP.replace("/", "~1"), Condition.ALWAYS, "written by restore"),
-            new Rule("*", "/metadata/annotations/" + KubeRules.ANNOTATION_RELEASE.replace("/", "~1"), Condition.ALWAYS, "written by restore"),
-            new Rule("*", "/metadata/annotations/" + KubeRules.ANNOTATION_MANIFEST.replace("/", "~1"), Condition.ALWAYS, "written by restore"),
-            new Rule("*", "/metadata/annotations/kubectl.kubernetes.io~1last-applied-configuration", Condition.ALWAYS, "kubectl's copy"),
-            new Rule("*", "/metadata/annotations/deployment.kubernetes.io~1revision", Condition.ALWAYS, "controller counter"));
+            new Rule(GroupKind.ANY, "/metadata/annotations/" + KubeRules.ANNOTATION_APP.replace("/", "~1"), Condition.ALWAYS, "written by restore"),
+            new Rule(GroupKind.ANY, "/metadata/annotations/" + KubeRules.ANNOTATION_RELEASE.replace("/", "~1"), Condition.ALWAYS, "written by restore"),
+            new Rule(GroupKind.ANY, "/metadata/annotations/" + KubeRules.ANNOTATION_MANIFEST.replace("/", "~1"), Condition.ALWAYS, "written by restore"),
+            new Rule(GroupKind.ANY, "/metadata/annotations/kubectl.kubernetes.io~1last-applied-configuration", Condition.ALWAYS, "kubectl's copy"),
+            new Rule(GroupKind.ANY, "/metadata/annotations/deployment.kubernetes.io~1revision", Condition.ALWAYS, "controller counter"));
 
     private Sanitizer() {
     }
@@ -156,10 +157,9 @@ public final class Sanitizer {
     }
 
     private static void apply(ObjectNode root, List<Rule> rules) {
-        ObjectId id = ObjectId.of(root);
-        String gk = id.group() + "/" + id.kind();
+        GroupKind type = ObjectId.of(root).type();
         for (Rule r : rules) {
-            if (r.kind().equals("*") || r.kind().equals(gk)) {
+            if (r.kind().matches(type)) {
                 List<String> segments = new ArrayList<>();
                 for (String s : r.path().substring(1).split("/")) {
                     segments.add(s.replace("~1", "/").replace("~0", "~"));

@@ -10,7 +10,11 @@
  *       {@link dev.layercake.kube.KubeRules#NEVER_CAPTURED} (Nodes, Events, Leases, ...) are not even listed.
  *       RBAC refusing a list in an app namespace fails the capture (AUTH, naming every refused type); refused
  *       cluster-scoped lists are one warning.</li>
- *   <li>Selection ({@link dev.layercake.kube.AppGraph}): objects in the app's namespaces, and cluster-scoped
+ *   <li>Selection ({@link dev.layercake.kube.AppGraph}): the listing is one immutable
+ *       {@link dev.layercake.kube.ClusterSnapshot}; the selection over it is {@link dev.layercake.kube.AppPlanner}, a pure
+ *       function of the snapshot, the selectors and the {@link dev.layercake.kube.GraphRules} (the tables of
+ *       {@link dev.layercake.kube.KubeRules}: pod spec references, references, subject bindings, pulled-in passes). It takes
+ *       objects in the app's namespaces, and cluster-scoped
  *       objects other than Namespaces, matching any selector (OR; default {@code app.kubernetes.io/part-of=<app>}); an object with a controller owner is replaced by its top-level
  *       owner; Endpoints of a Service with a selector are generated and skipped; then the graph: what pod
  *       templates reference (ConfigMaps, Secrets, ServiceAccounts, PVCs, imagePullSecrets, StatefulSet claims),
@@ -30,8 +34,10 @@
  * <h2>Restore ({@link dev.layercake.kube.KubernetesRestore})</h2>
  * Checks first (blob digests, decryption key, kinds served or defined by a CRD of the release, existing
  * objects with {@code --existing fail}), then cleans each object by the {@link dev.layercake.kube.Sanitizer#RULES}
- * table, maps namespaces, rewrites images, annotates, and applies in {@link dev.layercake.kube.KubeRules#RESTORE_ORDER},
- * waiting for CRDs to be established. A failure midway throws {@link dev.layercake.kube.KubernetesRestoreException}
+ * table, maps namespaces ({@link dev.layercake.kube.KubeRules#NAMESPACE_FIELDS}), rewrites images, annotates, and applies in
+ * {@link dev.layercake.kube.KubeRules#RESTORE_ORDER}, waiting for CRDs to be established; an update carries over the
+ * fields of {@link dev.layercake.kube.KubeRules#UPDATE_RULES} from the live object. Its target is kube's own
+ * {@link dev.layercake.kube.RestoreTarget}, which the restore engine builds from its request. A failure midway throws {@link dev.layercake.kube.KubernetesRestoreException}
  * naming exactly what was applied.
  *
  * <h2>Diff ({@link dev.layercake.kube.ReleaseDiff})</h2>

@@ -65,7 +65,7 @@ public final class RestoreEngine {
             // The cluster is checked first (key, served kinds, --existing fail): a restore that cannot apply its
             // objects writes no file and pushes no image either.
             KubernetesRestore cluster = request.kubernetes().enabled()
-                    ? new KubernetesRestore(store, manifest, digest, request.kubernetes(), request.dryRun(), listener, access)
+                    ? new KubernetesRestore(store, manifest, digest, KubeRestoreTargets.of(request.kubernetes()), request.dryRun(), listener, access)
                     : null;
             try (KubernetesRestore.Checked checked = cluster == null ? null : cluster.check()) {
                 SourceRestore.Result sources = null;

@@ -93,12 +93,12 @@ final class ImageWorld implements AutoCloseable {
         return o -> o.withRetries(3, Duration.ofMillis(20));
     }
 
-    BackupResult backup(Path store, String release, List<String> images, String mode, String target, List<String> insecure,
+    BackupResult backup(Path store, String release, List<String> images, ImageOptions.Mode mode, String target, List<String> insecure,
                         ProgressListener listener, UnaryOperator<RegistryOptions> tuning, Path dockerConfig) {
         return backup(store, release, images, mode, target, insecure, listener, tuning, dockerConfig, null);
     }
 
-    BackupResult backup(Path store, String release, List<String> images, String mode, String target, List<String> insecure,
+    BackupResult backup(Path store, String release, List<String> images, ImageOptions.Mode mode, String target, List<String> insecure,
                         ProgressListener listener, UnaryOperator<RegistryOptions> tuning, Path dockerConfig, FreezeOptions freeze) {
         BackupRequest request = new BackupRequest(StoreLocation.parse(store.toString()), "shop", release,
                 new SourceOptions(checkout.toString(), null, List.of(), List.of(), false), null,

@@ -126,15 +126,15 @@ class HelmReleasesTest {
         assertThat(HelmReleases.chartName(null, "")).isEqualTo("release");
 
         for (String bad : List.of("--set=x", "Web", "a_b", "x".repeat(54), "-a")) {
-            assertThatThrownBy(() -> new KubernetesOptions(null, null, List.of("shop"), List.of(), null, null, null, false, bad, null))
+            assertThatThrownBy(() -> new KubernetesOptions(null, null, List.of("shop"), List.of(), KubernetesOptions.ENCRYPT, null, null, false, bad, null))
                     .isInstanceOf(LayercakeException.class).hasMessageContaining("--helm-release '" + bad + "'")
                     .satisfies(e -> assertThat(((LayercakeException) e).exitCode()).isEqualTo(2));
         }
-        assertThatThrownBy(() -> new KubernetesOptions(null, null, List.of("shop"), List.of(), null, null, null, false, null, "Prod"))
+        assertThatThrownBy(() -> new KubernetesOptions(null, null, List.of("shop"), List.of(), KubernetesOptions.ENCRYPT, null, null, false, null, "Prod"))
                 .isInstanceOf(LayercakeException.class).hasMessageContaining("--helm-namespace 'Prod'");
-        assertThat(new KubernetesOptions(null, null, List.of("shop"), List.of(), null, null, null, false, "web-1", "shop").helmRelease())
+        assertThat(new KubernetesOptions(null, null, List.of("shop"), List.of(), KubernetesOptions.ENCRYPT, null, null, false, "web-1", "shop").helmRelease())
                 .isEqualTo("web-1");
-        assertThat(new KubernetesOptions(null, null, List.of("shop"), List.of(), null, null, null, false).helmRelease()).isNull();
+        assertThat(new KubernetesOptions(null, null, List.of("shop"), List.of(), KubernetesOptions.ENCRYPT, null, null, false).helmRelease()).isNull();
     }
 
     /**

@@ -71,7 +71,7 @@ class IncompleteReleaseTest {
         repo.close();
     }
 
-    private BackupResult backup(String release, String secrets, boolean allowIncomplete, ImageOptions images, KubeTestSupport.Recorder recorder) {
+    private BackupResult backup(String release, KubernetesOptions.Secrets secrets, boolean allowIncomplete, ImageOptions images, KubeTestSupport.Recorder recorder) {
         return new BackupEngine(BackupSteps.defaults(), Access.fromEnvironment(Map.of()), Clock.systemUTC()).backup(new BackupRequest(store, "shop", release,
                 new SourceOptions(repo.dir().toString(), null, List.of(), List.of(), false), null,
                 images == null ? new ImageOptions(List.of(), ImageOptions.NONE, null, List.of()) : images,

@@ -52,7 +52,7 @@ class KubernetesBackupEngineTest {
             BackupResult result = new BackupEngine(BackupSteps.defaults(), Access.fromEnvironment(env), Clock.systemUTC()).backup(new BackupRequest(store, "shop", "r1",
                     new SourceOptions(repo.dir().toString(), null, List.of(), List.of(), false), null,
                     new ImageOptions(List.of(), ImageOptions.NONE, null, List.of()),
-                    new KubernetesOptions(kubeconfig.toString(), null, List.of("shop-front", "shop-data"), List.of(), null, null, null),
+                    new KubernetesOptions(kubeconfig.toString(), null, List.of("shop-front", "shop-data"), List.of(), (KubernetesOptions.Secrets) null, null, null),
                     null), recorder);
 
             assertThat(result.kubernetesObjects()).isEqualTo(ShopApp.EXPECTED.size());

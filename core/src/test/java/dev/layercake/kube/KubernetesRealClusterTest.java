@@ -1,5 +1,6 @@
 package dev.layercake.kube;
 
+import dev.layercake.restore.KubeRestoreTargets;
 import dev.layercake.api.access.Access;
 import dev.layercake.api.result.KubernetesRestoreReport;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -145,7 +146,7 @@ class KubernetesRealClusterTest {
 
                 RestoreRequest.KubernetesTarget target = new RestoreRequest.KubernetesTarget(true, kubeconfig, context,
                         Map.of(ns, restored), "fail", false, null, null, null);
-                KubernetesRestoreReport report = new KubernetesRestore(store, captured.manifest(), captured.digest(), target, false,
+                KubernetesRestoreReport report = new KubernetesRestore(store, captured.manifest(), captured.digest(), KubeRestoreTargets.of(target), false,
                         new KubeTestSupport.Recorder(), Access.fromEnvironment(env)).establishTimeout(Duration.ofSeconds(30)).run();
                 assertThat(report.applied()).hasSize(items.size());
 

@@ -1,5 +1,6 @@
 package dev.layercake.kube;
 
+import dev.layercake.restore.KubeRestoreTargets;
 import dev.layercake.api.access.Access;
 import dev.layercake.api.result.KubernetesRestoreReport;
 import dev.layercake.LayercakeException;
@@ -77,7 +78,7 @@ class KubernetesRestoreOptionsAndFailuresTest {
     }
 
     KubernetesRestoreReport restore(Manifest m, Digest d, RestoreRequest.KubernetesTarget t, boolean dryRun, Map<String, String> env) {
-        return new KubernetesRestore(store, m, d, t, dryRun, new KubeTestSupport.Recorder(), Access.fromEnvironment(env)).run();
+        return new KubernetesRestore(store, m, d, KubeRestoreTargets.of(t), dryRun, new KubeTestSupport.Recorder(), Access.fromEnvironment(env)).run();
     }
 
     boolean targetHasAnything() {
@@ -217,7 +218,7 @@ class KubernetesRestoreOptionsAndFailuresTest {
         });
         establisher.start();
         long t0 = System.nanoTime();
-        KubernetesRestoreReport report = new KubernetesRestore(store, c.manifest(), c.digest(), to("skip", false, null), false,
+        KubernetesRestoreReport report = new KubernetesRestore(store, c.manifest(), c.digest(), KubeRestoreTargets.of(to("skip", false, null)), false,
                 new KubeTestSupport.Recorder(), Access.fromEnvironment(env)).establishTimeout(Duration.ofSeconds(30)).run();
         long waitedMs = (System.nanoTime() - t0) / 1_000_000;
         establisher.join();
@@ -231,7 +232,7 @@ class KubernetesRestoreOptionsAndFailuresTest {
         KubeTestSupport.Captured c = backup();
         target.establishCrds(false);
         KubernetesRestoreException e = catchThrowableOfType(KubernetesRestoreException.class, () ->
-                new KubernetesRestore(store, c.manifest(), c.digest(), to("skip", false, null), false,
+                new KubernetesRestore(store, c.manifest(), c.digest(), KubeRestoreTargets.of(to("skip", false, null)), false,
                         new KubeTestSupport.Recorder(), Access.fromEnvironment(env)).establishTimeout(Duration.ofSeconds(1)).run());
         assertThat(e).isNotNull();
         assertThat(e.getMessage()).contains("not established within 1s").contains("Applied before the failure")
@@ -336,7 +337,7 @@ class KubernetesRestoreOptionsAndFailuresTest {
     void updateUsesTheObjectAsItIsWhenApplied() {
         KubeTestSupport.Captured c = backup();
         restore(c.manifest(), c.digest(), to("skip", false, null), false, env);
-        KubernetesRestore restore = new KubernetesRestore(store, c.manifest(), c.digest(), to("update", false, null), false,
+        KubernetesRestore restore = new KubernetesRestore(store, c.manifest(), c.digest(), KubeRestoreTargets.of(to("update", false, null)), false,
                 new KubeTestSupport.Recorder(), Access.fromEnvironment(env));
         try (KubernetesRestore.Checked checked = restore.check()) {
             // While sources and images are restored, a controller (here: us) changes a live object.

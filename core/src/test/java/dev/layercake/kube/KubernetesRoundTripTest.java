@@ -1,5 +1,6 @@
 package dev.layercake.kube;
 
+import dev.layercake.restore.KubeRestoreTargets;
 import dev.layercake.api.access.Access;
 import dev.layercake.api.result.KubernetesRestoreReport;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -100,7 +101,7 @@ class KubernetesRoundTripTest {
 
         RestoreRequest.KubernetesTarget restoreTarget = new RestoreRequest.KubernetesTarget(true, targetConfig.toString(), "dr",
                 Map.of("shop-front", "front-restored", "shop-data", "data-restored"), "skip", false, null, null, null);
-        KubernetesRestoreReport report = new KubernetesRestore(store, captured.manifest(), captured.digest(), restoreTarget, false,
+        KubernetesRestoreReport report = new KubernetesRestore(store, captured.manifest(), captured.digest(), KubeRestoreTargets.of(restoreTarget), false,
                 recorder, Access.fromEnvironment(env())).run();
 
         assertThat(report.failed()).isEmpty();

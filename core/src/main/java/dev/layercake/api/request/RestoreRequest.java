@@ -33,20 +33,61 @@ public record RestoreRequest(StoreLocation store, String app, String release,
      * {@code namespaceMapping}: old namespace to new.
      */
     public record KubernetesTarget(boolean enabled, String kubeconfig, String context, Map<String, String> namespaceMapping,
-                                   String existing, boolean pinImages, String imagesFrom,
+                                   Existing existing, boolean pinImages, String imagesFrom,
                                    String encryptionKeyFile, String encryptionKeyEnv) {
 
-        public static final String SKIP = "skip";
-        public static final String UPDATE = "update";
-        public static final String FAIL = "fail";
+        public static final Existing SKIP = Existing.SKIP;
+        public static final Existing UPDATE = Existing.UPDATE;
+        public static final Existing FAIL = Existing.FAIL;
+
+        /** What to do with objects that already exist in the target: leave them, update them, or fail before changing anything. */
+        public enum Existing {
+            SKIP("skip"),
+            UPDATE("update"),
+            FAIL("fail");
+
+            private final String word;
+
+            Existing(String word) {
+                this.word = word;
+            }
+
+            /** As users write it (--existing update). */
+            public String word() {
+                return word;
+            }
+
+            /** Parses what a user gave; null or blank is the default (skip); anything else names the option and the choices. */
+            public static Existing parse(String value) {
+                if (value == null || value.isBlank()) {
+                    return SKIP;
+                }
+                for (Existing m : values()) {
+                    if (m.word.equals(value.trim())) {
+                        return m;
+                    }
+                }
+                throw LayercakeException.usage("--existing '" + value + "' is not one of skip, update, fail");
+            }
+
+            @Override
+            public String toString() {
+                return word;
+            }
+        }
 
         public KubernetesTarget {
             namespaceMapping = namespaceMapping == null ? Map.of() : Map.copyOf(namespaceMapping);
-            existing = existing == null || existing.isBlank() ? SKIP : existing;
-            if (!List.of(SKIP, UPDATE, FAIL).contains(existing)) {
-                throw LayercakeException.usage("--existing '" + existing + "' is not one of skip, update, fail");
-            }
+            existing = existing == null ? SKIP : existing;
             encryptionKeyEnv = encryptionKeyEnv == null || encryptionKeyEnv.isBlank() ? "LAYERCAKE_ENCRYPTION_KEY" : encryptionKeyEnv;
+        }
+
+        /** With {@code existing} as a user wrote it ({@code --existing}, {@code existing}). */
+        public KubernetesTarget(boolean enabled, String kubeconfig, String context, Map<String, String> namespaceMapping,
+                                String existing, boolean pinImages, String imagesFrom,
+                                String encryptionKeyFile, String encryptionKeyEnv) {
+            this(enabled, kubeconfig, context, namespaceMapping, Existing.parse(existing), pinImages, imagesFrom, encryptionKeyFile,
+                    encryptionKeyEnv);
         }
 
         public static KubernetesTarget disabled() {
