@@ -3,6 +3,7 @@ package dev.layercake.cli;
 import dev.layercake.api.progress.ProgressListener;
 
 import java.io.PrintWriter;
+import java.util.regex.Pattern;
 
 /**
  * Progress on stderr, so stdout stays clean for --json. On a terminal the current phase is redrawn in
@@ -14,6 +15,8 @@ final class ConsoleProgress implements ProgressListener {
     private final boolean terminal;
     private final boolean quiet;
     private static final long LOG_INTERVAL_MS = 3000;
+    /** What a terminal would act on (escape sequences, C1 controls, bidi overrides); messages carry text from git and clusters. */
+    private static final Pattern UNPRINTABLE = Pattern.compile("[\\p{Cntrl}\\u0080-\\u009F\\u202A-\\u202E\\u2066-\\u2069]");
     private long lastPrint = System.currentTimeMillis();
     private boolean printedInPhase;
     private boolean midLine;
@@ -30,7 +33,7 @@ final class ConsoleProgress implements ProgressListener {
         lastPrint = System.currentTimeMillis();
         printedInPhase = false;
         if (!quiet) {
-            err.println("==> " + name);
+            err.println("==> " + printable(name));
         }
     }
 
@@ -61,14 +64,30 @@ final class ConsoleProgress implements ProgressListener {
     public synchronized void info(String message) {
         endLine();
         if (!quiet) {
-            err.println("    " + message);
+            err.println("    " + printable(message));
         }
     }
 
     @Override
     public synchronized void warn(String message) {
         endLine();
-        err.println("warning: " + message);
+        err.println("warning: " + printable(message));
+    }
+
+    /**
+     * The message with control characters as '?'; a line break stays but the next line is indented, so no text can
+     * pass for a line of its own ("warning: ...", "==> ...").
+     */
+    static String printable(String message) {
+        if (message == null) {
+            return "null";
+        }
+        String[] lines = message.replace("\r\n", "\n").replace('\t', ' ').split("\n", -1);
+        StringBuilder out = new StringBuilder(message.length());
+        for (int i = 0; i < lines.length; i++) {
+            out.append(i == 0 ? "" : "\n    ").append(UNPRINTABLE.matcher(lines[i]).replaceAll("?"));
+        }
+        return out.toString();
     }
 
     private void endLine() {

@@ -61,7 +61,7 @@ class CoveragePipelineCliTest {
                     "database|${var.name}-orders-${var.environment} (aws_db_instance.orders)|infra/terraform/main.tf:25|not covered by this release",
                     "bucket|${var.name}-assets-${var.environment} (aws_s3_bucket.assets)|infra/terraform/main.tf:20|not covered by this release",
                     "bucket|shop-assets-prod|deploy/k8s/worker.yaml:11 (ASSETS_BUCKET)|not covered by this release");
-            assertThat(services).anyMatch(s -> s.startsWith("database|postgres://shop@shop-orders-prod.") && s.contains("deploy/k8s/worker.yaml:10 (DATABASE_URL)"));
+            assertThat(services).anyMatch(s -> s.startsWith("database|postgres://shop-orders-prod.") && s.contains("deploy/k8s/worker.yaml:10 (DATABASE_URL)"));
             assertThat(m.path("pipeline").path("files")).extracting(f -> f.path("name").asText()).containsExactly("config.xml", "jenkins.json");
 
             Cli.Run show = Cli.run("show", "--store", store, "--app", "shop", "--release", "r1");

@@ -26,7 +26,8 @@ public final class CoverageScanner {
     private static final Pattern DOC_KIND = Pattern.compile("^kind:\\s*[\"']?([A-Za-z]+)[\"']?\\s*$");
     private static final Pattern TOP_KEY = Pattern.compile("^([A-Za-z0-9_.-]+):");
     private static final Pattern NESTED_KEY = Pattern.compile("^\\s+[\"']?([A-Za-z0-9_.-]+)[\"']?\\s*:");
-    private static final Pattern PAIR = Pattern.compile("^\\s*(-\\s+)?(?:export\\s+)?[\"']?([A-Za-z0-9_.-]+)[\"']?\\s*[:=]\\s*(.*)$");
+    /** DOTALL: a NEL or LS inside a long value must not make {@code (.*)$} backtrack over the whole line. */
+    private static final Pattern PAIR = Pattern.compile("^\\s*(-\\s+)?(?:export\\s+)?[\"']?([A-Za-z0-9_.-]+)[\"']?\\s*[:=]\\s*(.*)$", Pattern.DOTALL);
 
     private final StorageRules rules;
     private final Findings findings = new Findings();
@@ -68,17 +69,31 @@ public final class CoverageScanner {
             }
             return;
         }
-        scanLines(path, lines);
+        scanLines(path, text, lines);
     }
 
-    /** YAML, env, properties or tfvars text, line by line; inside a Secret document only keys are looked at. */
-    void scanLines(String where, List<String> lines) {
+    /**
+     * YAML, env, properties or tfvars text, line by line; inside a Secret (found by {@link SecretRegions}, or a
+     * document whose {@code kind:} line says so) only keys are looked at, never values.
+     */
+    void scanLines(String where, String text, List<String> lines) {
+        SecretRegions secrets = SecretRegions.of(text, lines);
         String kind = null;
         boolean secretData = false;
         String pendingName = null;
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
             String at = where + ":" + (i + 1);
+            if (secrets.secret(i + 1)) {
+                for (String key : secrets.keysAt(i + 1)) {
+                    secretKey(key, at);
+                }
+                if (line.startsWith("---")) {
+                    kind = null;
+                    secretData = false;
+                }
+                continue; // never a Secret's values
+            }
             if (line.startsWith("---")) {
                 kind = null;
                 secretData = false;
@@ -179,9 +194,9 @@ public final class CoverageScanner {
                 budget -= bounded.length();
                 String at = id + " data." + e.getKey();
                 if (bounded.indexOf('\n') < 0) {
-                    pair(e.getKey(), bounded, at);
+                    pair(e.getKey(), line(bounded, at), at);
                 } else {
-                    scanLines(at, lines(bounded));
+                    scanLines(at, bounded, lines(bounded));
                 }
             }
             // binaryData: binary by definition, not scanned
@@ -203,8 +218,8 @@ public final class CoverageScanner {
                         if (env.has("value") && env.path("value").isTextual()) {
                             String value = bound(env.path("value").asText(), id);
                             if (value != null) {
-                                pair(env.path("name").asText(), value.indexOf('\n') < 0 ? value : value.substring(0, value.indexOf('\n')),
-                                        id + " container " + c.path("name").asText() + " env " + env.path("name").asText());
+                                String at = id + " container " + c.path("name").asText() + " env " + env.path("name").asText();
+                                pair(env.path("name").asText(), line(value.indexOf('\n') < 0 ? value : value.substring(0, value.indexOf('\n')), at), at);
                             }
                         }
                     }
@@ -230,6 +245,15 @@ public final class CoverageScanner {
             return value.substring(0, MAX_SCAN_BYTES);
         }
         return value;
+    }
+
+    /** A single-line value cut to {@link #MAX_LINE} characters like the lines of a file (with a note). */
+    private String line(String value, String what) {
+        if (value.length() <= MAX_LINE) {
+            return value;
+        }
+        findings.note("scanned the first " + MAX_LINE + " characters only of the single-line value " + what + " (" + value.length() + " characters)");
+        return value.substring(0, MAX_LINE);
     }
 
     private String text(byte[] bytes, String what) {

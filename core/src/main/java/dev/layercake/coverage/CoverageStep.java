@@ -79,7 +79,8 @@ public final class CoverageStep implements BackupStep {
             }
         }
         List<String> allNotes = new ArrayList<>(scanner.notes());
-        notes.stream().filter(n -> !allNotes.contains(n)).forEach(allNotes::add);
+        // paths from git and names from the cluster: printable before they reach the manifest or a console
+        notes.stream().map(Findings::where).filter(n -> !allNotes.contains(n)).forEach(allNotes::add);
         return new CoverageSection(volumes, scanner.services(), allNotes);
     }
 

@@ -25,10 +25,17 @@ final class Findings {
             dropped++;
             return;
         }
-        services.put(key, new CoverageSection.Service(kind, service, Endpoints.redact(name), foundIn, rule, credentials, null));
+        services.put(key, new CoverageSection.Service(kind, service, Endpoints.redact(name), where(foundIn), rule, credentials, null));
     }
 
-    void note(String note) {
+    /** Where a finding was made (a path and key from git or the cluster): printable, bounded. */
+    static String where(String foundIn) {
+        String w = Endpoints.printable(foundIn);
+        return w != null && w.length() > 600 ? w.substring(0, 600) + "..." : w;
+    }
+
+    void note(String raw) {
+        String note = where(raw);
         if (notes.size() < 100 && !notes.contains(note)) {
             notes.add(note);
         }

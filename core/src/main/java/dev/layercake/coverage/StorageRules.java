@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  */
 public final class StorageRules {
 
-    public enum Match { TERRAFORM, BACKEND, VALUE, KEY, SECRET }
+    public enum Match { TERRAFORM, BACKEND, VALUE, KEY, SECRET, PARAM }
 
     /** One line of the table. {@code name}: attribute list (terraform, backend) or regex group (value). */
     public record Rule(Match match, String id, String pattern, String kind, String service, String name, Pattern regex) {
@@ -71,28 +71,71 @@ public final class StorageRules {
         return Optional.ofNullable(backends.get(type));
     }
 
-    /** Every endpoint a value (one line of text, already bounded) names, each once. */
+    /** At most this many endpoints are taken from one value; further matches are not looked at. */
+    public static final int MAX_HITS = 200;
+    /** At most this many matches of all value rules are looked at in one value (duplicates included). */
+    static final int MAX_MATCHES = 5000;
+
+    /**
+     * Every endpoint a value (one line of text, already bounded) names, each once, at most {@link #MAX_HITS}.
+     * A match inside another one (the host inside a whole URL) gives no endpoint of its own. Linear in the number
+     * of matches: duplicates by a hash set, nesting by the matches' spans.
+     */
     public List<Hit> values(String text) {
         List<Hit> hits = new ArrayList<>();
         if (text == null || text.isEmpty() || text.contains("{{")) {
             return hits;
         }
+        List<int[]> spans = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        int matches = 0;
         for (Rule r : rules) {
             if (r.match() != Match.VALUE) {
                 continue;
             }
             Matcher m = r.regex().matcher(text);
+            int group = Integer.parseInt(r.name());
             while (m.find()) {
-                String name = m.group(Integer.parseInt(r.name()));
-                // one finding per endpoint: a whole URL wins over the host or bucket inside it
-                if (hits.stream().anyMatch(h -> h.name().contains(name))) {
+                if (++matches > MAX_MATCHES) {
+                    return hits;
+                }
+                String name = m.group(group);
+                int start = m.start(group);
+                int end = m.end(group);
+                if (seen.contains(name) || spans.stream().anyMatch(sp -> sp[0] <= start && end <= sp[1])) {
                     continue;
                 }
-                hits.removeIf(h -> name.contains(h.name()));
+                for (int i = spans.size() - 1; i >= 0; i--) {
+                    if (start <= spans.get(i)[0] && spans.get(i)[1] <= end) {
+                        spans.remove(i);
+                        seen.remove(hits.remove(i).name()); // found again elsewhere on its own, it counts
+                    }
+                }
+                seen.add(name);
+                spans.add(new int[] {start, end});
                 hits.add(new Hit(r, name));
+                if (hits.size() >= MAX_HITS) {
+                    return hits;
+                }
             }
         }
         return hits;
+    }
+
+    /**
+     * Whether a URL parameter's value is a secret to remove ({@code param} rules of the table, found anywhere in the
+     * name: {@code sslpassword}, {@code aws_secret_access_key}, {@code X-Amz-Signature}, ...).
+     */
+    public boolean secretParameter(String name) {
+        if (name == null || name.isEmpty()) {
+            return false;
+        }
+        for (Rule r : rules) {
+            if (r.match() == Match.PARAM && r.regex().matcher(name).find()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The key rule a configuration key matches, if any. */
@@ -158,7 +201,7 @@ public final class StorageRules {
             }
             Match match = Match.valueOf(c[0].toUpperCase(Locale.ROOT));
             Pattern regex = switch (match) {
-                case VALUE, KEY, SECRET -> Pattern.compile(c[2]);
+                case VALUE, KEY, SECRET, PARAM -> Pattern.compile(c[2]);
                 default -> null;
             };
             rules.add(new Rule(match, c[1], c[2], c[3], c[4], c[5], regex));

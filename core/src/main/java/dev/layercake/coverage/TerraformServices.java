@@ -13,7 +13,8 @@ final class TerraformServices {
 
     private static final Pattern BLOCK = Pattern.compile("^\\s*(resource|data)\\s+\"([A-Za-z0-9_]+)\"\\s+\"([A-Za-z0-9_-]+)\"");
     private static final Pattern BACKEND = Pattern.compile("^\\s*backend\\s+\"([A-Za-z0-9_]+)\"");
-    private static final Pattern ATTRIBUTE = Pattern.compile("^\\s*([A-Za-z0-9_]+)\\s*=\\s*(.+?)\\s*$");
+    /** Linear: the value is the rest of the line, stripped after the match (a lazy {@code (.+?)\\s*$} is quadratic on spaces). */
+    private static final Pattern ATTRIBUTE = Pattern.compile("^\\s*([A-Za-z0-9_]+)\\s*=\\s*(.*)$", Pattern.DOTALL);
     private static final int LOOK_AHEAD = 200;
 
     private TerraformServices() {
@@ -53,10 +54,10 @@ final class TerraformServices {
             String line = lines.get(i);
             if (i > start && depth == 1) {
                 Matcher a = ATTRIBUTE.matcher(line);
-                if (a.find()) {
+                if (a.find() && !a.group(2).isBlank()) {
                     for (int n = 0; n < names.length; n++) {
                         if (names[n].equals(a.group(1)) && found[n] == null) {
-                            found[n] = unquote(a.group(2));
+                            found[n] = unquote(a.group(2).strip());
                         }
                     }
                 }

@@ -69,11 +69,17 @@ public final class GitSource implements AutoCloseable {
     static final int MAX_CI_INCLUDE_DEPTH = 10;
     /** A symlink chain longer than this is not followed. */
     static final int MAX_LINK_HOPS = 8;
+    /** At most this many include: entries are read from one CI file. */
+    static final int MAX_CI_INCLUDE_SPECS = 100;
+    /** Glob matching of includes stops after this many steps in all (a set-of-states walk, see {@link IncludeGlob}). */
+    static final long MAX_CI_GLOB_STEPS = 50_000_000L;
 
     /** Filled by classification, for the capture's record and output. */
     private final List<dev.layercake.model.UnparsedFile> unparsed = new ArrayList<>();
     private final List<String> includes = new ArrayList<>();
     private final java.util.Set<String> gitlabFiles = new java.util.HashSet<>();
+    /** Symlinks that point out of the repository: never captured, not even with --include. */
+    private final java.util.Set<String> refusedLinks = new java.util.HashSet<>();
 
     private GitSource(Repository repository, String repoDescription, String ref, RevCommit commit, String subPath,
                       boolean dirty, Path tempClone, ProgressListener listener) {
@@ -189,9 +195,12 @@ public final class GitSource implements AutoCloseable {
         return source.contains("://") || source.matches("^[\\w.-]+@[\\w.-]+:.*");
     }
 
-    /** URLs may carry a user:token; it never reaches a message or the manifest. */
+    /**
+     * URLs may carry a user:token; it never reaches a message or the manifest. The userinfo runs to the LAST '@' of
+     * the URL (a password may hold '/', ':' or '@').
+     */
     public static String redact(String url) {
-        return url.replaceAll("(://)[^/@\\s]+@", "$1***@");
+        return url.replaceAll("(://)\\S*@", "$1***@");
     }
 
     public String commit() {
@@ -217,6 +226,9 @@ public final class GitSource implements AutoCloseable {
         List<PathMatcher> excludes = globs(options.exclude());
         List<Entry> selected = new ArrayList<>();
         for (Entry e : entries) {
+            if (refusedLinks.contains(e.path())) {
+                continue;
+            }
             Path p = Path.of(e.path());
             boolean wanted = kinds.containsKey(e.path()) || includeGlobs.stream().anyMatch(m -> m.matches(p));
             if (wanted && excludes.stream().noneMatch(m -> m.matches(p))) {
@@ -269,7 +281,7 @@ public final class GitSource implements AutoCloseable {
         }
         if (!includes.isEmpty()) {
             listener.info("gitlab-ci: " + includes.size() + " included file(s) followed and captured: "
-                    + String.join(", ", includes.subList(0, Math.min(5, includes.size()))) + (includes.size() > 5 ? ", ..." : ""));
+                    + String.join(", ", includes.subList(0, Math.min(5, includes.size())).stream().map(GitSource::printable).toList()) + (includes.size() > 5 ? ", ..." : ""));
         }
         if (!unparsed.isEmpty()) {
             StringBuilder sb = new StringBuilder(unparsed.size() + " YAML file(s) with apiVersion/kind do not parse, so they are"
@@ -376,6 +388,7 @@ public final class GitSource implements AutoCloseable {
         gitlabFiles.add(root);
         java.util.ArrayDeque<Map.Entry<String, Integer>> queue = new java.util.ArrayDeque<>();
         queue.add(Map.entry(root, 0));
+        long globSteps = 0;
         List<String> notFollowed = new ArrayList<>();
         while (!queue.isEmpty()) {
             Map.Entry<String, Integer> next = queue.poll();
@@ -386,7 +399,14 @@ public final class GitSource implements AutoCloseable {
             JsonNode include = docs.get(0).path("include");
             List<JsonNode> specs = new ArrayList<>();
             if (include.isArray()) {
-                include.forEach(specs::add);
+                for (JsonNode spec : include) {
+                    if (specs.size() >= MAX_CI_INCLUDE_SPECS) {
+                        notFollowed.add((include.size() - MAX_CI_INCLUDE_SPECS) + " more include entries of " + next.getKey()
+                                + " (more than " + MAX_CI_INCLUDE_SPECS + " in one file)");
+                        break;
+                    }
+                    specs.add(spec);
+                }
             } else if (!include.isMissingNode() && !include.isNull()) {
                 specs.add(include);
             }
@@ -420,10 +440,31 @@ public final class GitSource implements AutoCloseable {
                     continue;
                 }
                 List<String> targets = new ArrayList<>();
-                if (path.contains("*")) {
-                    PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + path);
-                    byPath.keySet().stream().filter(FileKinds::isYaml).filter(k -> m.matches(Path.of(k))).sorted().forEach(targets::add);
-                    if (targets.isEmpty()) {
+                if (path.chars().anyMatch(c -> "*?[]{}\\".indexOf(c) >= 0)) {
+                    String refusal = IncludeGlob.refusal(path);
+                    if (refusal != null) {
+                        notFollowed.add(local + " (" + refusal + ")");
+                        continue;
+                    }
+                    IncludeGlob glob = IncludeGlob.parse(path);
+                    boolean exhausted = false;
+                    for (String k : byPath.keySet()) {
+                        if (!FileKinds.isYaml(k)) {
+                            continue;
+                        }
+                        globSteps += glob.cost(k);
+                        if (globSteps > MAX_CI_GLOB_STEPS) {
+                            exhausted = true;
+                            break;
+                        }
+                        if (glob.matches(k)) {
+                            targets.add(k);
+                        }
+                    }
+                    java.util.Collections.sort(targets);
+                    if (exhausted) {
+                        notFollowed.add(local + " (glob matching stopped: too many files or too long a glob)");
+                    } else if (targets.isEmpty()) {
                         notFollowed.add(local + " (the glob matches no file)");
                     }
                 } else {
@@ -454,7 +495,9 @@ public final class GitSource implements AutoCloseable {
                         kinds.putIfAbsent(t, FileKinds.PIPELINE);
                         t = target;
                     }
-                    gitlabFiles.add(t);
+                    if (!gitlabFiles.add(t)) {
+                        continue; // a link back to a file already followed (.gitlab-ci.yml itself)
+                    }
                     includes.add(t);
                     kinds.put(t, FileKinds.PIPELINE);
                     queue.add(Map.entry(t, next.getValue() + 1));
@@ -463,7 +506,8 @@ public final class GitSource implements AutoCloseable {
         }
         if (!notFollowed.isEmpty()) {
             listener.warn("gitlab-ci: " + notFollowed.size() + " include(s) not followed (not files of this commit): "
-                    + String.join("; ", notFollowed.subList(0, Math.min(5, notFollowed.size()))) + (notFollowed.size() > 5 ? "; ..." : ""));
+                    + String.join("; ", notFollowed.subList(0, Math.min(5, notFollowed.size())).stream().map(GitSource::printable).toList())
+                    + (notFollowed.size() > 5 ? "; ..." : ""));
         }
     }
 
@@ -482,7 +526,8 @@ public final class GitSource implements AutoCloseable {
             if (target == null) {
                 kinds.remove(e.path());
                 if (leavesTree(e.path(), byPath)) {
-                    refused.add(e.path() + " -> " + printable(rawLink(e)));
+                    refusedLinks.add(e.path());
+                    refused.add(printable(e.path()) + " -> " + printable(rawLink(e)));
                 }
                 continue;
             }
@@ -562,10 +607,11 @@ public final class GitSource implements AutoCloseable {
         return t.length() > 4096 ? t.substring(0, 4096) : t;
     }
 
-    private static String printable(String s) {
+    /** Control, C1 and bidi-override characters as '?', at most about 200 characters: for text from git in messages. */
+    static String printable(String s) {
         StringBuilder sb = new StringBuilder();
         for (char c : s.toCharArray()) {
-            sb.append(c < 0x20 || c == 0x7f ? '?' : c);
+            sb.append(c < 0x20 || (c >= 0x7f && c <= 0x9f) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) ? '?' : c);
             if (sb.length() > 200) {
                 return sb + "...";
             }

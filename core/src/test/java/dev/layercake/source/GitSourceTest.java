@@ -148,14 +148,17 @@ class GitSourceTest {
             repo.write("deploy/run.sh", "#!/bin/sh\n").executable("deploy/run.sh");
             repo.write("deploy/app.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n");
             repo.symlink("deploy/outside.yaml", "../../../etc/passwd");
+            repo.symlink("deploy/inside.yaml", "app.yaml");
             repo.commit("links");
             SourceSection s = capture(new SourceOptions(repo.dir().toString(), null, List.of("deploy/**"), List.of(), false));
             Map<String, SourceFile> files = s.files().stream().collect(Collectors.toMap(SourceFile::path, Function.identity()));
             assertThat(files.get("deploy/run.sh").mode()).isEqualTo("100755");
             assertThat(files.get("deploy/app.yaml").mode()).isEqualTo("100644");
-            SourceFile link = files.get("deploy/outside.yaml");
+            SourceFile link = files.get("deploy/inside.yaml");
             assertThat(link.symlink()).isTrue();
-            assertThat(link.size()).isEqualTo("../../../etc/passwd".length());
+            assertThat(link.size()).isEqualTo("app.yaml".length());
+            // a link out of the repository is never captured, not even with --include (security review, finding 11)
+            assertThat(files).doesNotContainKey("deploy/outside.yaml");
         }
     }
 
