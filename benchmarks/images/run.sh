@@ -88,6 +88,7 @@ stop_registry() {
   rm -rf "$WORK/registry-$name"
 }
 
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # utime+stime of a process, in 1/CLK_TCK s
 median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 now() { date +%s.%N; }
 
@@ -146,17 +147,18 @@ stop_registry cli; rm -rf "$WORK/cli-store-warmup"
 [ -f "$ROOT/cli/target/layercake.jsa" ] || { echo "the build recorded no class-data sharing archive (cli/target/layercake.jsa)" >&2; exit 1; }
 
 # --- runs -------------------------------------------------------------------------------------------
-: > "$WORK/skopeo.txt"; : > "$WORK/lc1.txt"; : > "$WORK/lc2.txt"; : > "$WORK/lc2bytes.txt"; : > "$WORK/lc1rss.txt"; : > "$WORK/e1.txt"; : > "$WORK/e2.txt"; : > "$WORK/lcreg.txt"; : > "$WORK/warm.txt"; : > "$WORK/cli1.txt"; : > "$WORK/cli2.txt"
+: > "$WORK/skcpu.txt"; : > "$WORK/lccpu.txt"; : > "$WORK/skopeo.txt"; : > "$WORK/lc1.txt"; : > "$WORK/lc2.txt"; : > "$WORK/lc2bytes.txt"; : > "$WORK/lc1rss.txt"; : > "$WORK/e1.txt"; : > "$WORK/e2.txt"; : > "$WORK/lcreg.txt"; : > "$WORK/warm.txt"; : > "$WORK/cli1.txt"; : > "$WORK/cli2.txt"
 for r in $(seq 1 "$RUNS"); do
   start_registry skopeo
   DST="127.0.0.1:${REG_PORT[skopeo]}"
+  cs0=$(cpu_ticks "${REG_PID[source]}"); cd0=$(cpu_ticks "${REG_PID[skopeo]}")
   t0=$(now)
-  for img in "${IMAGES[@]}"; do
-    skopeo copy -q --all --preserve-digests --src-tls-verify=false --dest-tls-verify=false \
-      "docker://$SRC/$img" "docker://$DST/$img" >/dev/null
-  done
+  /usr/bin/time -f "%U %S" -o "$WORK/times" bash -c "$(declare -p IMAGES SRC DST); for img in \"\${IMAGES[@]}\"; do
+    skopeo copy -q --all --preserve-digests --src-tls-verify=false --dest-tls-verify=false \"docker://\$SRC/\$img\" \"docker://\$DST/\$img\" >/dev/null
+  done"
   t1=$(now)
   echo "$t1 - $t0" | bc -l >> "$WORK/skopeo.txt"
+  echo "$(awk '{print $1 + $2}' "$WORK/times") $(( $(cpu_ticks "${REG_PID[source]}") - cs0 )) $(( $(cpu_ticks "${REG_PID[skopeo]}") - cd0 ))" >> "$WORK/skcpu.txt"
   stop_registry skopeo
 
   start_registry target
@@ -164,7 +166,9 @@ for r in $(seq 1 "$RUNS"); do
   store="$WORK/store-$r"
   args=(--store "$store" --source "$WORK/checkout" --target "$DST/keep" --insecure "$SRC" --insecure "$DST")
   for img in "${IMAGES[@]}"; do args+=(--image "$SRC/$img"); done
-  /usr/bin/time -f "%e %M" -o "$WORK/time1" java $JAVA_OPTS -cp "$CP" ImageBackupBench "${args[@]}" --release "first" > "$WORK/out1"
+  cs0=$(cpu_ticks "${REG_PID[source]}"); cd0=$(cpu_ticks "${REG_PID[target]}")
+  /usr/bin/time -f "%e %M %U %S" -o "$WORK/time1" java $JAVA_OPTS -cp "$CP" ImageBackupBench "${args[@]}" --release "first" > "$WORK/out1"
+  echo "$(awk '{print $3 + $4}' "$WORK/time1") $(( $(cpu_ticks "${REG_PID[source]}") - cs0 )) $(( $(cpu_ticks "${REG_PID[target]}") - cd0 ))" >> "$WORK/lccpu.txt"
   /usr/bin/time -f "%e %M" -o "$WORK/time2" java $JAVA_OPTS -cp "$CP" ImageBackupBench "${args[@]}" --release "second" > "$WORK/out2"
   java $JAVA_OPTS -cp "$CP" ImageBackupBench "${args[@]}" --release "third" --then-again "fourth-warm" > "$WORK/out4"
   awk '{print $1}' "$WORK/time1" >> "$WORK/lc1.txt"
@@ -255,3 +259,9 @@ printf '%-58s %12.2f %12.2f %10.3f %s\n' "engine s, warm JVM (a Jenkins agent's 
 printf '%-58s %12d %12s %10s %s\n' "bytes uploaded to the registry by the second backup" "$B2" "-" "-" "0"
 printf '%-58s %12d %12d %10.2f %s\n' "peak RSS KiB: ${BIG_MIB} MiB image vs ${SMALL_MIB} MiB image" "$MB" "$MS" "$(echo "$MB / $MS" | bc -l)" "<= 1.20"
 printf '%-58s %12d %12s %10s %s\n' "peak RSS KiB: the 20-image backup" "$R1" "-" "-" ""
+HZ=$(getconf CLK_TCK)
+c() { awk -v c="$2" '{print $c}' "$WORK/$1" | median; }
+printf '%-58s %12.2f %12.2f %10.2f %s\n' "CPU s of our JVM (first backup) vs skopeo's processes" "$(c lccpu.txt 1)" "$(c skcpu.txt 1)" "$(echo "$(c lccpu.txt 1) / $(c skcpu.txt 1)" | bc -l)" ""
+printf '%-58s %12.2f %12.2f %10.2f %s\n' "CPU s of the source registry, same copies" "$(echo "$(c lccpu.txt 2) / $HZ" | bc -l)" "$(echo "$(c skcpu.txt 2) / $HZ" | bc -l)" "$(echo "$(c lccpu.txt 2) / $(c skcpu.txt 2)" | bc -l)" ""
+printf '%-58s %12.2f %12.2f %10.2f %s\n' "CPU s of the destination registry, same copies" "$(echo "$(c lccpu.txt 3) / $HZ" | bc -l)" "$(echo "$(c skcpu.txt 3) / $HZ" | bc -l)" "$(echo "$(c lccpu.txt 3) / $(c skcpu.txt 3)" | bc -l)" ""
+echo "load at the end: $(uptime | sed 's/.*load average: //')"

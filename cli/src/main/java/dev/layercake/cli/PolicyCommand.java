@@ -19,7 +19,8 @@ import java.util.Map;
         "Show or set the signature policy of a store (or, with --app, of one app), kept in the store.",
         "With --require-signature, every verify and restore of the store (or app) fails an unsigned manifest, or one whose"
                 + " signature does not check, even without the flag; --public-key stores the key they check with when they are"
-                + " given none. A policy is create-only: --replace changes it (--replace alone sets a policy that requires nothing).",
+                + " given none (a different --public-key is then refused). A policy is create-only: --replace writes the next generation,"
+                + " which is in force from then on (--replace alone sets a policy that requires nothing).",
         "Without --require-signature, --public-key or --replace it prints the policy in force."})
 final class PolicyCommand extends BaseCommand {
 

@@ -246,9 +246,12 @@ public final class Layercake {
                 SignaturePolicies.write(store, request.app(),
                         SignaturePolicies.of(request.requireSignature(), request.publicKey(), clock), request.replace());
             }
-            SignaturePolicy own = SignaturePolicies.read(store, request.app()).orElse(null);
+            // The generation in force (policy/store.json, then policy/store/<n>.json after each --replace).
+            SignaturePolicies.Stored stored = SignaturePolicies.readStored(store, request.app()).orElse(null);
+            SignaturePolicy own = stored == null ? null : stored.policy();
             SignaturePolicies.Effective effective = SignaturePolicies.effective(store, request.app());
-            return new PolicyState(request.app() == null ? "store" : "app " + request.app(), SignaturePolicies.key(request.app()),
+            return new PolicyState(request.app() == null ? "store" : "app " + request.app(),
+                    stored == null ? SignaturePolicies.key(request.app()) : stored.key(),
                     request.sets(), own, effective.requireSignature(), effective.requiredBy(), effective.keyFrom());
         }
     }

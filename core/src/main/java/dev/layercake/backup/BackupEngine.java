@@ -136,7 +136,7 @@ public final class BackupEngine {
         if (!incomplete.isEmpty()) {
             listener.warn(IncompletePolicy.banner(incomplete));
         }
-        boolean frozen = sealer.seal(request.app(), release);
+        boolean frozen = sealer.seal(request.app(), release, digest);
         if (frozen && request.freeze() != null && request.freeze().tagImages()) {
             listener.phase("release tags");
             ReleaseTagger.tagFrozenRelease(access, request.images().insecureRegistries(), manifest, listener);

@@ -114,7 +114,7 @@ public final class Drill {
             // Bad input fails here, before anything is checked, pushed or applied: an unreachable cluster, a
             // scratch namespace that is not a drill's, kinds the target does not serve, a missing Secret key.
             try (KubePhase kube = KubePhase.prepare(this, store, manifest, digest, request, drillId, listener, differences)) {
-                checks.add(integrity(store, request, listener, differences));
+                checks.add(integrity(store, request, bytes, listener, differences));
                 checks.add(sources(store, manifest, listener, differences));
                 checks.add(images(store, manifest, request, listener, differences));
                 checks.addAll(kube.run());
@@ -140,10 +140,11 @@ public final class Drill {
 
     // ---------------------------------------------------------------- integrity
 
-    private static DrillRecord.Check integrity(ReleaseStore store, DrillRequest request, ProgressListener listener,
+    /** Verifies the very bytes the drill applies ({@code bytes}, read once): the manifest is not read again. */
+    private static DrillRecord.Check integrity(ReleaseStore store, DrillRequest request, byte[] bytes, ProgressListener listener,
                                                List<DrillRecord.Difference> differences) {
         listener.phase("integrity");
-        VerifyReport report = new ReleaseVerifier(store, listener).verify(request.app(), request.release(), request.publicKey());
+        VerifyReport report = new ReleaseVerifier(store, listener).verify(request.app(), request.release(), bytes, request.publicKey());
         List<String> problems = new ArrayList<>();
         for (VerifyReport.Problem p : report.problems()) {
             problems.add(p.problem() + ": " + p.object() + " (" + p.digest() + "): " + p.detail());
@@ -151,7 +152,9 @@ public final class Drill {
         }
         return new DrillRecord.Check("integrity", report.ok() ? DrillRecord.PASSED : DrillRecord.FAILED,
                 "verify: " + report.objectsChecked() + " object(s), " + report.bytesChecked() + " bytes re-hashed"
-                        + (request.publicKey() == null ? "; signature not checked (no --public-key)" : "; signature checked"), problems);
+                        + (VerifyReport.SIGNATURE_VERIFIED.equals(report.signature()) ? "; signature checked"
+                        : VerifyReport.SIGNATURE_FAILED.equals(report.signature()) ? "; signature FAILED"
+                        : "; signature not checked (no --public-key)"), problems);
     }
 
     // ---------------------------------------------------------------- sources

@@ -3,6 +3,7 @@ package dev.layercake.freeze;
 import dev.layercake.LayercakeException;
 import dev.layercake.api.request.FreezeOptions;
 import dev.layercake.api.progress.ProgressListener;
+import dev.layercake.model.Digest;
 import dev.layercake.sign.ManifestSigner;
 import dev.layercake.sign.PemKeys;
 import dev.layercake.store.ReleaseStore;
@@ -51,9 +52,14 @@ public final class ReleaseSealer {
 
     /** Signs and/or freezes the written release as asked; returns whether it is now frozen. */
     public boolean seal(String app, String release) {
+        return seal(app, release, null);
+    }
+
+    /** As {@link #seal(String, String)}; signs only the manifest with digest {@code written} (the one just written). */
+    public boolean seal(String app, String release, Digest written) {
         if (signingKey != null) {
             listener.phase("sign");
-            var signed = ManifestSigner.sign(store, app, release, signingKey);
+            var signed = ManifestSigner.sign(store, app, release, written, signingKey);
             listener.info("manifest signed (" + signed.algorithm() + "): " + signed.signatureKey());
         }
         if (options.freeze()) {

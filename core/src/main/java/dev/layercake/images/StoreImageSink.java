@@ -56,7 +56,8 @@ final class StoreImageSink implements ImageSink {
         }
         for (int attempt = 1; ; attempt++) {
             try {
-                store.putBlob(digest, blob.size(), blob.mediaType(), content::open);
+                // Deferred: flushed with every other blob of this copy in blobsDone(), before any manifest.
+                store.putBlob(digest, blob.size(), blob.mediaType(), content::open, true);
                 return Math.max(0, blob.size());
             } catch (LayercakeException e) {
                 Throwable mismatch = cause(e, Digests.ContentMismatchException.class);
@@ -74,6 +75,11 @@ final class StoreImageSink implements ImageSink {
             }
             sleep(backoff.toMillis() << Math.min(attempt - 1, 6));
         }
+    }
+
+    @Override
+    public void blobsDone() {
+        store.barrier();
     }
 
     @Override

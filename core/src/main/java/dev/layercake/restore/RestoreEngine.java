@@ -19,11 +19,14 @@ import dev.layercake.backup.IncompletePolicy;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /** Restores one release: sources to a folder, images to a registry, objects to a cluster. */
 public final class RestoreEngine {
 
     private final Access access;
+    /** How the request's store is opened; a test serves it through a wrapper (a store that changes between reads). */
+    Function<RestoreRequest, ReleaseStore> storeOpener = r -> ReleaseStore.open(r.store(), access(), r.insecureRegistries());
 
     public RestoreEngine() {
         this(Access.fromEnvironment(System.getenv()));
@@ -34,6 +37,10 @@ public final class RestoreEngine {
         this.access = access;
     }
 
+    private Access access() {
+        return access;
+    }
+
     public RestoreResult restore(RestoreRequest request, ProgressListener listener) {
         Names.checkSegment("app", request.app());
         Names.checkSegment("release id", request.release());
@@ -41,14 +48,14 @@ public final class RestoreEngine {
             throw LayercakeException.usage("nothing to restore: give --sources-to DIR, --images-to REGISTRY/PREFIX"
                     + " and/or a Kubernetes target (--namespace-mapping, --context or --kubeconfig)");
         }
-        try (ReleaseStore store = ReleaseStore.open(request.store(), access, request.insecureRegistries())) {
+        try (ReleaseStore store = storeOpener.apply(request)) {
             byte[] bytes = store.readManifestBytes(request.app(), request.release());
             Digest digest = Digest.of(bytes);
             Manifest manifest = Json.read(bytes, Manifest.class, "manifest of " + request.app() + "/" + request.release());
             // The rules verify reports, from the same place: a manifest verify flags is refused here before any write.
             dev.layercake.verify.ManifestRules.require(manifest, request.app(), request.release());
             // The signature decision verify makes (flag, key, store policy), before anything is written.
-            SignatureGate.Verdict signature = SignatureGate.check(store, request.app(), request.release(),
+            SignatureGate.Verdict signature = SignatureGate.check(store, request.app(), request.release(), bytes,
                     request.publicKey() == null ? null : Path.of(request.publicKey()), request.requireSignature());
             if (signature.failed()) {
                 throw LayercakeException.corrupt("restore of " + request.app() + "/" + request.release()

@@ -36,12 +36,25 @@ public final class ManifestSigner {
     }
 
     public static SignResult sign(ReleaseStore store, String app, String release, PrivateKey key) {
+        return sign(store, app, release, null, key);
+    }
+
+    /**
+     * Signs {@code app/release} only if the manifest read back is the one with digest {@code written} (the backup's
+     * own, null: whatever is stored): a store serving other bytes than those just written gets them refused (CORRUPT,
+     * nothing signed), never signed.
+     */
+    public static SignResult sign(ReleaseStore store, String app, String release, Digest written, PrivateKey key) {
         SignatureAlgorithm algorithm = SignatureAlgorithm.of(key);
         if (algorithm == null) {
             throw LayercakeException.usage("signing needs an ECDSA P-256 or Ed25519 key, not " + key.getAlgorithm());
         }
         byte[] manifest = store.readManifestBytes(app, release);
         Digest digest = Digest.of(manifest);
+        if (written != null && !written.equals(digest)) {
+            throw LayercakeException.corrupt("not signing " + app + "/" + release + ": the store returned a manifest with digest "
+                    + digest + ", not the " + written + " just written; the store changed it or serves other bytes");
+        }
         byte[] signature;
         try {
             Signature s = Signature.getInstance(algorithm.jcaSignature());
@@ -66,8 +79,20 @@ public final class ManifestSigner {
         return verify(store, app, release, PemKeys.readPublic(publicKeyPem));
     }
 
+    /**
+     * Reads the manifest once and checks those bytes. Only for callers that do nothing else with the manifest: one
+     * that acts on it must check the bytes it acts on, {@link #verify(ReleaseStore, String, String, byte[], PublicKey)}.
+     */
     public static SignatureCheck verify(ReleaseStore store, String app, String release, PublicKey key) {
-        byte[] manifest = store.readManifestBytes(app, release);
+        return verify(store, app, release, store.readManifestBytes(app, release), key);
+    }
+
+    /**
+     * Checks {@code app/release}'s signature over {@code manifest}, the bytes the caller read once and acts on. The
+     * manifest is never read again here: a store (an S3 endpoint, a registry) could serve other bytes the second time,
+     * and a check of those says nothing about what the caller restores or verifies.
+     */
+    public static SignatureCheck verify(ReleaseStore store, String app, String release, byte[] manifest, PublicKey key) {
         String digest = Digest.of(manifest).toString();
         String sigKey = StoreKeys.signature(app, release);
         if (store.objects().stat(sigKey).isEmpty()) {

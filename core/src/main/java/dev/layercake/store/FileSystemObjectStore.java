@@ -18,8 +18,12 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -28,6 +32,10 @@ import java.util.UUID;
  * A process killed mid-write leaves only a temporary file, which no reader ever sees; garbage collection
  * removes those left untouched long enough ({@link #removeAbandonedWrites}).
  *
+ * <p>{@link #createDeferred} writes the temporary file without flushing it and links nothing yet; {@link #barrier}
+ * then flushes every such file, links each to its key and flushes the folders that got a link: one barrier for
+ * many blobs instead of a flush per blob, and still no key is ever visible before its bytes are durable.
+ *
  * <p>Opening a store writes nothing: the folder and {@code .tmp/} are made by the first write, so a command
  * that fails its checks, or only reads, leaves the folder as it found it.
  */
@@ -35,6 +43,8 @@ public final class FileSystemObjectStore implements ObjectStore {
 
     static final String TMP = ".tmp";
     private final Path root;
+    /** Deferred writes: written and checked, waiting for {@link #barrier} to be flushed and linked. */
+    private final Map<Path, Path> pending = new LinkedHashMap<>();
 
     public FileSystemObjectStore(Path root) {
         this.root = root.toAbsolutePath().normalize();
@@ -87,11 +97,26 @@ public final class FileSystemObjectStore implements ObjectStore {
 
     @Override
     public boolean create(String key, InputStream content, long length, Runnable beforeCommit) {
+        return write(key, content, beforeCommit, false);
+    }
+
+    /**
+     * Writes {@code key} like {@link #create}, but leaves it invisible and not yet flushed until {@link #barrier}.
+     * Returns false only when the key exists already; a key another writer creates before the barrier is left
+     * as it is (content-addressed keys hold the same bytes).
+     */
+    @Override
+    public boolean createDeferred(String key, InputStream content, long length, Runnable beforeCommit) {
+        return write(key, content, beforeCommit, true);
+    }
+
+    private boolean write(String key, InputStream content, Runnable beforeCommit, boolean deferred) {
         Path target = path(key);
         if (Files.exists(target)) {
             return false;
         }
         Path tmp = root.resolve(TMP).resolve(UUID.randomUUID() + ".part");
+        boolean keep = false;
         try {
             Files.createDirectories(tmp.getParent());
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -105,18 +130,92 @@ public final class FileSystemObjectStore implements ObjectStore {
                     }
                     buf.clear();
                 }
-                ch.force(true);
+                if (!deferred) {
+                    ch.force(true);
+                }
             }
             beforeCommit.run();
+            if (deferred) {
+                synchronized (pending) {
+                    if (pending.containsKey(target)) {
+                        return false; // the same key twice before one barrier: the first write stands
+                    }
+                    pending.put(target, tmp);
+                }
+                keep = true;
+                return true;
+            }
             return publish(tmp, target);
         } catch (IOException e) {
             throw unavailable("write " + key, e);
         } finally {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // A leftover .part file is invisible to readers; gc removes it once untouched long enough.
+            if (!keep) {
+                deleteQuietly(tmp);
             }
+        }
+    }
+
+    /**
+     * Makes every deferred write durable and visible: each temporary file is flushed, then linked to its key,
+     * then every folder that got a link is flushed. When it returns, each of those keys is on disk.
+     */
+    @Override
+    public void barrier() {
+        List<Map.Entry<Path, Path>> batch;
+        synchronized (pending) {
+            batch = new ArrayList<>(pending.entrySet());
+            pending.clear();
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
+        Set<Path> folders = new LinkedHashSet<>();
+        try {
+            for (Map.Entry<Path, Path> e : batch) {
+                try (FileChannel ch = FileChannel.open(e.getValue(), StandardOpenOption.WRITE)) {
+                    ch.force(true);
+                }
+            }
+            for (Map.Entry<Path, Path> e : batch) {
+                if (publish(e.getValue(), e.getKey())) {
+                    folders.add(e.getKey().getParent());
+                }
+            }
+            for (Path folder : folders) {
+                forceFolder(folder);
+            }
+        } catch (IOException e) {
+            throw unavailable("flush " + batch.size() + " deferred write(s)", e);
+        } finally {
+            for (Map.Entry<Path, Path> e : batch) {
+                deleteQuietly(e.getValue());
+            }
+        }
+    }
+
+    /** Flushes a folder's entries (the links made in it); where the platform cannot open a folder, the links stand as written. */
+    private static void forceFolder(Path folder) throws IOException {
+        try (FileChannel ch = FileChannel.open(folder, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (java.nio.file.AccessDeniedException | UnsupportedOperationException e) {
+            // Windows cannot open a directory as a channel; its file system orders the link itself.
+        }
+    }
+
+    private static void deleteQuietly(Path tmp) {
+        try {
+            Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+            // A leftover .part file is invisible to readers; gc removes it once untouched long enough.
+        }
+    }
+
+    /** Deferred writes never made visible (the operation failed before its barrier) are dropped. */
+    @Override
+    public void close() {
+        synchronized (pending) {
+            pending.values().forEach(FileSystemObjectStore::deleteQuietly);
+            pending.clear();
         }
     }
 

@@ -33,6 +33,20 @@ public interface ObjectStore extends Closeable {
      */
     boolean create(String key, InputStream content, long length, Runnable beforeCommit);
 
+    /**
+     * Like {@link #create}, but the object need only be durable and visible after the next {@link #barrier}:
+     * a backend that can flush many writes at once (a folder) does so there instead of once per object.
+     * Callers call {@link #barrier} before anything that names the object (a manifest) is written. The
+     * default is {@link #create} (durable and visible at once).
+     */
+    default boolean createDeferred(String key, InputStream content, long length, Runnable beforeCommit) {
+        return create(key, content, length, beforeCommit);
+    }
+
+    /** Makes every {@link #createDeferred} write of this instance durable and visible; no-op by default. */
+    default void barrier() {
+    }
+
     /** Every key under {@code prefix} (recursive), sorted. */
     List<ObjectInfo> list(String prefix);
 

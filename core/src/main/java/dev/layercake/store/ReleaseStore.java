@@ -109,6 +109,16 @@ public final class ReleaseStore implements Closeable {
      * content when it exists; otherwise streamed and checked: a digest or size mismatch stores nothing.
      */
     public BlobRef putBlob(Digest expected, long expectedSize, String mediaType, ContentSource content) {
+        return putBlob(expected, expectedSize, mediaType, content, false);
+    }
+
+    /**
+     * {@link #putBlob(Digest, long, String, ContentSource)}, with {@code deferred}: the blob need only be durable
+     * and visible after the next {@link #barrier} (one flush for many blobs where the backend allows it). A
+     * caller that defers calls {@link #barrier} before it writes anything naming the blob; {@link #writeManifest}
+     * calls it itself.
+     */
+    public BlobRef putBlob(Digest expected, long expectedSize, String mediaType, ContentSource content, boolean deferred) {
         String key = StoreKeys.blob(expected);
         Optional<ObjectInfo> existing = objects.stat(key);
         if (existing.isPresent()) {
@@ -116,7 +126,7 @@ public final class ReleaseStore implements Closeable {
             return new BlobRef(expected, existing.get().size(), mediaType);
         }
         try (DigestingInputStream in = new DigestingInputStream(content.open())) {
-            boolean created = objects.create(key, in, expectedSize, () -> {
+            Runnable check = () -> {
                 Digest actual = in.digest();
                 if (!actual.equals(expected)) {
                     throw LayercakeException.corrupt("content for " + expected + " hashes to " + actual + "; not stored");
@@ -125,7 +135,8 @@ public final class ReleaseStore implements Closeable {
                     throw LayercakeException.corrupt("content for " + expected + " is " + in.count()
                             + " bytes, expected " + expectedSize + "; not stored");
                 }
-            });
+            };
+            boolean created = deferred ? objects.createDeferred(key, in, expectedSize, check) : objects.create(key, in, expectedSize, check);
             if (created) {
                 stats.written(in.count());
             } else {
@@ -136,6 +147,11 @@ public final class ReleaseStore implements Closeable {
             throw new LayercakeException(LayercakeException.Kind.UNAVAILABLE,
                     "cannot read the content of " + expected + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Makes every blob stored with {@code deferred} durable and visible (one flush for all of them where the backend allows). */
+    public void barrier() {
+        objects.barrier();
     }
 
     /** Stores bytes already in memory (small documents: Kubernetes objects, OCI manifests). */
@@ -355,6 +371,7 @@ public final class ReleaseStore implements Closeable {
      * @return the manifest's digest
      */
     public Digest writeManifest(Manifest manifest) {
+        barrier(); // every deferred blob durable and visible before the manifest that names them
         Map<Digest, Long> sizes = manifest.recordedBlobSizes();
         List<String> missing = new ArrayList<>();
         List<String> wrongSize = new ArrayList<>();

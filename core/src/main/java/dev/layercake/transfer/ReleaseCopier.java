@@ -87,12 +87,7 @@ public final class ReleaseCopier {
         long blobsBefore = to.stats().blobsWritten();
         long skippedBefore = to.stats().blobsSkipped();
         if (!present) {
-            Map<Digest, Long> sizes = manifest.recordedBlobSizes();
-            for (Map.Entry<Digest, String> b : manifest.referencedBlobs().entrySet()) {
-                Digest d = b.getKey();
-                long size = Optional.ofNullable(sizes.get(d)).orElse(-1L);
-                to.putBlob(d, size, null, () -> from.openBlob(d));
-            }
+            copyBlobs(from, to, manifest);
         }
         List<String> extras = new ArrayList<>();
         for (String key : extras(from, app, release)) {
@@ -111,6 +106,64 @@ public final class ReleaseCopier {
         return new CopyResult.Copied(app, release, Digest.of(manifestBytes).toString(), present ? "present" : "copied",
                 to.stats().blobsWritten() - blobsBefore, to.stats().blobsSkipped() - skippedBefore,
                 to.stats().bytesWritten() - writtenBefore, extras);
+    }
+
+    /** Blobs transferred at once: a round trip each to S3 or a registry, so one at a time leaves the link idle. */
+    static final int PARALLEL_BLOBS = 4;
+
+    /**
+     * Every blob the manifest names, {@link #PARALLEL_BLOBS} at a time, each checked against its digest; deferred
+     * (a folder destination flushes them all in one barrier), and the barrier is passed before this returns, also
+     * when one failed (what was copied completely stays for a re-run). The first failure is thrown.
+     */
+    private static void copyBlobs(ReleaseStore from, ReleaseStore to, Manifest manifest) {
+        Map<Digest, Long> sizes = manifest.recordedBlobSizes();
+        List<Digest> blobs = new ArrayList<>(manifest.referencedBlobs().keySet());
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+                Math.max(1, Math.min(PARALLEL_BLOBS, blobs.size())), r -> {
+                    Thread t = new Thread(r, "layercake-copy-blob");
+                    t.setDaemon(true);
+                    return t;
+                });
+        RuntimeException failure = null;
+        try {
+            List<java.util.concurrent.Future<?>> running = new ArrayList<>();
+            for (Digest d : blobs) {
+                long size = Optional.ofNullable(sizes.get(d)).orElse(-1L);
+                running.add(pool.submit(() -> to.putBlob(d, size, null, () -> from.openBlob(d), true)));
+            }
+            for (java.util.concurrent.Future<?> f : running) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (failure == null) {
+                        failure = e.getCause() instanceof RuntimeException re ? re
+                                : new LayercakeException(LayercakeException.Kind.FAILED, "copying a blob failed: " + e.getCause(), e.getCause());
+                        running.forEach(x -> x.cancel(true));
+                    }
+                } catch (java.util.concurrent.CancellationException e) {
+                    // cancelled after the first failure
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    failure = new LayercakeException(LayercakeException.Kind.UNAVAILABLE, "interrupted while copying blobs");
+                    break;
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+            try {
+                to.barrier();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
     }
 
     /** The same release id at the destination must hold the very same manifest bytes. */

@@ -70,12 +70,19 @@ public final class ReleaseVerifier {
      * foreign or broken signature is a problem like a corrupt blob.
      */
     public VerifyReport verify(String app, String release, Path publicKeyPem) {
-        byte[] bytes = store.readManifestBytes(app, release);
+        return verify(app, release, store.readManifestBytes(app, release), publicKeyPem);
+    }
+
+    /**
+     * As {@link #verify(String, String, Path)} on manifest bytes the caller already read and acts on (the drill):
+     * everything, the signature included, is checked on exactly these bytes; the manifest is not read again.
+     */
+    public VerifyReport verify(String app, String release, byte[] bytes, Path publicKeyPem) {
         Digest manifestDigest = Digest.of(bytes);
         List<VerifyReport.Problem> problems = new ArrayList<>();
         // The signature first: a tampered manifest is reported as such, whatever else it now says. The same decision
         // restore makes (SignatureGate): the command's key or the store policy's, required by the flag or the policy.
-        SignatureGate.Verdict verdict = SignatureGate.check(store, app, release, publicKeyPem, requireSignature);
+        SignatureGate.Verdict verdict = SignatureGate.check(store, app, release, bytes, publicKeyPem, requireSignature);
         String signature = verdict.state();
         if (verdict.failed()) {
             problems.add(new VerifyReport.Problem("manifest signature", manifestDigest, "signature", verdict.detail()));

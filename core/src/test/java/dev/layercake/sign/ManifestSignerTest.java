@@ -24,7 +24,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class ManifestSignerTest {
+public class ManifestSignerTest {
 
     @TempDir
     Path tmp;
@@ -144,7 +144,7 @@ class ManifestSignerTest {
         }
     }
 
-    static KeyPair generate(String algorithm) throws Exception {
+    public static KeyPair generate(String algorithm) throws Exception {
         KeyPairGenerator g = KeyPairGenerator.getInstance(algorithm);
         if (algorithm.equals("EC")) {
             g.initialize(new ECGenParameterSpec("secp256r1"));
@@ -152,7 +152,7 @@ class ManifestSignerTest {
         return g.generateKeyPair();
     }
 
-    static void writeKeyPair(KeyPair pair, Path priv, Path pub) throws Exception {
+    public static void writeKeyPair(KeyPair pair, Path priv, Path pub) throws Exception {
         Files.writeString(priv, pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
         Files.writeString(pub, pem("PUBLIC KEY", pair.getPublic().getEncoded()));
     }

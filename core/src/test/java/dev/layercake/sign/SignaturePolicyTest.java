@@ -149,11 +149,13 @@ class SignaturePolicyTest {
         }
         assertThat(verify("shop", "unsigned").ok()).isTrue();
 
-        Path policy = tmp.resolve("store/policy/store.json");
+        // --replace wrote the next generation; the first stays, and the newest is in force.
+        assertThat(tmp.resolve("store/policy/store.json")).isRegularFile();
+        Path policy = tmp.resolve("store/policy/store/2.json");
         policy.toFile().setWritable(true);
         Files.writeString(policy, "{not json");
         assertThatThrownBy(() -> verify("shop", "unsigned"))
                 .isInstanceOfSatisfying(LayercakeException.class, e -> assertThat(e.kind()).isEqualTo(LayercakeException.Kind.CORRUPT))
-                .hasMessageContaining("policy/store.json");
+                .hasMessageContaining("policy/store/2.json");
     }
 }

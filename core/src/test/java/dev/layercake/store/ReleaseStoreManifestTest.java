@@ -54,4 +54,25 @@ class ReleaseStoreManifestTest {
             assertThat(store.releaseExists("shop", "right")).isTrue();
         }
     }
+
+    /** Blobs stored deferred are invisible until a barrier; writing the manifest is one, so it never names an absent blob. */
+    @Test
+    void deferredBlobsAreMadeDurableByTheManifestWrite() {
+        try (ReleaseStore store = ReleaseStore.open(StoreLocation.parse(tmp.resolve("deferred").toString()))) {
+            byte[] bytes = "deferred content\n".getBytes(StandardCharsets.UTF_8);
+            Digest digest = Digest.of(bytes);
+            store.putBlob(digest, bytes.length, null, () -> new java.io.ByteArrayInputStream(bytes), true);
+            assertThat(store.hasBlob(digest)).as("not visible before the barrier").isFalse();
+
+            store.writeManifest(naming("deferred", digest, bytes.length));
+
+            assertThat(store.hasBlob(digest)).isTrue();
+            assertThat(store.readBlob(digest)).isEqualTo(bytes);
+            assertThat(store.releaseExists("shop", "deferred")).isTrue();
+
+            Digest wrong = Digest.of("other".getBytes(StandardCharsets.UTF_8));
+            assertThatThrownBy(() -> store.putBlob(wrong, bytes.length, null, () -> new java.io.ByteArrayInputStream(bytes), true))
+                    .hasMessageContaining("hashes to");
+        }
+    }
 }

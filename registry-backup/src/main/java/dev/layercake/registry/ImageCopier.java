@@ -53,7 +53,18 @@ public final class ImageCopier {
                 });
             }
         }
-        runAll(new ArrayList<>(tasks.values()));
+        try {
+            runAll(new ArrayList<>(tasks.values()));
+        } catch (RuntimeException | Error e) {
+            // The blobs stored completely before the failure are kept, so a re-run transfers only the rest.
+            try {
+                sink.blobsDone();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        sink.blobsDone(); // a manifest never becomes visible before the blobs it names are durable
         int manifests = 0;
         for (ResolvedImage image : all) {
             for (ManifestDoc m : image.manifestsInPushOrder()) {

@@ -42,6 +42,15 @@ public interface ImageSink {
         return false;
     }
 
+    /**
+     * Called once per copy after every blob is stored and before the first manifest: a destination that
+     * defers durability (a release store's folder) makes all the blobs durable here, in one barrier. Also
+     * called when a blob transfer failed (then no manifest follows): what was stored completely is kept, so
+     * a re-run transfers only the rest.
+     */
+    default void blobsDone() {
+    }
+
     /** Stores a manifest's exact bytes; {@code tag} is null for by-digest manifests. */
     void putManifest(ResolvedImage image, ManifestDoc manifest, String tag);
 }
