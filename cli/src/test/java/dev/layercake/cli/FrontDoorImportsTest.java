@@ -70,6 +70,14 @@ class FrontDoorImportsTest {
     }
 
     @Test
+    void theJenkinsPluginUsesOnlyTheApiAndTheModel() throws IOException {
+        List<String> leaks = new ArrayList<>();
+        int files = scan(Path.of("../jenkins-plugin/src/main/java"), "dev.layercake.jenkins", leaks);
+        assertThat(files).as("jenkins-plugin sources found").isGreaterThan(20);
+        assertThat(leaks).as("jenkins-plugin sources using engine internals (go through dev.layercake.api.Layercake)").isEmpty();
+    }
+
+    @Test
     void theRuleItselfTellsApiFromInternals() {
         assertThat(allowed("dev.layercake.api.request.BackupRequest", "dev.layercake.cli")).isTrue();
         assertThat(allowed("dev.layercake.model.Manifest", "dev.layercake.cli")).isTrue();

@@ -263,6 +263,14 @@ public final class Layercake {
         return new ReleaseCopier().copy(request, access, listener);
     }
 
+    /**
+     * Copies releases between stores reached with different credentials: {@code from} with this entry's access,
+     * {@code to} with {@code toAccess} (the Jenkins step, whose two stores have their own credentials).
+     */
+    public CopyResult copy(CopyRequest request, Access toAccess, ProgressListener listener) {
+        return new ReleaseCopier().copy(request, access, Objects.requireNonNull(toAccess, "toAccess"), listener);
+    }
+
     /** Writes one release as an OCI-layout tar. */
     public ExportResult export(ExportRequest request, ProgressListener listener) {
         try (ReleaseStore store = open(request.store(), request.insecureRegistries())) {

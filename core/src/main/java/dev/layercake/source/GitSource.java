@@ -192,7 +192,7 @@ public final class GitSource implements AutoCloseable {
     }
 
     static boolean isRemote(String source) {
-        return source.contains("://") || source.matches("^[\\w.-]+@[\\w.-]+:.*");
+        return SourceOptions.isRemote(source);
     }
 
     /**

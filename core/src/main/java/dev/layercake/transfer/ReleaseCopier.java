@@ -48,11 +48,16 @@ public final class ReleaseCopier {
     }
 
     public CopyResult copy(CopyRequest request, Access access, ProgressListener listener) {
+        return copy(request, access, access, listener);
+    }
+
+    /** Each store reached with its own credentials: the source's never reach the destination, or the other way round. */
+    public CopyResult copy(CopyRequest request, Access fromAccess, Access toAccess, ProgressListener listener) {
         if (request.from().uri().equals(request.to().uri())) {
             throw LayercakeException.usage("--from and --to are the same store (" + request.from().uri() + ")");
         }
-        try (ReleaseStore from = ReleaseStore.open(request.from(), access, request.insecureRegistries());
-             ReleaseStore to = ReleaseStore.open(request.to(), access, request.insecureRegistries())) {
+        try (ReleaseStore from = ReleaseStore.open(request.from(), fromAccess, request.insecureRegistries());
+             ReleaseStore to = ReleaseStore.open(request.to(), toAccess, request.insecureRegistries())) {
             return copy(from, to, request.app(), request.releases(), listener);
         }
     }

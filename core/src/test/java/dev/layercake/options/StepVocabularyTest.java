@@ -161,14 +161,20 @@ class StepVocabularyTest {
         return out;
     }
 
-    /** Parameter name → declared type, from the step's source and its base class's. */
+    private static final Pattern EXTENDS = Pattern.compile("\\bclass\\s+\\w+(?:<[^>]*>)?\\s+extends\\s+(\\w+)");
+
+    /**
+     * Parameter name → declared type, from the step's source and its base classes' in the plugin (LayercakeStep,
+     * RegistryStep, ClusterStep: the shared credential and cluster fields).
+     */
     private static Map<String, String> parameters(String step) throws IOException {
-        String source = source(step);
         Map<String, String> out = new TreeMap<>();
-        if (source.contains("extends LayercakeStep")) {
-            out.putAll(declared(source("LayercakeStep")));
+        for (String cls = step; cls != null && Files.isRegularFile(SOURCES.resolve(cls + ".java")); ) {
+            String source = source(cls);
+            declared(source).forEach(out::putIfAbsent);
+            Matcher m = EXTENDS.matcher(source);
+            cls = m.find() ? m.group(1) : null;
         }
-        out.putAll(declared(source));
         return out;
     }
 

@@ -1,6 +1,7 @@
 package dev.layercake.jenkins;
 
 import dev.layercake.LayercakeException;
+import dev.layercake.api.request.Vocabulary;
 import hudson.AbortException;
 
 import java.io.IOException;
@@ -11,7 +12,9 @@ import java.io.IOException;
  * client or request object), and then the whole failure is lost in a serialization error; and an engine
  * failure is meant for the user, not as a stack trace. So they travel as JDK exceptions: a
  * {@link LayercakeException} (a user-facing message naming the problem and the fix) fails the step with just
- * its message; anything else keeps its class name, message and stack trace.
+ * its message, its options named as a Pipeline step names them ({@code insecureRegistry}, not
+ * {@code --insecure-registry}: {@code Vocabulary.render} for the Jenkins front door); anything else keeps its
+ * class name, message and stack trace.
  */
 final class AgentFailures {
 
@@ -20,12 +23,18 @@ final class AgentFailures {
 
     static IOException toTransferable(RuntimeException e) {
         if (e instanceof LayercakeException le) {
-            // Engine messages speak of environment variables and CLI flags; say how Jenkins passes credentials.
+            String message = render(le.getMessage());
+            // Engine messages speak of environment variables; say how Jenkins passes credentials.
             return new AbortException(le.kind() == LayercakeException.Kind.AUTH
-                    ? le.getMessage() + " " + Messages.AgentFailures_AuthHint() : le.getMessage());
+                    ? message + " " + Messages.AgentFailures_AuthHint() : message);
         }
         IOException io = new IOException(e.toString());
         io.setStackTrace(e.getStackTrace());
         return io;
+    }
+
+    /** An engine message as a Jenkins user reads it: options by their step parameter names. */
+    static String render(String engineMessage) {
+        return Vocabulary.render(engineMessage, Vocabulary.FrontDoor.JENKINS);
     }
 }

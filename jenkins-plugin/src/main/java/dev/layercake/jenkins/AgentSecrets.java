@@ -4,7 +4,8 @@ import java.io.Serializable;
 
 /**
  * Secret values resolved from Jenkins credentials on the controller, carried to the agent over the remoting
- * channel and turned there into short-lived files and variables for the engine ({@link AgentWorkspace}).
+ * channel and turned there into the engine's typed access, and the kubeconfig into a short-lived file
+ * ({@link AgentWorkspace}).
  * Never logged: {@link #toString()} names only which secrets are present.
  */
 final class AgentSecrets implements Serializable {
@@ -27,6 +28,15 @@ final class AgentSecrets implements Serializable {
 
     boolean hasRegistry() {
         return registryUsername != null && registryPassword != null;
+    }
+
+    /** Only the store's credentials (reading a release before the registry login is known). */
+    AgentSecrets storeOnly() {
+        AgentSecrets s = new AgentSecrets();
+        s.awsAccessKeyId = awsAccessKeyId;
+        s.awsSecretAccessKey = awsSecretAccessKey;
+        s.awsSessionToken = awsSessionToken;
+        return s;
     }
 
     @Override

@@ -1,8 +1,7 @@
 package dev.layercake.jenkins;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.layercake.api.Layercake;
+import dev.layercake.api.access.Access;
 
 import java.io.File;
 import java.io.IOException;
@@ -21,21 +20,35 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * On the agent, for one step: the engine's environment (the agent's, then the build's, then the secrets) and
- * the secrets that the engine reads from files (kubeconfig, encryption key, registry auth as a Docker
- * {@code config.json} that keeps the agent's other logins), written owner-only under the workspace's {@code @tmp} folder and deleted on close.
+ * On the agent, for one step: the engine's {@link Access}, built from the agent's environment and the build's
+ * ({@code withEnv}, build variables), then the step's credentials as typed credentials: the store's AWS keys
+ * ({@code withStoreKeys}), the registry login for exactly the registries the step names ({@code withRegistryLogin};
+ * every other registry keeps the agent's own logins), the encryption key as a named secret ({@code withSecret}).
+ * No {@code AWS_*} variable is set and no Docker config is written. Only the kubeconfig becomes a file (fabric8
+ * reads a kubeconfig from a file), owner-only under the workspace's {@code @tmp} folder and deleted on close.
  */
 final class AgentWorkspace implements AutoCloseable {
 
+    /** Docker Hub as {@code docker login} names it; {@link Access#withRegistryLogin} takes any of its names. */
     static final String DOCKER_HUB = "https://index.docker.io/v1/";
 
-    private final Map<String, String> env;
-    private Path dir;
-    private String kubeconfigFile;
-    private String encryptionKeyFile;
+    /**
+     * The name the encryption key from {@code encryptionKeyCredentialsId} goes to the engine under (as
+     * {@code encryptionKeyEnv}); a named secret of the {@link Access}, never an environment variable or a file.
+     */
+    static final String ENCRYPTION_KEY_SECRET = "encryptionKeyCredentialsId";
 
-    private AgentWorkspace(Map<String, String> env) {
-        this.env = env;
+    private final Access access;
+    private final Path dir;
+    private final String kubeconfigFile;
+    private final boolean encryptionKey;
+    private boolean closed;
+
+    private AgentWorkspace(Access access, Path dir, String kubeconfigFile, boolean encryptionKey) {
+        this.access = access;
+        this.dir = dir;
+        this.kubeconfigFile = kubeconfigFile;
+        this.encryptionKey = encryptionKey;
     }
 
     /**
@@ -45,39 +58,57 @@ final class AgentWorkspace implements AutoCloseable {
      */
     static AgentWorkspace prepare(File tmpRoot, Map<String, String> buildEnv, AgentSecrets secrets,
                                   Collection<String> registryHosts) throws IOException {
-        Map<String, String> env = new HashMap<>(System.getenv());
+        return prepare(tmpRoot, System.getenv(), buildEnv, secrets, registryHosts);
+    }
+
+    /** With the agent's environment given (tests). */
+    static AgentWorkspace prepare(File tmpRoot, Map<String, String> agentEnv, Map<String, String> buildEnv,
+                                  AgentSecrets secrets, Collection<String> registryHosts) throws IOException {
+        Map<String, String> env = new HashMap<>(agentEnv);
         env.putAll(buildEnv);
-        AgentWorkspace w = new AgentWorkspace(env);
+        Access access = Access.fromEnvironment(env);
+        if (secrets.hasAws()) {
+            access = access.withStoreKeys(secrets.awsAccessKeyId, secrets.awsSecretAccessKey, secrets.awsSessionToken);
+        }
+        if (secrets.hasRegistry() && !registryHosts.isEmpty()) {
+            access = access.withRegistryLogin(registryHosts, secrets.registryUsername, secrets.registryPassword);
+        }
+        if (secrets.encryptionKey != null) {
+            access = access.withSecret(ENCRYPTION_KEY_SECRET, keyText(secrets.encryptionKey));
+        }
+        if (secrets.kubeconfig == null) {
+            return new AgentWorkspace(access, null, null, secrets.encryptionKey != null);
+        }
+        Path dir = createDir(tmpRoot);
         try {
-            if (secrets.hasAws()) {
-                env.put("AWS_ACCESS_KEY_ID", secrets.awsAccessKeyId);
-                env.put("AWS_SECRET_ACCESS_KEY", secrets.awsSecretAccessKey);
-                if (secrets.awsSessionToken != null) {
-                    env.put("AWS_SESSION_TOKEN", secrets.awsSessionToken);
-                } else {
-                    env.remove("AWS_SESSION_TOKEN");
-                }
+            Path file = dir.resolve("kubeconfig");
+            if (posix()) {
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             }
-            if (secrets.kubeconfig != null) {
-                w.kubeconfigFile = w.write("kubeconfig", secrets.kubeconfig.getBytes(StandardCharsets.UTF_8), tmpRoot).toString();
-            }
-            if (secrets.encryptionKey != null) {
-                w.encryptionKeyFile = w.write("encryption.key", secrets.encryptionKey, tmpRoot).toString();
-            }
-            if (secrets.hasRegistry()) {
-                Path config = w.write("docker/config.json", dockerConfig(secrets, registryHosts, env), tmpRoot);
-                env.put("DOCKER_CONFIG", config.getParent().toString());
-            }
-            return w;
+            Files.write(file, secrets.kubeconfig.getBytes(StandardCharsets.UTF_8));
+            return new AgentWorkspace(access, dir, file.toString(), secrets.encryptionKey != null);
         } catch (IOException | RuntimeException e) {
-            w.close();
+            delete(dir);
             throw e;
         }
     }
 
-    /** The environment the engine runs with. */
-    Map<String, String> env() {
-        return env;
+    /**
+     * The key as the engine reads a named key: base64 text. A secret file of 32 bytes is the raw key; anything else
+     * (secret text, a file of base64) is passed as text, and the engine says when it is not a key.
+     */
+    static String keyText(byte[] key) {
+        return key.length == 32 ? Base64.getEncoder().encodeToString(key) : new String(key, StandardCharsets.US_ASCII).trim();
+    }
+
+    /** What the engine reaches the store, the registries and the Secret key with. */
+    Access access() {
+        return access;
+    }
+
+    /** The engine, with {@link #access()}. */
+    Layercake layercake() {
+        return Layercake.with(access);
     }
 
     /** The kubeconfig from {@code kubeconfigCredentialsId}, or null. */
@@ -85,60 +116,19 @@ final class AgentWorkspace implements AutoCloseable {
         return kubeconfigFile;
     }
 
-    /** The encryption key from {@code encryptionKeyCredentialsId}, or null. */
-    String encryptionKeyFile() {
-        return encryptionKeyFile;
-    }
-
-    private Path write(String name, byte[] content, File tmpRoot) throws IOException {
-        if (dir == null) {
-            Files.createDirectories(tmpRoot.toPath());
-            dir = posix()
-                    ? Files.createTempDirectory(tmpRoot.toPath(), "layercake", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")))
-                    : Files.createTempDirectory(tmpRoot.toPath(), "layercake");
-        }
-        Path file = dir.resolve(name);
-        Files.createDirectories(file.getParent());
-        if (posix()) {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        }
-        Files.write(file, content);
-        return file;
-    }
-
     /**
-     * The agent's Docker config ({@code DOCKER_CONFIG} or {@code ~/.docker/config.json}, when there is one) with
-     * the registry credentials set for each host the step names, so other registries keep their logins. A
-     * credential helper configured for one of those hosts is dropped: it would take precedence over the login.
+     * The key source for the engine's {@code encryptionKeyEnv}: the credential's named secret when the step has
+     * {@code encryptionKeyCredentialsId} (it wins over a variable, as a key file did), else the step's variable.
      */
-    static byte[] dockerConfig(AgentSecrets secrets, Collection<String> hosts, Map<String, String> env) throws IOException {
-        ObjectMapper json = new ObjectMapper();
-        ObjectNode config = json.createObjectNode();
-        Path existing = existingDockerConfig(env);
-        if (existing != null) {
-            JsonNode read = json.readTree(existing.toFile());
-            if (read instanceof ObjectNode o) {
-                config = o;
-            }
-        }
-        String auth = Base64.getEncoder().encodeToString(
-                (secrets.registryUsername + ":" + secrets.registryPassword).getBytes(StandardCharsets.UTF_8));
-        ObjectNode auths = config.get("auths") instanceof ObjectNode o ? o : config.putObject("auths");
-        JsonNode helpers = config.get("credHelpers");
-        for (String host : hosts) {
-            auths.putObject(host).put("auth", auth);
-            if (helpers instanceof ObjectNode h) {
-                h.remove(host);
-            }
-        }
-        return json.writeValueAsBytes(config);
+    String encryptionKeyEnv(String fromStep) {
+        return encryptionKey ? ENCRYPTION_KEY_SECRET : fromStep;
     }
 
-    private static Path existingDockerConfig(Map<String, String> env) {
-        String dir = env.get("DOCKER_CONFIG");
-        Path file = dir != null && !dir.isBlank() ? Path.of(dir, "config.json")
-                : Path.of(System.getProperty("user.home"), ".docker", "config.json");
-        return Files.isRegularFile(file) ? file : null;
+    private static Path createDir(File tmpRoot) throws IOException {
+        Files.createDirectories(tmpRoot.toPath());
+        return posix()
+                ? Files.createTempDirectory(tmpRoot.toPath(), "layercake", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")))
+                : Files.createTempDirectory(tmpRoot.toPath(), "layercake");
     }
 
     /**
@@ -175,16 +165,20 @@ final class AgentWorkspace implements AutoCloseable {
         return FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
     }
 
-    @Override
-    public void close() throws IOException {
-        if (dir == null) {
-            return;
-        }
+    private static void delete(Path dir) throws IOException {
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
         }
-        dir = null;
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (dir == null || closed) {
+            return;
+        }
+        closed = true;
+        delete(dir);
     }
 }

@@ -28,7 +28,7 @@ import java.util.Map;
  * <p>Every parameter is a {@code dev.layercake.api.request.Vocabulary} option of {@code backup} (the CLI's
  * {@code --kebab-case} flags, the Tekton Task's params) or a credential id.
  */
-public class BackupAppStep extends LayercakeStep {
+public class BackupAppStep extends ClusterStep {
 
     private static final long serialVersionUID = 1L;
 
@@ -46,14 +46,9 @@ public class BackupAppStep extends LayercakeStep {
     private List<String> images;
     private String imageMode;
     private String imageTarget;
-    private List<String> insecureRegistry;
     private List<String> namespace;
     private List<String> selector;
-    private String kubeconfig;
-    private String context;
     private String secrets;
-    private String encryptionKeyFile;
-    private String encryptionKeyEnv;
     private boolean allowIncomplete;
     private boolean allowEmptySelection;
     private String helmRelease;
@@ -64,9 +59,6 @@ public class BackupAppStep extends LayercakeStep {
     private boolean legalHold;
     private boolean tagImages;
     private String signingKey;
-    private String registryCredentialsId;
-    private String kubeconfigCredentialsId;
-    private String encryptionKeyCredentialsId;
 
     @DataBoundConstructor
     public BackupAppStep(String app) {
@@ -209,15 +201,6 @@ public class BackupAppStep extends LayercakeStep {
         this.imageTarget = Util.fixEmptyAndTrim(imageTarget);
     }
 
-    public List<String> getInsecureRegistry() {
-        return insecureRegistry;
-    }
-
-    @DataBoundSetter
-    public void setInsecureRegistry(List<String> insecureRegistry) {
-        this.insecureRegistry = clean(insecureRegistry);
-    }
-
     public List<String> getNamespace() {
         return namespace;
     }
@@ -234,24 +217,6 @@ public class BackupAppStep extends LayercakeStep {
     @DataBoundSetter
     public void setSelector(List<String> selector) {
         this.selector = clean(selector);
-    }
-
-    public String getKubeconfig() {
-        return kubeconfig;
-    }
-
-    @DataBoundSetter
-    public void setKubeconfig(String kubeconfig) {
-        this.kubeconfig = Util.fixEmptyAndTrim(kubeconfig);
-    }
-
-    public String getContext() {
-        return context;
-    }
-
-    @DataBoundSetter
-    public void setContext(String context) {
-        this.context = Util.fixEmptyAndTrim(context);
     }
 
     public boolean isAllowIncomplete() {
@@ -299,24 +264,6 @@ public class BackupAppStep extends LayercakeStep {
         this.secrets = Util.fixEmptyAndTrim(secrets);
     }
 
-    public String getEncryptionKeyFile() {
-        return encryptionKeyFile;
-    }
-
-    @DataBoundSetter
-    public void setEncryptionKeyFile(String encryptionKeyFile) {
-        this.encryptionKeyFile = Util.fixEmptyAndTrim(encryptionKeyFile);
-    }
-
-    public String getEncryptionKeyEnv() {
-        return encryptionKeyEnv;
-    }
-
-    @DataBoundSetter
-    public void setEncryptionKeyEnv(String encryptionKeyEnv) {
-        this.encryptionKeyEnv = Util.fixEmptyAndTrim(encryptionKeyEnv);
-    }
-
     public boolean isFreeze() {
         return freeze;
     }
@@ -362,36 +309,6 @@ public class BackupAppStep extends LayercakeStep {
         this.signingKey = Util.fixEmptyAndTrim(signingKey);
     }
 
-    /** Username/password for the registries named by {@code images} and {@code imageTarget}. */
-    public String getRegistryCredentialsId() {
-        return registryCredentialsId;
-    }
-
-    @DataBoundSetter
-    public void setRegistryCredentialsId(String registryCredentialsId) {
-        this.registryCredentialsId = Util.fixEmptyAndTrim(registryCredentialsId);
-    }
-
-    /** A kubeconfig secret file, or a kubernetes-credentials credential. */
-    public String getKubeconfigCredentialsId() {
-        return kubeconfigCredentialsId;
-    }
-
-    @DataBoundSetter
-    public void setKubeconfigCredentialsId(String kubeconfigCredentialsId) {
-        this.kubeconfigCredentialsId = Util.fixEmptyAndTrim(kubeconfigCredentialsId);
-    }
-
-    /** Secret text (base64 AES-256 key) or secret file encrypting captured Secrets. */
-    public String getEncryptionKeyCredentialsId() {
-        return encryptionKeyCredentialsId;
-    }
-
-    @DataBoundSetter
-    public void setEncryptionKeyCredentialsId(String encryptionKeyCredentialsId) {
-        this.encryptionKeyCredentialsId = Util.fixEmptyAndTrim(encryptionKeyCredentialsId);
-    }
-
     @Override
     public StepExecution start(StepContext context) throws Exception {
         return new Execution(this, context);
@@ -416,8 +333,7 @@ public class BackupAppStep extends LayercakeStep {
             TaskListener listener = listener();
             StoreTarget store = step.storeTarget();
 
-            AgentSecrets secrets = secrets(run, store, step.registryCredentialsId, step.kubeconfigCredentialsId,
-                    step.encryptionKeyCredentialsId);
+            AgentSecrets secrets = step.secrets(run, store);
 
             BuildMetadata build = BuildMetadata.of(run, env()).override(step.buildSystem, step.buildJob,
                     step.buildNumber, step.buildUrl, step.triggeredBy);
@@ -505,10 +421,6 @@ public class BackupAppStep extends LayercakeStep {
 
     List<String> images() {
         return orEmpty(images);
-    }
-
-    List<String> insecureRegistries() {
-        return orEmpty(insecureRegistry);
     }
 
     List<String> namespaces() {

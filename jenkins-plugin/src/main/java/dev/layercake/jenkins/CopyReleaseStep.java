@@ -40,7 +40,6 @@ public class CopyReleaseStep extends LayercakeStep {
     private final String to;
     private String release;
     private String targetCredentialsId;
-    private List<String> insecureRegistry;
 
     @DataBoundConstructor
     public CopyReleaseStep(String app, String to) {
@@ -70,16 +69,6 @@ public class CopyReleaseStep extends LayercakeStep {
     @DataBoundSetter
     public void setTargetCredentialsId(String targetCredentialsId) {
         this.targetCredentialsId = Util.fixEmptyAndTrim(targetCredentialsId);
-    }
-
-    public List<String> getInsecureRegistry() {
-        return insecureRegistry;
-    }
-
-    /** Registries of {@code oci://} stores reached over plain HTTP. */
-    @DataBoundSetter
-    public void setInsecureRegistry(List<String> insecureRegistry) {
-        this.insecureRegistry = clean(insecureRegistry);
     }
 
     /** The destination, resolved like {@code store}: named stores bring their own location, S3 options and credentials. */
@@ -113,8 +102,8 @@ public class CopyReleaseStep extends LayercakeStep {
             StoreTarget from = step.storeTarget();
             StoreTarget target = step.targetStore();
             // Each store gets only its own credentials: two separate secret sets, two engine environments.
-            AgentSecrets fromSecrets = secrets(run, from, null, null, null);
-            AgentSecrets targetSecrets = secrets(run, target, null, null, null);
+            AgentSecrets fromSecrets = step.secrets(run, from);
+            AgentSecrets targetSecrets = step.secrets(run, target);
             listener.getLogger().println(Messages.CopyReleaseStep_Starting(step.getApp(),
                     step.release == null ? "*" : step.release, from.describe(), target.describe()));
             return workspace.act(new CopyCallable(step, from, fromSecrets, target, targetSecrets,

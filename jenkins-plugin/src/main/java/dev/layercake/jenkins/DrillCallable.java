@@ -1,18 +1,16 @@
 package dev.layercake.jenkins;
 
-import dev.layercake.drill.Drill;
-import dev.layercake.api.result.DrillRecord;
+import dev.layercake.api.Layercake;
 import dev.layercake.api.request.DrillRequest;
-import dev.layercake.api.request.RestoreRequest;
 import dev.layercake.api.request.Durations;
+import dev.layercake.api.request.RestoreRequest;
+import dev.layercake.api.result.DrillRecord;
+import dev.layercake.api.result.DrillResult;
 import hudson.model.TaskListener;
-import hudson.remoting.VirtualChannel;
-import jenkins.MasterToSlaveFileCallable;
 
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,55 +20,39 @@ import java.util.Map;
  * Runs one drill (or {@code clean}) on the agent; paths the step names are the workspace's when relative. Returns
  * only plain values (strings, numbers, lists of strings) so the map crosses remoting and Pipeline's CPS.
  */
-final class DrillCallable extends MasterToSlaveFileCallable<LinkedHashMap<String, Object>> {
+final class DrillCallable extends AgentCallable<LinkedHashMap<String, Object>> {
 
     private static final long serialVersionUID = 1L;
 
     private final DrillReleaseStep step;
-    private final StoreTarget store;
-    private final AgentSecrets secrets;
-    private final Map<String, String> env;
-    private final String tempDir;
-    private final TaskListener listener;
 
     DrillCallable(DrillReleaseStep step, StoreTarget store, AgentSecrets secrets, Map<String, String> env,
                   String tempDir, TaskListener listener) {
+        super(store, secrets, env, tempDir, listener);
         this.step = step;
-        this.store = store;
-        this.secrets = secrets;
-        this.env = env;
-        this.tempDir = tempDir;
-        this.listener = listener;
     }
 
     @Override
-    public LinkedHashMap<String, Object> invoke(File workspace, VirtualChannel channel) throws IOException, InterruptedException {
-        List<String> targets = new ArrayList<>();
-        if (step.getImagesTo() != null) {
-            targets.add(step.getImagesTo());
-        }
-        try (AgentWorkspace agent = AgentWorkspace.prepare(new File(tempDir), env, secrets,
-                AgentWorkspace.registryHosts(List.of(), targets))) {
+    LinkedHashMap<String, Object> run(File workspace) throws IOException {
+        List<String> targets = step.getImagesTo() == null ? List.of() : List.of(step.getImagesTo());
+        try (AgentWorkspace agent = prepare(secrets, AgentWorkspace.registryHosts(List.of(), targets))) {
             String publicKey = Paths.inWorkspace(workspace, step.getPublicKey());
             String signingKey = Paths.inWorkspace(workspace, step.getSigningKey());
             DrillRequest request = new DrillRequest(store.toLocation(workspace), step.getApp(), step.getRelease(),
                     publicKey == null ? null : Path.of(publicKey), signingKey == null ? null : Path.of(signingKey),
                     step.getImagesTo(), step.insecureRegistries(), step.toCluster(),
-                    Paths.either(Paths.inWorkspace(workspace, step.getKubeconfig()), agent.kubeconfigFile()),
-                    step.getContext(), RestoreRequest.KubernetesTarget.parseMapping(step.namespaceMappings()),
-                    Paths.either(Paths.inWorkspace(workspace, step.getEncryptionKeyFile()), agent.encryptionKeyFile()),
-                    step.getEncryptionKeyEnv(),
-                    step.getTimeout() == null ? null : Durations.parse("timeout", step.getTimeout()),
+                    step.kubeconfigOn(workspace, agent), step.getContext(),
+                    RestoreRequest.KubernetesTarget.parseMapping(step.namespaceMappings()),
+                    step.encryptionKeyFileOn(workspace), step.encryptionKeyEnvOn(agent),
+                    step.getTimeout() == null ? null : Durations.parse("--timeout", step.getTimeout()),
                     step.isKeepScratch());
-            // The engine's environment carries the store's AWS credentials and DOCKER_CONFIG.
-            Drill drill = new Drill(agent.env(), Clock.systemUTC());
-            TaskListenerProgress progress = new TaskListenerProgress(listener);
+            Layercake layercake = agent.layercake();
             LinkedHashMap<String, Object> m = new LinkedHashMap<>();
             if (step.isClean()) {
-                m.put("removed", drill.clean(request, progress));
+                m.put("removed", layercake.cleanDrills(request, progress()));
                 return m;
             }
-            dev.layercake.api.result.DrillResult result = drill.run(request, progress);
+            DrillResult result = layercake.drill(request, progress());
             DrillRecord record = result.record();
             m.put("app", record.app());
             m.put("release", record.release());
@@ -90,8 +72,6 @@ final class DrillCallable extends MasterToSlaveFileCallable<LinkedHashMap<String
             }
             m.put("checks", checks);
             return m;
-        } catch (RuntimeException e) {
-            throw AgentFailures.toTransferable(e);
         }
     }
 }

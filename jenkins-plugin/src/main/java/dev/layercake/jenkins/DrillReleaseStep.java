@@ -28,27 +28,15 @@ import java.util.Map;
  * (after the record is written and the build shows it) unless {@code failOnDifference: false}: then the build is
  * marked UNSTABLE and the Pipeline goes on. With {@code clean: true} it only removes what earlier drills left.
  */
-public class DrillReleaseStep extends LayercakeStep {
+public class DrillReleaseStep extends RestoreTargetStep {
 
     private static final long serialVersionUID = 1L;
 
     private final String release;
-    private String imagesTo;
-    private List<String> insecureRegistry;
-    private boolean kubernetes;
-    private String kubeconfig;
-    private String context;
-    private List<String> namespaceMapping;
-    private String encryptionKeyFile;
-    private String encryptionKeyEnv;
-    private String publicKey;
     private String signingKey;
     private String timeout;
     private boolean keepScratch;
     private boolean clean;
-    private String registryCredentialsId;
-    private String kubeconfigCredentialsId;
-    private String encryptionKeyCredentialsId;
     private boolean failOnDifference = true;
 
     @DataBoundConstructor
@@ -59,87 +47,6 @@ public class DrillReleaseStep extends LayercakeStep {
 
     public String getRelease() {
         return release;
-    }
-
-    public String getImagesTo() {
-        return imagesTo;
-    }
-
-    @DataBoundSetter
-    public void setImagesTo(String imagesTo) {
-        this.imagesTo = Util.fixEmptyAndTrim(imagesTo);
-    }
-
-    public List<String> getInsecureRegistry() {
-        return insecureRegistry;
-    }
-
-    @DataBoundSetter
-    public void setInsecureRegistry(List<String> insecureRegistry) {
-        this.insecureRegistry = clean(insecureRegistry);
-    }
-
-    public boolean isKubernetes() {
-        return kubernetes;
-    }
-
-    @DataBoundSetter
-    public void setKubernetes(boolean kubernetes) {
-        this.kubernetes = kubernetes;
-    }
-
-    public String getKubeconfig() {
-        return kubeconfig;
-    }
-
-    @DataBoundSetter
-    public void setKubeconfig(String kubeconfig) {
-        this.kubeconfig = Util.fixEmptyAndTrim(kubeconfig);
-    }
-
-    public String getContext() {
-        return context;
-    }
-
-    @DataBoundSetter
-    public void setContext(String context) {
-        this.context = Util.fixEmptyAndTrim(context);
-    }
-
-    public List<String> getNamespaceMapping() {
-        return namespaceMapping;
-    }
-
-    @DataBoundSetter
-    public void setNamespaceMapping(List<String> namespaceMapping) {
-        this.namespaceMapping = clean(namespaceMapping);
-    }
-
-    public String getEncryptionKeyFile() {
-        return encryptionKeyFile;
-    }
-
-    @DataBoundSetter
-    public void setEncryptionKeyFile(String encryptionKeyFile) {
-        this.encryptionKeyFile = Util.fixEmptyAndTrim(encryptionKeyFile);
-    }
-
-    public String getEncryptionKeyEnv() {
-        return encryptionKeyEnv;
-    }
-
-    @DataBoundSetter
-    public void setEncryptionKeyEnv(String encryptionKeyEnv) {
-        this.encryptionKeyEnv = Util.fixEmptyAndTrim(encryptionKeyEnv);
-    }
-
-    public String getPublicKey() {
-        return publicKey;
-    }
-
-    @DataBoundSetter
-    public void setPublicKey(String publicKey) {
-        this.publicKey = Util.fixEmptyAndTrim(publicKey);
     }
 
     public String getSigningKey() {
@@ -178,34 +85,6 @@ public class DrillReleaseStep extends LayercakeStep {
         this.clean = clean;
     }
 
-    /** Username/password for the scratch registry {@code imagesTo}. */
-    public String getRegistryCredentialsId() {
-        return registryCredentialsId;
-    }
-
-    @DataBoundSetter
-    public void setRegistryCredentialsId(String registryCredentialsId) {
-        this.registryCredentialsId = Util.fixEmptyAndTrim(registryCredentialsId);
-    }
-
-    public String getKubeconfigCredentialsId() {
-        return kubeconfigCredentialsId;
-    }
-
-    @DataBoundSetter
-    public void setKubeconfigCredentialsId(String kubeconfigCredentialsId) {
-        this.kubeconfigCredentialsId = Util.fixEmptyAndTrim(kubeconfigCredentialsId);
-    }
-
-    public String getEncryptionKeyCredentialsId() {
-        return encryptionKeyCredentialsId;
-    }
-
-    @DataBoundSetter
-    public void setEncryptionKeyCredentialsId(String encryptionKeyCredentialsId) {
-        this.encryptionKeyCredentialsId = Util.fixEmptyAndTrim(encryptionKeyCredentialsId);
-    }
-
     /** Default true: a failed drill fails the stage; false: the build is marked UNSTABLE and the Pipeline goes on. */
     public boolean isFailOnDifference() {
         return failOnDifference;
@@ -218,16 +97,7 @@ public class DrillReleaseStep extends LayercakeStep {
 
     /** Whether the Kubernetes objects are drilled: asked for, or implied by a cluster option (as in the CLI). */
     boolean toCluster() {
-        return kubernetes || clean || namespaceMapping != null || context != null || kubeconfig != null
-                || kubeconfigCredentialsId != null;
-    }
-
-    List<String> insecureRegistries() {
-        return orEmpty(insecureRegistry);
-    }
-
-    List<String> namespaceMappings() {
-        return orEmpty(namespaceMapping);
+        return clean || clusterAsked();
     }
 
     @Override
@@ -257,8 +127,7 @@ public class DrillReleaseStep extends LayercakeStep {
             TaskListener listener = listener();
             StoreTarget store = step.storeTarget();
 
-            AgentSecrets secrets = secrets(run, store, step.registryCredentialsId, step.kubeconfigCredentialsId,
-                    step.encryptionKeyCredentialsId);
+            AgentSecrets secrets = step.secrets(run, store);
 
             if (step.clean) {
                 listener.getLogger().println(Messages.DrillReleaseStep_Cleaning());

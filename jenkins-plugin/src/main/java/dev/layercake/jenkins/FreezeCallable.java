@@ -1,15 +1,13 @@
 package dev.layercake.jenkins;
 
-import dev.layercake.LayercakeException;
+import dev.layercake.api.request.Durations;
+import dev.layercake.api.request.FreezeRequest;
+import dev.layercake.api.request.StoreLocation;
 import dev.layercake.api.result.FreezeResult;
-import dev.layercake.freeze.ReleaseFreezer;
-import dev.layercake.images.ReleaseTagger;
+import dev.layercake.api.result.FrozenRelease;
 import dev.layercake.model.ImageCopy;
 import dev.layercake.model.Manifest;
-import dev.layercake.store.ReleaseStore;
 import hudson.model.TaskListener;
-import hudson.remoting.VirtualChannel;
-import jenkins.MasterToSlaveFileCallable;
 
 import java.io.File;
 import java.io.IOException;
@@ -18,51 +16,33 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Freezes one stored release, from the agent (which reaches the store with the step's credentials). */
-final class FreezeCallable extends MasterToSlaveFileCallable<LinkedHashMap<String, Object>> {
+/**
+ * Freezes one stored release, from the agent (which reaches the store with the step's credentials): the engine's
+ * freeze, which also tags the release's backup-registry image copies when {@code tagImages} is set.
+ */
+final class FreezeCallable extends AgentCallable<LinkedHashMap<String, Object>> {
 
     private static final long serialVersionUID = 1L;
 
     private final FreezeReleaseStep step;
-    private final StoreTarget store;
-    private final AgentSecrets secrets;
-    private final Map<String, String> env;
-    private final String tempDir;
-    private final TaskListener listener;
 
     FreezeCallable(FreezeReleaseStep step, StoreTarget store, AgentSecrets secrets, Map<String, String> env,
                    String tempDir, TaskListener listener) {
+        super(store, secrets, env, tempDir, listener);
         this.step = step;
-        this.store = store;
-        this.secrets = secrets;
-        this.env = env;
-        this.tempDir = tempDir;
-        this.listener = listener;
     }
 
     @Override
-    public LinkedHashMap<String, Object> invoke(File workspace, VirtualChannel channel) throws IOException, InterruptedException {
-        try (AgentWorkspace agent = AgentWorkspace.prepare(new File(tempDir), env, secrets, List.of());
-             ReleaseStore releases = ReleaseStore.open(store.toLocation(workspace), agent.env())) {
-            FreezeResult r = ReleaseFreezer.freeze(releases, step.getApp(), step.getRelease(),
-                    ReleaseFreezer.parseRetainUntil(step.getRetainUntil()), step.isLegalHold(),
-                    new TaskListenerProgress(listener));
+    LinkedHashMap<String, Object> run(File workspace) throws IOException {
+        StoreLocation location = store.toLocation(workspace);
+        FreezeRequest request = new FreezeRequest(location, step.getApp(), step.getRelease(),
+                Durations.parseDate("--retain-until", step.getRetainUntil()), step.isLegalHold(), step.isTagImages(),
+                step.insecureRegistries());
+        try (AgentWorkspace agent = prepare(secrets, registryHosts(location, workspace))) {
+            FrozenRelease frozen = agent.layercake().freeze(request, progress());
+            FreezeResult r = frozen.freeze();
             ArrayList<String> tags = new ArrayList<>();
-            if (step.isTagImages()) {
-                Manifest manifest = releases.readManifest(step.getApp(), step.getRelease());
-                // The registry login is written for the hosts the release's copies are on, known only now.
-                List<String> copies = new ArrayList<>();
-                manifest.images().forEach(i -> i.copies().stream().filter(c -> ImageCopy.REGISTRY.equals(c.type()))
-                        .forEach(c -> copies.add(c.location())));
-                List<String> insecure = step.getInsecureRegistry() == null ? List.of() : step.getInsecureRegistry();
-                try (AgentWorkspace registry = AgentWorkspace.prepare(new File(tempDir), env, secrets,
-                        AgentWorkspace.registryHosts(copies, List.of()))) {
-                    ReleaseTagger.create(registry.env(), insecure).tag(manifest, new TaskListenerProgress(listener))
-                            .forEach(t -> tags.add(t.image() + ":" + t.tag() + "@" + t.digest()));
-                } catch (LayercakeException e) {
-                    throw ReleaseTagger.afterFreeze(step.getApp(), step.getRelease(), e);
-                }
-            }
+            frozen.imageTags().forEach(t -> tags.add(t.image() + ":" + t.tag() + "@" + t.digest()));
             LinkedHashMap<String, Object> m = new LinkedHashMap<>();
             m.put("app", r.app());
             m.put("release", r.release());
@@ -74,8 +54,24 @@ final class FreezeCallable extends MasterToSlaveFileCallable<LinkedHashMap<Strin
             m.put("alreadyFrozen", r.alreadyFrozen());
             m.put("imageTags", tags);
             return m;
-        } catch (RuntimeException e) {
-            throw AgentFailures.toTransferable(e);
+        }
+    }
+
+    /**
+     * The registries the registry login is for: those the release's image copies are on, known only from its
+     * manifest (read with the store's credentials alone). None when nothing is tagged or there is no login.
+     */
+    private List<String> registryHosts(StoreLocation location, File workspace) throws IOException {
+        if (!step.isTagImages() || !secrets.hasRegistry()) {
+            return List.of();
+        }
+        AgentSecrets storeOnly = secrets.storeOnly();
+        try (AgentWorkspace agent = prepare(storeOnly, List.of())) {
+            Manifest manifest = agent.layercake().show(location, step.getApp(), step.getRelease()).manifest();
+            List<String> copies = new ArrayList<>();
+            manifest.images().forEach(i -> i.copies().stream().filter(c -> ImageCopy.REGISTRY.equals(c.type()))
+                    .forEach(c -> copies.add(c.location())));
+            return new ArrayList<>(AgentWorkspace.registryHosts(copies, List.of()));
         }
     }
 }

@@ -23,7 +23,7 @@ import java.util.Map;
  * {@code tagImages: true}, each backup-registry copy of the release's images also gets the release id as a
  * tag naming its recorded digest ({@code registryCredentialsId} for that registry).
  */
-public class FreezeReleaseStep extends LayercakeStep {
+public class FreezeReleaseStep extends RegistryStep {
 
     private static final long serialVersionUID = 1L;
 
@@ -31,8 +31,6 @@ public class FreezeReleaseStep extends LayercakeStep {
     private String retainUntil;
     private boolean legalHold;
     private boolean tagImages;
-    private List<String> insecureRegistry;
-    private String registryCredentialsId;
 
     @DataBoundConstructor
     public FreezeReleaseStep(String app, String release) {
@@ -71,25 +69,6 @@ public class FreezeReleaseStep extends LayercakeStep {
         this.tagImages = tagImages;
     }
 
-    public String getRegistryCredentialsId() {
-        return registryCredentialsId;
-    }
-
-    @DataBoundSetter
-    public void setRegistryCredentialsId(String registryCredentialsId) {
-        this.registryCredentialsId = Util.fixEmptyAndTrim(registryCredentialsId);
-    }
-
-    public List<String> getInsecureRegistry() {
-        return insecureRegistry;
-    }
-
-    /** Backup registries reached over plain HTTP, for tagging the release's image copies. */
-    @DataBoundSetter
-    public void setInsecureRegistry(List<String> insecureRegistry) {
-        this.insecureRegistry = clean(insecureRegistry);
-    }
-
     @Override
     public StepExecution start(StepContext context) throws Exception {
         return new Execution(this, context);
@@ -114,7 +93,7 @@ public class FreezeReleaseStep extends LayercakeStep {
             FilePath workspace = workspace();
             TaskListener listener = listener();
             StoreTarget store = step.storeTarget();
-            AgentSecrets secrets = secrets(run, store, step.registryCredentialsId, null, null);
+            AgentSecrets secrets = step.secrets(run, store);
             listener.getLogger().println(Messages.FreezeReleaseStep_Starting(step.getApp(), step.release, store.describe()));
             return workspace.act(new FreezeCallable(step, store, secrets, new LinkedHashMap<>(env()),
                     tempDir(workspace), listener));

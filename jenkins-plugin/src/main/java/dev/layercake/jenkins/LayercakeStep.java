@@ -2,17 +2,21 @@ package dev.layercake.jenkins;
 
 import hudson.AbortException;
 import hudson.Util;
+import hudson.model.Run;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.kohsuke.stapler.DataBoundSetter;
 
+import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What every Layercake step takes: the application and where its releases are stored. Parameter names are
- * the engine's {@code dev.layercake.api.request.Vocabulary} names (checked by {@code StepVocabularyTest}), plus
- * {@code credentialsId}, the Jenkins credentials of the store.
+ * What every Layercake step takes: the application, where its releases are stored, and the registries reached
+ * over plain HTTP ({@code insecureRegistry}). Parameter names are the engine's
+ * {@code dev.layercake.api.request.Vocabulary} names (checked by {@code StepVocabularyTest}), plus
+ * {@code credentialsId}, the Jenkins credentials of the store. Steps that reach registries with a login extend
+ * {@link RegistryStep}; steps that reach a cluster and the Secret key too extend {@link ClusterStep}.
  *
  * <p>Steps are {@link Serializable}: the agent-side callables carry them to the agent as plain data.
  *
@@ -29,6 +33,7 @@ public abstract class LayercakeStep extends Step implements Serializable {
     private String s3Region;
     private boolean s3PathStyle;
     private String credentialsId;
+    private List<String> insecureRegistry;
 
     protected LayercakeStep(String app) {
         this.app = Util.fixEmptyAndTrim(app);
@@ -82,6 +87,28 @@ public abstract class LayercakeStep extends Step implements Serializable {
     @DataBoundSetter
     public void setCredentialsId(String credentialsId) {
         this.credentialsId = Util.fixEmptyAndTrim(credentialsId);
+    }
+
+    public List<String> getInsecureRegistry() {
+        return insecureRegistry;
+    }
+
+    /** Registries ({@code host:port}) reached over plain HTTP: image sources and targets, {@code oci://} stores. */
+    @DataBoundSetter
+    public void setInsecureRegistry(List<String> insecureRegistry) {
+        this.insecureRegistry = clean(insecureRegistry);
+    }
+
+    List<String> insecureRegistries() {
+        return orEmpty(insecureRegistry);
+    }
+
+    /**
+     * The credentials this step names, resolved on the controller against the run (tracked on it): here the
+     * store's; subclasses add theirs.
+     */
+    AgentSecrets secrets(Run<?, ?> run, StoreTarget store) throws IOException {
+        return LayercakeExecution.secrets(run, store, null, null, null);
     }
 
     /** The store this step names, resolved against the global configuration (named stores, default). */

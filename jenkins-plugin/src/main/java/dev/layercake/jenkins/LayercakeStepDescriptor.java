@@ -81,7 +81,7 @@ public abstract class LayercakeStepDescriptor extends StepDescriptor {
             Names.checkSegment(what, value.trim());
             return FormValidation.ok();
         } catch (LayercakeException e) {
-            return FormValidation.error(e.getMessage());
+            return FormValidation.error(AgentFailures.render(e.getMessage()));
         }
     }
 

@@ -16,11 +16,6 @@ final class Paths {
         return Path.of(path).isAbsolute() ? path : new File(workspace, path).getAbsolutePath();
     }
 
-    /** A git remote rather than a folder: {@code https://…}, {@code ssh://…}, {@code git@host:repo}. */
-    static boolean isRemote(String source) {
-        return source.contains("://") || source.matches("^[\\w.-]+@[\\w.-]+:.*");
-    }
-
     /** A file the step names wins over one made from its credentials. */
     static String either(String given, String fromCredentials) {
         return given != null ? given : fromCredentials;

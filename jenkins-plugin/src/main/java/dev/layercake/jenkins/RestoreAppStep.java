@@ -23,30 +23,18 @@ import java.util.Map;
  * {@code kubeconfigCredentialsId}). Returns a map with {@code app}, {@code release}, {@code manifestDigest},
  * {@code dryRun}, {@code sourcesTo}, {@code filesWritten}, {@code filesUnchanged}, {@code imagesPushed}.
  */
-public class RestoreAppStep extends LayercakeStep {
+public class RestoreAppStep extends RestoreTargetStep {
 
     private static final long serialVersionUID = 1L;
 
     private final String release;
     private String sourcesTo;
     private String pipelineTo;
-    private String imagesTo;
-    private List<String> insecureRegistry;
-    private boolean kubernetes;
-    private String kubeconfig;
-    private String context;
-    private List<String> namespaceMapping;
     private String existing;
     private boolean pinImages;
     private String imagesFrom;
-    private String encryptionKeyFile;
-    private String encryptionKeyEnv;
     private boolean dryRun;
-    private String publicKey;
     private boolean requireSignature;
-    private String registryCredentialsId;
-    private String kubeconfigCredentialsId;
-    private String encryptionKeyCredentialsId;
 
     @DataBoundConstructor
     public RestoreAppStep(String app, String release) {
@@ -77,60 +65,6 @@ public class RestoreAppStep extends LayercakeStep {
         this.sourcesTo = Util.fixEmptyAndTrim(sourcesTo);
     }
 
-    public String getImagesTo() {
-        return imagesTo;
-    }
-
-    @DataBoundSetter
-    public void setImagesTo(String imagesTo) {
-        this.imagesTo = Util.fixEmptyAndTrim(imagesTo);
-    }
-
-    public List<String> getInsecureRegistry() {
-        return insecureRegistry;
-    }
-
-    @DataBoundSetter
-    public void setInsecureRegistry(List<String> insecureRegistry) {
-        this.insecureRegistry = clean(insecureRegistry);
-    }
-
-    public boolean isKubernetes() {
-        return kubernetes;
-    }
-
-    @DataBoundSetter
-    public void setKubernetes(boolean kubernetes) {
-        this.kubernetes = kubernetes;
-    }
-
-    public String getKubeconfig() {
-        return kubeconfig;
-    }
-
-    @DataBoundSetter
-    public void setKubeconfig(String kubeconfig) {
-        this.kubeconfig = Util.fixEmptyAndTrim(kubeconfig);
-    }
-
-    public String getContext() {
-        return context;
-    }
-
-    @DataBoundSetter
-    public void setContext(String context) {
-        this.context = Util.fixEmptyAndTrim(context);
-    }
-
-    public List<String> getNamespaceMapping() {
-        return namespaceMapping;
-    }
-
-    @DataBoundSetter
-    public void setNamespaceMapping(List<String> namespaceMapping) {
-        this.namespaceMapping = clean(namespaceMapping);
-    }
-
     public String getExisting() {
         return existing;
     }
@@ -158,24 +92,6 @@ public class RestoreAppStep extends LayercakeStep {
         this.imagesFrom = Util.fixEmptyAndTrim(imagesFrom);
     }
 
-    public String getEncryptionKeyFile() {
-        return encryptionKeyFile;
-    }
-
-    @DataBoundSetter
-    public void setEncryptionKeyFile(String encryptionKeyFile) {
-        this.encryptionKeyFile = Util.fixEmptyAndTrim(encryptionKeyFile);
-    }
-
-    public String getEncryptionKeyEnv() {
-        return encryptionKeyEnv;
-    }
-
-    @DataBoundSetter
-    public void setEncryptionKeyEnv(String encryptionKeyEnv) {
-        this.encryptionKeyEnv = Util.fixEmptyAndTrim(encryptionKeyEnv);
-    }
-
     public boolean isDryRun() {
         return dryRun;
     }
@@ -183,16 +99,6 @@ public class RestoreAppStep extends LayercakeStep {
     @DataBoundSetter
     public void setDryRun(boolean dryRun) {
         this.dryRun = dryRun;
-    }
-
-    /** PEM public key file (in the workspace) to check the manifest's signature with before restoring. */
-    public String getPublicKey() {
-        return publicKey;
-    }
-
-    @DataBoundSetter
-    public void setPublicKey(String publicKey) {
-        this.publicKey = Util.fixEmptyAndTrim(publicKey);
     }
 
     /** Refuse an unsigned manifest, or one whose signature does not check (a store signature policy applies anyway). */
@@ -205,46 +111,9 @@ public class RestoreAppStep extends LayercakeStep {
         this.requireSignature = requireSignature;
     }
 
-    /** Username/password for the registries named by {@code imagesTo} and {@code imagesFrom}. */
-    public String getRegistryCredentialsId() {
-        return registryCredentialsId;
-    }
-
-    @DataBoundSetter
-    public void setRegistryCredentialsId(String registryCredentialsId) {
-        this.registryCredentialsId = Util.fixEmptyAndTrim(registryCredentialsId);
-    }
-
-    public String getKubeconfigCredentialsId() {
-        return kubeconfigCredentialsId;
-    }
-
-    @DataBoundSetter
-    public void setKubeconfigCredentialsId(String kubeconfigCredentialsId) {
-        this.kubeconfigCredentialsId = Util.fixEmptyAndTrim(kubeconfigCredentialsId);
-    }
-
-    public String getEncryptionKeyCredentialsId() {
-        return encryptionKeyCredentialsId;
-    }
-
-    @DataBoundSetter
-    public void setEncryptionKeyCredentialsId(String encryptionKeyCredentialsId) {
-        this.encryptionKeyCredentialsId = Util.fixEmptyAndTrim(encryptionKeyCredentialsId);
-    }
-
     /** Whether the Kubernetes objects are restored: asked for, or implied by a cluster option (as in the CLI). */
     boolean toCluster() {
-        return kubernetes || namespaceMapping != null || context != null || kubeconfig != null
-                || kubeconfigCredentialsId != null;
-    }
-
-    List<String> insecureRegistries() {
-        return orEmpty(insecureRegistry);
-    }
-
-    List<String> namespaceMappings() {
-        return orEmpty(namespaceMapping);
+        return clusterAsked();
     }
 
     @Override
@@ -272,8 +141,7 @@ public class RestoreAppStep extends LayercakeStep {
             TaskListener listener = listener();
             StoreTarget store = step.storeTarget();
 
-            AgentSecrets secrets = secrets(run, store, step.registryCredentialsId, step.kubeconfigCredentialsId,
-                    step.encryptionKeyCredentialsId);
+            AgentSecrets secrets = step.secrets(run, store);
 
             listener.getLogger().println(Messages.RestoreAppStep_Starting(step.getApp(), step.release, store.describe()));
             return workspace.act(new RestoreCallable(step, store, secrets, new LinkedHashMap<>(env()),

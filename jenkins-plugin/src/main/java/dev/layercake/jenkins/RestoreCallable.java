@@ -1,11 +1,11 @@
 package dev.layercake.jenkins;
 
-import dev.layercake.restore.RestoreEngine;
+import dev.layercake.api.Layercake;
 import dev.layercake.api.request.RestoreRequest;
+import dev.layercake.api.request.StoreLocation;
+import dev.layercake.api.result.PipelineFilesWritten;
 import dev.layercake.api.result.RestoreResult;
 import hudson.model.TaskListener;
-import hudson.remoting.VirtualChannel;
-import jenkins.MasterToSlaveFileCallable;
 
 import java.io.File;
 import java.io.IOException;
@@ -15,29 +15,20 @@ import java.util.List;
 import java.util.Map;
 
 /** Runs one restore on the agent; folders the step names are the workspace's when relative. */
-final class RestoreCallable extends MasterToSlaveFileCallable<LinkedHashMap<String, Object>> {
+final class RestoreCallable extends AgentCallable<LinkedHashMap<String, Object>> {
 
     private static final long serialVersionUID = 1L;
 
     private final RestoreAppStep step;
-    private final StoreTarget store;
-    private final AgentSecrets secrets;
-    private final Map<String, String> env;
-    private final String tempDir;
-    private final TaskListener listener;
 
     RestoreCallable(RestoreAppStep step, StoreTarget store, AgentSecrets secrets, Map<String, String> env,
                     String tempDir, TaskListener listener) {
+        super(store, secrets, env, tempDir, listener);
         this.step = step;
-        this.store = store;
-        this.secrets = secrets;
-        this.env = env;
-        this.tempDir = tempDir;
-        this.listener = listener;
     }
 
     @Override
-    public LinkedHashMap<String, Object> invoke(File workspace, VirtualChannel channel) throws IOException, InterruptedException {
+    LinkedHashMap<String, Object> run(File workspace) throws IOException {
         List<String> targets = new ArrayList<>();
         if (step.getImagesTo() != null) {
             targets.add(step.getImagesTo());
@@ -45,26 +36,17 @@ final class RestoreCallable extends MasterToSlaveFileCallable<LinkedHashMap<Stri
         if (step.getImagesFrom() != null) {
             targets.add(step.getImagesFrom());
         }
-        try (AgentWorkspace agent = AgentWorkspace.prepare(new File(tempDir), env, secrets,
-                AgentWorkspace.registryHosts(List.of(), targets))) {
-            RestoreRequest.KubernetesTarget cluster = new RestoreRequest.KubernetesTarget(step.toCluster(),
-                    Paths.either(Paths.inWorkspace(workspace, step.getKubeconfig()), agent.kubeconfigFile()),
-                    step.getContext(),
-                    RestoreRequest.KubernetesTarget.parseMapping(step.namespaceMappings()),
-                    step.getExisting(), step.isPinImages(), step.getImagesFrom(),
-                    Paths.either(Paths.inWorkspace(workspace, step.getEncryptionKeyFile()), agent.encryptionKeyFile()),
-                    step.getEncryptionKeyEnv());
+        try (AgentWorkspace agent = prepare(secrets, AgentWorkspace.registryHosts(List.of(), targets))) {
+            Layercake layercake = agent.layercake();
+            StoreLocation location = store.toLocation(workspace);
             LinkedHashMap<String, Object> pipeline = null;
             if (step.getPipelineTo() != null) {
-                try (dev.layercake.store.ReleaseStore releases = dev.layercake.store.ReleaseStore.open(store.toLocation(workspace), agent.env())) {
-                    dev.layercake.api.result.PipelineFilesWritten p = dev.layercake.pipeline.PipelineRestore.restore(releases,
-                            releases.readManifest(step.getApp(), step.getRelease()),
-                            new File(Paths.inWorkspace(workspace, step.getPipelineTo())).toPath(), step.isDryRun());
-                    pipeline = new LinkedHashMap<>();
-                    pipeline.put("directory", p.directory().toString());
-                    pipeline.put("written", new ArrayList<>(p.written()));
-                    pipeline.put("unchanged", new ArrayList<>(p.unchanged()));
-                }
+                PipelineFilesWritten p = layercake.restorePipeline(location, step.getApp(), step.getRelease(),
+                        new File(Paths.inWorkspace(workspace, step.getPipelineTo())).toPath(), step.isDryRun());
+                pipeline = new LinkedHashMap<>();
+                pipeline.put("directory", p.directory().toString());
+                pipeline.put("written", new ArrayList<>(p.written()));
+                pipeline.put("unchanged", new ArrayList<>(p.unchanged()));
                 if (step.getSourcesTo() == null && step.getImagesTo() == null && !step.toCluster()) {
                     LinkedHashMap<String, Object> m = new LinkedHashMap<>();
                     m.put("app", step.getApp());
@@ -74,11 +56,15 @@ final class RestoreCallable extends MasterToSlaveFileCallable<LinkedHashMap<Stri
                     return m;
                 }
             }
-            RestoreRequest request = new RestoreRequest(store.toLocation(workspace), step.getApp(), step.getRelease(),
+            RestoreRequest.KubernetesTarget cluster = new RestoreRequest.KubernetesTarget(step.toCluster(),
+                    step.kubeconfigOn(workspace, agent), step.getContext(),
+                    RestoreRequest.KubernetesTarget.parseMapping(step.namespaceMappings()),
+                    step.getExisting(), step.isPinImages(), step.getImagesFrom(),
+                    step.encryptionKeyFileOn(workspace), step.encryptionKeyEnvOn(agent));
+            RestoreRequest request = new RestoreRequest(location, step.getApp(), step.getRelease(),
                     Paths.inWorkspace(workspace, step.getSourcesTo()), step.getImagesTo(), step.insecureRegistries(),
                     cluster, step.isDryRun(), Paths.inWorkspace(workspace, step.getPublicKey()), step.isRequireSignature());
-            // The engine's environment carries the store's AWS credentials and DOCKER_CONFIG.
-            RestoreResult r = new RestoreEngine(agent.env()).restore(request, new TaskListenerProgress(listener));
+            RestoreResult r = layercake.restore(request, progress());
             LinkedHashMap<String, Object> m = new LinkedHashMap<>();
             m.put("app", r.app());
             m.put("release", r.release());
@@ -96,8 +82,6 @@ final class RestoreCallable extends MasterToSlaveFileCallable<LinkedHashMap<Stri
                 m.put("pipeline", pipeline);
             }
             return m;
-        } catch (RuntimeException e) {
-            throw AgentFailures.toTransferable(e);
         }
     }
 }

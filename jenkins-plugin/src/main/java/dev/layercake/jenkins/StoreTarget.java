@@ -4,7 +4,6 @@ import dev.layercake.api.request.StoreLocation;
 
 import java.io.File;
 import java.io.Serializable;
-import java.nio.file.Path;
 
 /**
  * A release store as resolved on the controller (named store or location, with S3 options and the id of its
@@ -31,16 +30,16 @@ final class StoreTarget implements Serializable {
     }
 
     /**
-     * The engine's location, on the agent. A relative folder is taken from the workspace, not from the agent
-     * process's working directory.
+     * The engine's location, on the agent: {@code StoreLocation.parse}'s rules (schemes, bucket and repository
+     * names). A relative folder is taken from the workspace, not from the agent process's working directory.
      */
     StoreLocation toLocation(File workspace) {
-        String value = location;
-        if (value != null && !value.isBlank() && !value.contains("://") && !value.startsWith("file:")
-                && !Path.of(value).isAbsolute()) {
-            value = new File(workspace, value).getAbsolutePath();
+        StoreLocation parsed = StoreLocation.parse(location, s3Endpoint, s3Region, s3PathStyle);
+        if (StoreLocation.FILE.equals(parsed.scheme()) && !parsed.directory().isAbsolute()) {
+            return new StoreLocation(StoreLocation.FILE, workspace.toPath().resolve(parsed.directory()).toAbsolutePath(),
+                    null, null, null, null, false);
         }
-        return StoreLocation.parse(value, s3Endpoint, s3Region, s3PathStyle);
+        return parsed;
     }
 
     /** What the build log and the build page show: the store's name, else its location. */

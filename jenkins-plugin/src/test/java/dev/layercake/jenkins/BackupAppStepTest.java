@@ -223,6 +223,22 @@ class BackupAppStepTest {
     }
 
     @Test
+    void aFailedStepNamesTheOptionAsTheStepParameter() throws Exception {
+        WorkflowJob job = j.createProject(WorkflowJob.class, "shop");
+        job.setDefinition(new CpsFlowDefinition("""
+                node('builder') {
+                  restoreApp app: 'shop', release: 'r1', store: '%s', kubernetes: true, existing: 'bogus'
+                }
+                """.formatted(store), true));
+
+        WorkflowRun run = j.buildAndAssertStatus(Result.FAILURE, job);
+
+        // The engine says --existing; the step's parameter is existing.
+        j.assertLogContains("existing 'bogus' is not one of skip, update, fail", run);
+        j.assertLogNotContains("--existing", run);
+    }
+
+    @Test
     void anUnknownCredentialsIdFailsTheStepNamingIt() throws Exception {
         WorkflowJob job = j.createProject(WorkflowJob.class, "shop");
         job.setDefinition(new CpsFlowDefinition("""
