@@ -86,6 +86,14 @@ final class BackupCommand extends BaseCommand {
             + " (default: the backup fails and names the labels it saw).")
     boolean allowEmptySelection;
 
+    @Option(names = "--helm-release", paramLabel = "NAME", description = "Release name drift renders the Helm charts with"
+            + " (helm template); default: the live Helm release Secret's, else the chart's name.")
+    String helmRelease;
+
+    @Option(names = "--helm-namespace", paramLabel = "NS", description = "Namespace drift renders the Helm charts with;"
+            + " default: the live Helm release's, else the first --namespace.")
+    String helmNamespace;
+
     @Option(names = "--secrets", defaultValue = "encrypt", description = "Secrets: encrypt (default, needs a key), plain or skip.")
     String secrets;
 
@@ -120,7 +128,7 @@ final class BackupCommand extends BaseCommand {
                 new BuildInfo(buildSystem, buildJob, buildNumber, buildUrl, triggeredBy, null),
                 new ImageOptions(images, imageMode, imageTarget, registries.insecureRegistries),
                 new KubernetesOptions(cluster.kubeconfig, cluster.context, namespaces, selectors, secrets, keys.encryptionKeyFile, keys.encryptionKeyEnv,
-                        allowEmptySelection),
+                        allowEmptySelection, helmRelease, helmNamespace),
                 new FreezeOptions(freeze, retainUntil, legalHold, signingKey, tagImages), allowIncomplete, pipelineFiles);
         BackupResult result = layercake().backup(request, progress());
         if (common.json) {

@@ -27,7 +27,7 @@ final class CoverageOutput {
         out.printf("NOT covered by this release: %d volume(s), %d storage service reference(s)%n",
                 coverage.volumes().size(), coverage.services().size());
         for (CoverageSection.Volume v : coverage.volumes()) {
-            StringBuilder b = new StringBuilder("  volume  ").append(v.kind()).append(' ')
+            StringBuilder b = new StringBuilder("  volume  ").append(Terminal.safe(v.kind())).append(' ')
                     .append(v.namespace() == null ? "" : v.namespace() + "/").append(Terminal.safe(v.name()));
             if (v.size() != null) {
                 b.append("  ").append(v.size());
@@ -45,11 +45,11 @@ final class CoverageOutput {
                 b.append("  driver ").append(Terminal.safe(v.csiDriver()))
                         .append(v.snapshotClass() == null ? "" : v.snapshotClass() ? " (VolumeSnapshotClass exists)" : " (no VolumeSnapshotClass)");
             }
-            b.append("  used by ").append(Terminal.safe(String.join(", ", v.usedBy()))).append(": ").append(v.coverage());
+            b.append("  used by ").append(Terminal.safe(String.join(", ", v.usedBy()))).append(": ").append(Terminal.safe(v.coverage()));
             out.println(b);
         }
         for (CoverageSection.Service s : coverage.services()) {
-            out.printf("  %s  (%s): %s%n", Terminal.safe(s.describe()), Terminal.safe(s.foundIn()), s.coverage());
+            out.printf("  %s  (%s): %s%n", Terminal.safe(s.describe()), Terminal.safe(s.foundIn()), Terminal.safe(s.coverage()));
         }
         for (String n : coverage.notes()) {
             out.printf("  note: %s%n", Terminal.safe(n));

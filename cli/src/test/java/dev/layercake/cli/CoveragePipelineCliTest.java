@@ -83,6 +83,22 @@ class CoveragePipelineCliTest {
     }
 
     @Test
+    void aHelmReleaseOrNamespaceThatHelmWouldRefuseIsABadUsageAndWritesNoRelease() throws Exception {
+        try (GitRepoFixture repo = GitRepoFixture.create(tmp.resolve("app"))) {
+            Files.writeString(repo.dir().resolve("Dockerfile"), "FROM scratch\n");
+            repo.commit("one");
+            String store = tmp.resolve("store").toString();
+            for (String[] bad : List.of(new String[] {"--helm-release", "Shop_Web"}, new String[] {"--helm-namespace", "x".repeat(64)})) {
+                Cli.Run run = Cli.run("backup", "--app", "a", "--store", store, "--source", repo.dir().toString(),
+                        "--release", "r1", "--image-mode", "none", "--namespace", "shop", bad[0], bad[1]);
+                assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+                assertThat(run.err()).contains(bad[0] + " '" + bad[1] + "' is not a");
+            }
+            assertThat(Path.of(store).resolve("releases")).doesNotExist();
+        }
+    }
+
+    @Test
     void aMissingOrFolderPipelineFileIsABadUsageAndWritesNoRelease() throws Exception {
         try (GitRepoFixture repo = GitRepoFixture.create(tmp.resolve("app"))) {
             Files.writeString(repo.dir().resolve("Dockerfile"), "FROM scratch\n");

@@ -249,10 +249,25 @@ class DriftCliTest {
                 return d;
             });
 
-            Cli.Run run = backup(repo.dir(), "shop", "--namespace", "shop-prod", "--release", "r1");
+            Path ciRun = Files.writeString(tmp.resolve("ci-run.json"), "{\"run\": 42}");
+            Cli.Run run = backup(repo.dir(), "shop", "--namespace", "shop-prod", "--release", "r1", "--pipeline-file", ciRun.toString());
             assertThat(run.exitCode()).as(run.err()).isZero();
             JsonNode m = show("shop", "r1");
             assertThat(drift(m)).containsExactly("changed Deployment shop-prod/web [\"/spec/replicas\"]");
+
+            // issue 16, must show: each of the three sections in `show` for the sample release
+            String text = Cli.run("show", "--store", store, "--app", "shop", "--release", "r1").out();
+            assertThat(text).contains("drift (1)", "~ Deployment shop-prod/web", "/spec/replicas: declared 3, live 5",
+                    "rendered for drift (2)", "  kustomize deploy/kustomize/overlays/prod: rendered by kubectl kustomize",
+                    onPath("helm") ? "  helm deploy/helm/shop: rendered by helm template" : "  helm deploy/helm/shop: not rendered: helm not on PATH");
+            assertThat(text).contains("pipeline (1 file(s), cli)").containsPattern("\\n  ci-run\\.json +11  ");
+            assertThat(text).containsPattern("NOT covered by this release: \\d+ volume\\(s\\), \\d+ storage service reference\\(s\\)")
+                    .contains("  bucket (aws-s3): ${var.name}-assets-${var.environment} (aws_s3_bucket.assets)  (infra/terraform/main.tf:20): not covered by this release")
+                    .contains("  database (aws-rds): ${var.name}-orders-${var.environment} (aws_db_instance.orders)  (infra/terraform/main.tf:25): not covered by this release");
+            // the database is named in git and on the live ConfigMap, its user never
+            assertThat(text).containsPattern("database \\(postgresql\\): postgres://shop-orders-prod\\.[^\\n]*\\(deploy/k8s/worker\\.yaml:10 ")
+                    .containsPattern("database \\(postgresql\\): postgres://shop-orders-prod\\.[^\\n]*\\(ConfigMap shop-prod/worker-config data\\.DATABASE_URL")
+                    .doesNotContain("postgres://shop@");
             List<String> rendered = new ArrayList<>();
             m.path("kubernetes").path("rendered").forEach(r -> rendered.add(r.path("type").asText() + " " + r.path("path").asText()
                     + " " + r.path("status").asText() + (r.path("why").isTextual() ? ": " + r.path("why").asText() : "")));

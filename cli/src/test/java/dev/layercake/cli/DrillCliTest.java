@@ -82,9 +82,66 @@ class DrillCliTest {
         assertThat(show.out()).contains("drill     passed-with-unobserved (not observed: readiness)");
         Cli.Run list = Cli.run("list", "--store", store, "--app", "shop", "--json");
         assertThat(list.json().get(0).path("latestDrill").path("outcome").asText()).isEqualTo("passed-with-unobserved");
+        assertThat(list.json().get(0).path("latestDrill").has("problem")).isFalse(); // a readable record's summary is as before
         assertThat(Cli.run("list", "--store", store).out()).contains("drill passed-with-unobserved");
         // nothing of the drill is left on the cluster
         assertThat(cluster.client().namespaces().list().getItems()).extracting(n -> n.getMetadata().getName()).containsExactly("demo");
+    }
+
+    @Test
+    void anUnreadableDrillRecordIsShownAsUnreadableWithItsKeyNeverNull() throws Exception {
+        Path drills = Path.of(store).resolve(dev.layercake.drill.DrillRecords.prefix("shop", "r1"));
+        Files.createDirectories(drills);
+        // a record with an outcome but no finish time (the case that printed "at null"), then one that is not JSON at all
+        Files.writeString(drills.resolve("20261201T000000.000Z.json"),
+                "{\"app\":\"shop\",\"release\":\"r1\",\"outcome\":\"passed\",\"checks\":[],\"differences\":[]}");
+        Cli.Run empty = Cli.run("show", "--store", store, "--app", "shop", "--release", "r1");
+        assertThat(empty.exitCode()).as(empty.err()).isZero();
+        assertThat(empty.out()).contains("drill     record unreadable (releases/shop/r1/drills/20261201T000000.000Z.json): no valid finish time")
+                .doesNotContain("null");
+
+        Files.writeString(drills.resolve("20261202T000000.000Z.json"), "\u001b[31mnot json");
+        Cli.Run garbage = Cli.run("show", "--store", store, "--app", "shop", "--release", "r1");
+        assertThat(garbage.exitCode()).as(garbage.err()).isZero();
+        assertThat(garbage.out()).contains("drill     record unreadable (releases/shop/r1/drills/20261202T000000.000Z.json): not a drill record")
+                .doesNotContain("null").doesNotContain("\u001b");
+
+        Cli.Run list = Cli.run("list", "--store", store, "--app", "shop", "--json");
+        assertThat(list.exitCode()).as(list.err()).isZero();
+        JsonNode latest = list.json().get(0).path("latestDrill");
+        assertThat(latest.path("outcome").asText()).isEqualTo("unreadable");
+        assertThat(latest.path("recordKey").asText()).isEqualTo("releases/shop/r1/drills/20261202T000000.000Z.json");
+        assertThat(latest.path("problem").asText()).isEqualTo("not a drill record (JSON)");
+        assertThat(Cli.run("list", "--store", store).out()).contains("drill unreadable").doesNotContain("null");
+    }
+
+    @Test
+    void noRbacToCreateNamespacesExitsOneNamingTheNamespaceThePermissionAndTheFix() throws Exception {
+        cluster.authorizer(r -> r.method().equals("POST") && r.path().split("\\?")[0].equals("/api/v1/namespaces")
+                ? "User \"tester\" cannot create resource \"namespaces\" in API group \"\" at the cluster scope" : null);
+        Cli.Run run = Cli.run("drill", "--store", store, "--app", "shop", "--release", "r1", "--kubeconfig", kubeconfig.toString(),
+                "--namespace-mapping", "demo=demo-scratch", "--encryption-key-file", keyFile.toString());
+        cluster.authorizer(null);
+        assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(1);
+        assertThat(run.err()).contains("scratch namespace demo-scratch").contains("permission to create namespaces")
+                .contains("verbs: [create]").doesNotContain("Exception");
+        assertThat(cluster.client().namespaces().list().getItems()).extracting(n -> n.getMetadata().getName()).containsExactly("demo");
+        assertThat(cluster.client().configMaps().inNamespace("demo").withName("settings").get().getData()).containsEntry("level", "info");
+        assertThat(Path.of(store).resolve(dev.layercake.drill.DrillRecords.prefix("shop", "r1"))).doesNotExist();
+    }
+
+    @Test
+    void drillCleanFromTheCommandLineRemovesWhatAKeptDrillLeft() {
+        Cli.Run kept = Cli.run("drill", "--store", store, "--app", "shop", "--release", "r1", "--kubeconfig", kubeconfig.toString(),
+                "--encryption-key-file", keyFile.toString(), "--keep-scratch");
+        assertThat(kept.exitCode()).as(kept.out() + kept.err()).isZero();
+        assertThat(cluster.client().namespaces().list().getItems()).hasSize(2);
+
+        Cli.Run clean = Cli.run("drill", "--clean", "--store", store, "--kubeconfig", kubeconfig.toString(), "--json");
+        assertThat(clean.exitCode()).as(clean.out() + clean.err()).isZero();
+        assertThat(clean.json().path("removed").asInt()).isGreaterThanOrEqualTo(3); // namespace, ConfigMap, Deployment
+        assertThat(cluster.client().namespaces().list().getItems()).extracting(n -> n.getMetadata().getName()).containsExactly("demo");
+        assertThat(cluster.client().apps().deployments().inNamespace("demo").withName("web").get()).isNotNull();
     }
 
     @Test

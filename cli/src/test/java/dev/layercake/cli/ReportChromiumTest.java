@@ -52,7 +52,8 @@ class ReportChromiumTest {
             c.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shop").endMetadata().build()).create();
             // The mock validates nothing: a name no real API server accepts stands for any attacker-chosen label or value.
             c.configMaps().inNamespace("shop").resource(new ConfigMapBuilder().withNewMetadata().withName(HOSTILE)
-                    .addToLabels("app.kubernetes.io/part-of", "shop").endMetadata().addToData("level", "info").build()).create();
+                    .addToLabels("app.kubernetes.io/part-of", "shop").endMetadata().addToData("level", "info")
+                    .addToData("ASSETS_BUCKET", "shop-report-assets").build()).create();
             c.configMaps().inNamespace("shop").resource(new ConfigMapBuilder().withNewMetadata().withName(NON_ASCII)
                     .addToLabels("app.kubernetes.io/part-of", "shop").endMetadata().build()).create();
             c.configMaps().inNamespace("shop").resource(new ConfigMapBuilder().withNewMetadata().withName(LONG)
@@ -75,7 +76,8 @@ class ReportChromiumTest {
             repo.write("deploy/k8s/" + HOSTILE.replace("/", "_") + ".yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg-ünïcødé-" + "x".repeat(300) + "\n");
             repo.commit("release 1");
             String store = tmp.resolve("store").toString();
-            backup(store, repo, kubeconfig, key, registry, "r1", "https://ci.example/job/shop/1/");
+            Path ciRun = Files.writeString(tmp.resolve("ci-run.json"), "{\"run\": \"" + "r".repeat(1500) + "\"}");
+            backup(store, repo, kubeconfig, key, registry, "r1", "https://ci.example/job/shop/1/", "--pipeline-file", ciRun.toString());
 
             // Release 2: the api image gains a layer, a file changes, the Deployment scales.
             OciPush.push(registry.host(), "shop/api", "1", List.of(base, "api v2".getBytes(StandardCharsets.UTF_8)));
@@ -114,6 +116,12 @@ class ReportChromiumTest {
             // Non-ASCII and very long names arrive in the DOM as the same text (UTF-8 end to end, nothing cut).
             assertThat(dom).contains(NON_ASCII).contains(LONG);
             assertThat(count(dom, "<rect class=\"")).isEqualTo(4); // two images of two layers each
+            // issue 16: the pipeline section (name, size) and the coverage map, grouped, each entry not covered
+            assertThat(dom).contains("id=\"pipeline-files\"").contains("<td class=\"mono\">ci-run.json</td>").contains("<td>1.5 KiB</td>");
+            String coverage = dom.substring(dom.indexOf("<section id=\"coverage\">"));
+            coverage = coverage.substring(0, coverage.indexOf("</section>"));
+            assertThat(coverage).contains("<table id=\"coverage-services\" class=\"coverage-group\">").contains("shop-report-assets")
+                    .contains("not covered by this release").doesNotContain("id=\"coverage-items\"");
             assertThat(dom).contains("class=\"shared\"");
 
             String diffDom = chromium(diff, out.resolve("diff-r1-r2.png"), "--dump-dom");
@@ -126,11 +134,14 @@ class ReportChromiumTest {
         }
     }
 
-    static void backup(String store, GitRepoFixture repo, Path kubeconfig, Path key, RegistryFixture registry, String release, String url) {
-        Cli.Run run = Cli.run("backup", "--app", "shop", "--release", release, "--store", store, "--source", repo.dir().toString(),
+    static void backup(String store, GitRepoFixture repo, Path kubeconfig, Path key, RegistryFixture registry, String release, String url,
+                       String... extra) {
+        List<String> args = new ArrayList<>(List.of("backup", "--app", "shop", "--release", release, "--store", store, "--source", repo.dir().toString(),
                 "--namespace", "shop", "--kubeconfig", kubeconfig.toString(), "--encryption-key-file", key.toString(),
                 "--insecure-registry", registry.host(), "--build-system", "jenkins", "--build-job", "shop/release",
-                "--build-number", release.substring(1), "--build-url", url, "--json");
+                "--build-number", release.substring(1), "--build-url", url, "--json"));
+        args.addAll(List.of(extra));
+        Cli.Run run = Cli.run(args.toArray(String[]::new));
         assertThat(run.exitCode()).as(run.err()).isZero();
     }
 

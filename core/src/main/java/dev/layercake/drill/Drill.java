@@ -12,6 +12,7 @@ import dev.layercake.images.ImageVerifier;
 import dev.layercake.kube.Discovery;
 import dev.layercake.kube.KubeConnection;
 import dev.layercake.kube.KubernetesRestore;
+import dev.layercake.kube.KubernetesRestoreException;
 import dev.layercake.api.result.KubernetesRestoreReport;
 import dev.layercake.kube.ObjectDiff;
 import dev.layercake.kube.ResourceType;
@@ -408,6 +409,9 @@ public final class Drill {
             List<ObjectNode> planned = checked.planned();
             try {
                 report = restore.apply(checked);
+            } catch (KubernetesRestoreException e) {
+                int removed = cleaner.remove(drillId); // what was applied before the failure
+                throw namespaceRefused(e, removed).orElse(e);
             } catch (RuntimeException e) {
                 cleaner.remove(drillId); // what was applied before the failure
                 throw e;
@@ -429,6 +433,25 @@ public final class Drill {
                 }
             }
             return checks;
+        }
+
+        /**
+         * A restore stopped because RBAC refused to create a scratch namespace: said as what it is (the identity
+         * may not create namespaces), not as a restore to resume. The drill's own objects are already removed.
+         */
+        private java.util.Optional<LayercakeException> namespaceRefused(KubernetesRestoreException e, int removed) {
+            KubernetesRestoreReport.Entry failed = e.report() == null ? null : e.report().failed().stream().findFirst().orElse(null);
+            if (e.kind() != LayercakeException.Kind.AUTH || failed == null || !failed.kind().equals("Namespace")
+                    || !"v1".equals(failed.apiVersion())) {
+                return java.util.Optional.empty();
+            }
+            return java.util.Optional.of(new LayercakeException(LayercakeException.Kind.AUTH, "drill: the cluster refused to create"
+                    + " the scratch namespace " + failed.name() + " (context " + connection.context() + ", " + connection.server()
+                    + "): the identity of this kubeconfig lacks the permission to create namespaces (verb create on namespaces,"
+                    + " cluster scope). A drill writes only into namespaces it creates itself. Fix: grant it, e.g. a ClusterRole"
+                    + " rule {apiGroups: [\"\"], resources: [namespaces], verbs: [create]} bound to this identity, or run the drill"
+                    + " with a --kubeconfig/--context that has it. Nothing of yours was touched: the drill removed the " + removed
+                    + " object(s) it had created and wrote no record.", e));
         }
 
         @Override

@@ -75,23 +75,49 @@ public final class DrillRecords {
     /** Records larger than this are not read (a record names differences, not blobs). */
     static final int MAX_RECORD_BYTES = 8 * 1024 * 1024;
 
-    /** The latest drill of a release for display; a record that cannot be read says so instead of failing show/list. */
+    private static final java.util.Set<String> OUTCOMES = java.util.Set.of(DrillRecord.PASSED, DrillRecord.PASSED_WITH_UNOBSERVED,
+            DrillRecord.FAILED);
+    private static final java.util.regex.Pattern CHECK_NAME = java.util.regex.Pattern.compile("[a-z][a-z0-9-]{0,63}");
+
+    /**
+     * The latest drill of a release for display; a record that cannot be read (not JSON, too large, no known
+     * outcome, no valid finish time) is shown as unreadable with its key instead of failing show/list, and
+     * nothing of it reaches the output but what was checked.
+     */
     public static Optional<DrillSummary> latestSummary(ReleaseStore store, String app, String release) {
         List<String> keys = list(store, app, release);
         if (keys.isEmpty()) {
             return Optional.empty();
         }
         String key = keys.get(keys.size() - 1);
+        byte[] bytes;
         try {
-            byte[] bytes = store.drillRecords().read(key, MAX_RECORD_BYTES + 1);
-            if (bytes.length > MAX_RECORD_BYTES) {
-                return Optional.of(new DrillSummary("unreadable", null, List.of(), key));
-            }
-            DrillRecord r = Json.read(bytes, DrillRecord.class, "drill record " + key);
-            return Optional.of(new DrillSummary(r.outcome(), r.finishedAt(), r.notObserved(), key));
+            bytes = store.drillRecords().read(key, MAX_RECORD_BYTES + 1);
         } catch (RuntimeException e) {
-            return Optional.of(new DrillSummary("unreadable", null, List.of(), key));
+            return Optional.of(DrillSummary.unreadable(key, "cannot be read from the store"));
         }
+        if (bytes.length > MAX_RECORD_BYTES) {
+            return Optional.of(DrillSummary.unreadable(key, "larger than " + MAX_RECORD_BYTES + " bytes"));
+        }
+        DrillRecord r;
+        try {
+            r = Json.read(bytes, DrillRecord.class, "drill record " + key);
+        } catch (RuntimeException e) {
+            return Optional.of(DrillSummary.unreadable(key, "not a drill record (JSON)"));
+        }
+        if (r == null || r.outcome() == null || !OUTCOMES.contains(r.outcome())) {
+            return Optional.of(DrillSummary.unreadable(key, "no known outcome"));
+        }
+        try {
+            Instant.parse(r.finishedAt() == null ? "" : r.finishedAt());
+        } catch (RuntimeException e) {
+            return Optional.of(DrillSummary.unreadable(key, "no valid finish time"));
+        }
+        List<String> notObserved = r.notObserved() == null ? List.of() : r.notObserved();
+        if (notObserved.size() > 32 || notObserved.stream().anyMatch(n -> n == null || !CHECK_NAME.matcher(n).matches())) {
+            return Optional.of(DrillSummary.unreadable(key, "malformed notObserved"));
+        }
+        return Optional.of(new DrillSummary(r.outcome(), r.finishedAt(), notObserved, key));
     }
 
     /** The latest drill of a release, if any. */

@@ -52,8 +52,27 @@ public final class DeclaredState {
     private DeclaredState() {
     }
 
+    /**
+     * How Helm charts are named when rendered: the {@code --helm-release}/{@code --helm-namespace} options (null: not
+     * given) and the live Helm releases of the app's namespaces ({@link HelmReleases#fromSecrets}).
+     */
+    public record HelmContext(String release, String namespace, List<HelmReleases.Live> live) {
+        public HelmContext {
+            live = live == null ? List.of() : List.copyOf(live);
+        }
+
+        public static HelmContext none() {
+            return new HelmContext(null, null, List.of());
+        }
+    }
+
     public static State read(ReleaseStore store, SourceSection source, Access access, String app,
                              List<String> namespaces, ProgressListener listener) {
+        return read(store, source, access, app, namespaces, HelmContext.none(), listener);
+    }
+
+    public static State read(ReleaseStore store, SourceSection source, Access access, String app,
+                             List<String> namespaces, HelmContext helmContext, ProgressListener listener) {
         if (source == null) {
             return new State(List.of(), List.of());
         }
@@ -113,13 +132,17 @@ public final class DeclaredState {
                 } else {
                     listener.progress("render", renders.size() + 1, roots.size() + charts.size(), "sources");
                     Renderers.Tool tool = helm.get();
-                    // release name: the app; namespace: the app's first; values: the chart's own values.yaml
-                    List<String> cmd = Renderers.with(tool.command(), app, tree.resolve(chart).toString());
-                    if (!namespaces.isEmpty()) {
-                        cmd.addAll(List.of("--namespace", namespaces.get(0)));
+                    // release name and namespace: the options, else the live Helm release Secret's, else the chart's
+                    // name and the app's first namespace; values: the chart's own values.yaml
+                    HelmReleases.Choice choice = helmChoice(store, byPath, chart, helmContext, namespaces);
+                    List<String> cmd = Renderers.with(tool.command(), choice.name(), tree.resolve(chart).toString());
+                    if (choice.namespace() != null) {
+                        cmd.addAll(List.of("--namespace", choice.namespace()));
                     }
                     Renderers.Run run = renderers.run(cmd, tree);
-                    renders.add(record(objects, run, tree, shown, RenderEntry.HELM, tool, "helm " + shown, false));
+                    RenderEntry r = record(objects, run, tree, shown, RenderEntry.HELM, tool, "helm " + shown, false);
+                    renders.add(new RenderEntry(r.path(), r.type(), r.tool(), r.toolVersion(), r.status(), r.objects(), r.why(),
+                            choice.describe()));
                 }
             }
         } finally {
@@ -135,6 +158,18 @@ public final class DeclaredState {
             }
         }
         return new State(objects, renders);
+    }
+
+    /** The release name and namespace of one chart (see {@link HelmReleases#choose}). */
+    static HelmReleases.Choice helmChoice(ReleaseStore store, Map<String, SourceFile> byPath, String chart, HelmContext context,
+                                          List<String> namespaces) {
+        SourceFile chartYaml = byPath.get(chart.isEmpty() ? "Chart.yaml" : chart + "/Chart.yaml");
+        JsonNode doc = null;
+        if (chartYaml != null && !chartYaml.symlink()) {
+            List<JsonNode> docs = YamlDocuments.parse(text(store, chartYaml));
+            doc = docs.isEmpty() ? null : docs.get(0);
+        }
+        return HelmReleases.choose(HelmReleases.chartName(doc, chart), context.release(), context.namespace(), context.live(), namespaces);
     }
 
     private static RenderEntry record(List<Declared> objects, Renderers.Run run, Path tree, String shown, String type,

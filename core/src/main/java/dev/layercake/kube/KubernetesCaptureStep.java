@@ -170,7 +170,9 @@ public final class KubernetesCaptureStep implements BackupStep {
             }
             Map<ObjectId, JsonNode> listed = new LinkedHashMap<>(selection.listed());
             List<ObjectId> members = selection.members().stream().map(AppGraph.Member::id).toList();
-            DeclaredState.State declared = DeclaredState.read(store, source, access, app, options.namespaces(), listener);
+            DeclaredState.HelmContext helm = new DeclaredState.HelmContext(options.helmRelease(), options.helmNamespace(),
+                    HelmReleases.fromSecrets(listed.values())); // labels only, never the release payload
+            DeclaredState.State declared = DeclaredState.read(store, source, access, app, options.namespaces(), helm, listener);
             DriftDetector.Result result = DriftDetector.detect(declared, listed, members, options.namespaces(), selection.listedTypes());
             liveObjects.accept(selection.members().stream().map(m -> (JsonNode) m.object()).toList());
             List<DriftEntry> drift = result.drift();

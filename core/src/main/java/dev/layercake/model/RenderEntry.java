@@ -10,7 +10,13 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * that was not rendered: drift then reports no "live but not declared" objects (see docs/drift.md).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record RenderEntry(String path, String type, String tool, String toolVersion, String status, int objects, String why) {
+public record RenderEntry(String path, String type, String tool, String toolVersion, String status, int objects, String why,
+                          String release) {
+
+    /** The signature before {@code release} (for a Helm chart run: the release name, namespace and where they came from). */
+    public RenderEntry(String path, String type, String tool, String toolVersion, String status, int objects, String why) {
+        this(path, type, tool, toolVersion, status, objects, why, null);
+    }
 
     public static final String KUSTOMIZE = "kustomize";
     public static final String HELM = "helm";
@@ -26,6 +32,6 @@ public record RenderEntry(String path, String type, String tool, String toolVers
     /** "kustomize deploy/overlays/prod: rendered by kubectl kustomize (v5.5.0), 3 object(s)". */
     public String describe() {
         return type + " " + path + ": " + (rendered() ? "rendered by " + tool + (toolVersion == null ? "" : " (" + toolVersion + ")")
-                + ", " + objects + " object(s)" : status + ": " + why);
+                + ", " + objects + " object(s)" : status + ": " + why) + (release == null ? "" : "; release " + release);
     }
 }

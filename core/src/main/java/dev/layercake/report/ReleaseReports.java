@@ -13,7 +13,9 @@ import dev.layercake.model.ImageEntry;
 import dev.layercake.model.ImageReference;
 import dev.layercake.model.Json;
 import dev.layercake.model.KubernetesResource;
+import dev.layercake.model.CoverageSection;
 import dev.layercake.model.Manifest;
+import dev.layercake.model.PipelineSection;
 import dev.layercake.model.SourceFile;
 import dev.layercake.api.result.ReleaseReport.Box;
 import dev.layercake.api.result.ReleaseReport.Cake;
@@ -88,7 +90,7 @@ public final class ReleaseReports {
         Header header = header(m, Digest.of(manifestBytes).toString(), signature, freeze,
                 previous == null ? null : previous.release(), drill);
         return new ReleaseReport(header, cake(m, previous), sources(m), kubernetes(m), coverage(m, manifestBytes), diff,
-                m.incomplete().stream().map(e -> new ReleaseReport.Missing(e.what(), e.why())).toList());
+                m.incomplete().stream().map(e -> new ReleaseReport.Missing(e.what(), e.why())).toList(), pipeline(m));
     }
 
     private static Manifest readQuietly(ReleaseStore store, String app, String release) {
@@ -372,7 +374,8 @@ public final class ReleaseReports {
                     d.change(), d.declaredIn(), fields));
         }
         return new Kubernetes(m.kubernetes().resources().size(), m.kubernetes().context(), m.kubernetes().namespaces(),
-                m.kubernetes().selectors(), out, drift);
+                m.kubernetes().selectors(), out, drift,
+                m.kubernetes().rendered().stream().limit(MAX_COVERAGE_ITEMS).map(dev.layercake.model.RenderEntry::describe).toList());
     }
 
     /** The manifest's {@code coverage} section, whatever its shape (another part of layercake writes it), as text rows. */
@@ -390,7 +393,83 @@ public final class ReleaseReports {
         } catch (Exception e) {
             // the manifest parsed as a Manifest already; a coverage section we cannot walk is left out
         }
-        return new Coverage(present, items, pvcs);
+        return new Coverage(present, items, pvcs, coverageGroups(m.coverage()));
+    }
+
+    /** The typed coverage section, grouped: volumes; storage services; credentials present; notes. */
+    static List<ReleaseReport.CoverageGroup> coverageGroups(CoverageSection c) {
+        if (c == null) {
+            return List.of();
+        }
+        List<ReleaseReport.CoverageRow> volumes = new ArrayList<>();
+        for (CoverageSection.Volume v : c.volumes()) {
+            if (volumes.size() >= MAX_COVERAGE_ITEMS) {
+                break;
+            }
+            List<String> detail = new ArrayList<>();
+            if (v.size() != null) {
+                detail.add(v.size());
+            }
+            if (v.storageClass() != null) {
+                detail.add("class " + v.storageClass());
+            }
+            if (!v.accessModes().isEmpty()) {
+                detail.add(String.join("/", v.accessModes()));
+            }
+            if (v.boundVolume() != null) {
+                detail.add("bound to " + v.boundVolume());
+            }
+            if (v.csiDriver() != null) {
+                detail.add("CSI " + v.csiDriver() + (v.snapshotClass() == null ? "" : v.snapshotClass()
+                        ? " (a VolumeSnapshotClass exists)" : " (no VolumeSnapshotClass)"));
+            }
+            if (!v.usedBy().isEmpty()) {
+                detail.add("used by " + String.join(", ", v.usedBy()));
+            }
+            volumes.add(new ReleaseReport.CoverageRow(v.kind(), (v.namespace() == null ? "" : v.namespace() + "/") + (v.name() == null ? "" : v.name()),
+                    String.join("; ", detail), v.foundIn(), v.coverage()));
+        }
+        List<ReleaseReport.CoverageRow> services = new ArrayList<>();
+        List<ReleaseReport.CoverageRow> credentials = new ArrayList<>();
+        for (CoverageSection.Service s : c.services()) {
+            List<ReleaseReport.CoverageRow> into = s.credentials() ? credentials : services;
+            if (into.size() >= MAX_COVERAGE_ITEMS) {
+                continue;
+            }
+            String kind = s.kind() + (s.service() == null ? "" : " (" + s.service() + ")");
+            into.add(new ReleaseReport.CoverageRow(s.credentials() ? "credentials present for " + kind : kind, s.name(),
+                    s.rule() == null ? null : "rule " + s.rule(), s.foundIn(), s.coverage()));
+        }
+        List<ReleaseReport.CoverageRow> notes = c.notes().stream().limit(MAX_COVERAGE_ITEMS)
+                .map(n -> new ReleaseReport.CoverageRow("note", null, n, null, null)).toList();
+        List<ReleaseReport.CoverageGroup> groups = new ArrayList<>();
+        if (!volumes.isEmpty()) {
+            groups.add(new ReleaseReport.CoverageGroup("volumes", "Volumes the workloads mount: their data is not in the release", volumes));
+        }
+        if (!services.isEmpty()) {
+            groups.add(new ReleaseReport.CoverageGroup("services", "Storage services the app points at", services));
+        }
+        if (!credentials.isEmpty()) {
+            groups.add(new ReleaseReport.CoverageGroup("credentials", "Credentials present (Secret keys only, never values)", credentials));
+        }
+        if (!notes.isEmpty()) {
+            groups.add(new ReleaseReport.CoverageGroup("notes", "Notes of the scan", notes));
+        }
+        return groups;
+    }
+
+    /** The manifest's pipeline section: names, kinds, origins and sizes of what was stored (never the contents). */
+    static ReleaseReport.Pipeline pipeline(Manifest m) {
+        PipelineSection p = m.pipeline();
+        if (p == null) {
+            return new ReleaseReport.Pipeline(null, List.of(), List.of());
+        }
+        List<ReleaseReport.PipelineRow> rows = new ArrayList<>();
+        for (PipelineSection.PipelineFile f : p.files()) {
+            rows.add(new ReleaseReport.PipelineRow(f.name(), f.kind(), f.origin(), f.size(),
+                    f.digest() == null ? null : f.digest().toString(), f.mediaType()));
+        }
+        return new ReleaseReport.Pipeline(p.system(), rows, p.warnings());
     }
 
     private static void flatten(String section, JsonNode node, List<CoverageItem> into) {

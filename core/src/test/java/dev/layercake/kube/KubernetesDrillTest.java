@@ -131,6 +131,43 @@ class KubernetesDrillTest {
     }
 
     @Test
+    void noRbacToCreateNamespacesIsAClearErrorNamingTheNamespaceThePermissionAndTheFix() {
+        // the user's own namespace and object on the target, which the drill must leave exactly as they are
+        target.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("users").endMetadata().build()).create();
+        target.client().configMaps().inNamespace("users").resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                .withNewMetadata().withName("mine").endMetadata().addToData("k", "v").build()).create();
+        String usersVersion = target.client().configMaps().inNamespace("users").withName("mine").get().getMetadata().getResourceVersion();
+        // an RBAC stand-in: this identity may do everything but create namespaces
+        target.authorizer(r -> r.method().equals("POST") && r.path().split("\\?")[0].equals("/api/v1/namespaces")
+                ? "User \"tester\" cannot create resource \"namespaces\" in API group \"\" at the cluster scope" : null);
+
+        assertThatThrownBy(() -> drill().run(request(Map.of("shop-front", "front-scratch", "shop-data", "data-scratch"), false),
+                new KubeTestSupport.Recorder()))
+                .isInstanceOf(LayercakeException.class)
+                .satisfies(e -> assertThat(((LayercakeException) e).exitCode()).isNotZero())
+                .hasMessageContaining("scratch namespace front-scratch").hasMessageContaining("context dr")
+                .hasMessageContaining("permission to create namespaces").hasMessageContaining("verbs: [create]")
+                .hasMessageContaining("--context")
+                .hasMessageNotContaining("--existing skip");
+        target.authorizer(null);
+
+        // nothing of the user's touched, nothing of the drill's left, no record
+        assertThat(target.client().namespaces().list().getItems()).extracting(n -> n.getMetadata().getName()).containsExactly("users");
+        assertThat(target.client().configMaps().inAnyNamespace().list().getItems()).singleElement().satisfies(cm -> {
+            assertThat(cm.getMetadata().getName()).isEqualTo("mine");
+            assertThat(cm.getMetadata().getResourceVersion()).isEqualTo(usersVersion);
+        });
+        assertThat(target.client().genericKubernetesResources("apiextensions.k8s.io/v1", "CustomResourceDefinition").list().getItems()
+                .stream().filter(c -> c.getMetadata().getLabels() != null && c.getMetadata().getLabels().containsKey(Drill.LABEL_DRILL)))
+                .isEmpty();
+        assertThat(target.client().rbac().clusterRoles().list().getItems()).noneMatch(c -> c.getMetadata().getLabels() != null
+                && c.getMetadata().getLabels().containsKey(Drill.LABEL_DRILL));
+        try (ReleaseStore store = ReleaseStore.open(location)) {
+            assertThat(DrillRecords.list(store, "shop", "r1")).isEmpty();
+        }
+    }
+
+    @Test
     void leftoversOfAKilledDrillAreRemovedByTheNextOne() {
         dev.layercake.api.result.DrillResult kept = drill().run(request(Map.of(), true), new KubeTestSupport.Recorder());
         assertThat(kept.record().nothingFailed()).isTrue();
@@ -217,6 +254,37 @@ class KubernetesDrillTest {
         try (ReleaseStore store = ReleaseStore.open(location)) {
             assertThat(DrillRecords.list(store, "shop", "r1")).isEmpty();
         }
+    }
+
+    @Test
+    void aDrillKilledMidwayLeavesOnlyLabelledObjectsAndDrillCleanRemovesThem() {
+        target.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("users").endMetadata().build()).create();
+        target.client().configMaps().inNamespace("users").resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                .withNewMetadata().withName("mine").endMetadata().addToData("k", "v").build()).create();
+        // killed after applying, before its clean-up could run: every delete from then on fails, and the drill dies
+        assertThatThrownBy(() -> drill().beforeReadBack(client -> {
+            target.authorizer(r -> r.method().equals("DELETE") ? "the drill process was killed" : null);
+            throw new IllegalStateException("killed midway");
+        }).run(request(Map.of(), false), new KubeTestSupport.Recorder())).isInstanceOf(RuntimeException.class);
+        target.authorizer(null);
+
+        List<String> left = target.client().namespaces().list().getItems().stream()
+                .filter(n -> n.getMetadata().getLabels() != null && n.getMetadata().getLabels().containsKey(Drill.LABEL_DRILL))
+                .map(n -> n.getMetadata().getName()).toList();
+        assertThat(left).hasSize(2).allMatch(n -> n.contains("-drill-"));
+        assertThat(target.client().configMaps().inAnyNamespace().list().getItems()).hasSizeGreaterThan(1);
+        try (ReleaseStore store = ReleaseStore.open(location)) {
+            assertThat(DrillRecords.list(store, "shop", "r1")).isEmpty(); // a killed drill recorded nothing
+        }
+
+        int removed = drill().clean(request(Map.of(), false), new KubeTestSupport.Recorder());
+
+        assertThat(removed).isGreaterThan(2);
+        assertThat(target.client().namespaces().list().getItems()).extracting(n -> n.getMetadata().getName()).containsExactly("users");
+        assertThat(target.client().configMaps().inAnyNamespace().list().getItems()).extracting(c -> c.getMetadata().getName())
+                .containsExactly("mine");
+        assertThat(target.client().rbac().clusterRoles().list().getItems()).noneMatch(c -> c.getMetadata().getLabels() != null
+                && c.getMetadata().getLabels().containsKey(Drill.LABEL_DRILL));
     }
 
     @Test

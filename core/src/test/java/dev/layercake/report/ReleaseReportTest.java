@@ -155,6 +155,95 @@ class ReleaseReportTest {
                 .containsExactly("notHeld=what: PVC shop/data, why: volume data", "buckets=s3://shop-assets", "coverage=note: partial");
     }
 
+    @Test
+    void thePipelineSectionAndTheGroupedCoverageMapAreRenderedEscapedEachEntryNotCovered() {
+        Manifest base = manifest("r1", List.of(), List.of(), List.of(), List.of(), null);
+        dev.layercake.model.CoverageSection coverage = new dev.layercake.model.CoverageSection(
+                List.of(new dev.layercake.model.CoverageSection.Volume("persistentVolumeClaim", "shop", "data", "10Gi", "fast",
+                                List.of("ReadWriteOnce"), "pv-1", "ebs.csi.aws.com", true, List.of("StatefulSet shop/db"),
+                                "StatefulSet shop/db spec.volumeClaimTemplates", null),
+                        new dev.layercake.model.CoverageSection.Volume("emptyDir", "shop", "cache", null, null, null, null, null, null,
+                                List.of("Deployment shop/web"), "Deployment shop/web", null)),
+                List.of(new dev.layercake.model.CoverageSection.Service("bucket", "aws-s3", "s3://shop-assets/" + HOSTILE, "infra/s3.tf:3",
+                                "terraform aws_s3_bucket", false, null),
+                        new dev.layercake.model.CoverageSection.Service("database", "postgresql", "postgres://db.example:5432/shop",
+                                "ConfigMap shop/web-config data.DATABASE_URL", "url postgres", false, null),
+                        new dev.layercake.model.CoverageSection.Service("database", "postgresql", "DATABASE_PASSWORD",
+                                "Secret shop/db-credentials key DATABASE_PASSWORD", "secret-key database", true, null)),
+                List.of("ConfigMap shop/huge: scanned the first 1 MiB only"));
+        dev.layercake.model.PipelineSection pipeline = new dev.layercake.model.PipelineSection("jenkins", List.of(
+                new dev.layercake.model.PipelineSection.PipelineFile("config.xml", "jenkins-job-config", "jenkins job shop/release",
+                        d("config"), 1536, "application/xml"),
+                new dev.layercake.model.PipelineSection.PipelineFile("jenkins.json", "jenkins-info", "jenkins " + HOSTILE,
+                        d("info"), 2_097_152, "application/json")),
+                List.of("tekton Pipeline ci/release not read: forbidden (" + HOSTILE + ")"));
+        dev.layercake.model.KubernetesSection kube = new dev.layercake.model.KubernetesSection("demo", List.of("shop"), List.of(), null,
+                List.of(), List.of(), List.of(
+                new dev.layercake.model.RenderEntry("deploy/overlays/prod", "kustomize", "kubectl kustomize", "v5.5.0", "rendered", 3, null),
+                new dev.layercake.model.RenderEntry("deploy/helm/" + HOSTILE, "helm", null, null, "not rendered", 0, "helm not on PATH")));
+        Manifest m = new Manifest(base.schemaVersion(), base.app(), base.release(), base.createdAt(), base.tool(), base.build(),
+                base.source(), base.images(), kube, base.incomplete(), coverage, pipeline);
+
+        ReleaseReport r = report(m, null, null);
+        assertThat(r.pipeline().system()).isEqualTo("jenkins");
+        assertThat(r.pipeline().files()).extracting(ReleaseReport.PipelineRow::name, ReleaseReport.PipelineRow::size)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("config.xml", 1536L), org.assertj.core.groups.Tuple.tuple("jenkins.json", 2_097_152L));
+        assertThat(r.coverage().groups()).extracting(ReleaseReport.CoverageGroup::id).containsExactly("volumes", "services", "credentials", "notes");
+        assertThat(r.coverage().groups().get(0).rows()).hasSize(2).allSatisfy(row ->
+                assertThat(row.coverage()).isEqualTo(dev.layercake.model.CoverageSection.NOT_COVERED));
+        assertThat(r.coverage().groups().get(0).rows().get(0).detail())
+                .isEqualTo("10Gi; class fast; ReadWriteOnce; bound to pv-1; CSI ebs.csi.aws.com (a VolumeSnapshotClass exists); used by StatefulSet shop/db");
+        assertThat(r.coverage().groups().get(2).rows()).singleElement().satisfies(row -> assertThat(row.name()).isEqualTo("DATABASE_PASSWORD"));
+
+        String html = ReportRenderer.html(r);
+        // the third section of issue 16: what drift rendered, or why not
+        assertThat(html).contains("<li class=\"mono\">kustomize deploy/overlays/prod: rendered by kubectl kustomize (v5.5.0), 3 object(s)</li>")
+                .contains("<li class=\"mono\">helm deploy/helm/&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&quot;onmouseover=&quot;x: not rendered: helm not on PATH</li>");
+        String pipelineHtml = html.substring(html.indexOf("<section id=\"pipeline\">"), html.indexOf("<section id=\"coverage\">"));
+        assertThat(pipelineHtml).contains("Pipeline: what only the CI system knew (jenkins)")
+                .contains("<td class=\"mono\">config.xml</td>").contains("<td>1.5 KiB</td>").contains("<td>2.0 MiB</td>")
+                .contains("jenkins job shop/release").contains(d("config").toString())
+                .contains("id=\"pipeline-warnings\"").contains("tekton Pipeline ci/release not read");
+        String coverageHtml = html.substring(html.indexOf("<section id=\"coverage\">"));
+        coverageHtml = coverageHtml.substring(0, coverageHtml.indexOf("</section>"));
+        // grouped, in this order, each group a table of its own; no flat rows
+        assertThat(coverageHtml).doesNotContain("id=\"coverage-items\"");
+        int volumes = coverageHtml.indexOf("<table id=\"coverage-volumes\"");
+        int services = coverageHtml.indexOf("<table id=\"coverage-services\"");
+        int credentials = coverageHtml.indexOf("<table id=\"coverage-credentials\"");
+        int notes = coverageHtml.indexOf("<table id=\"coverage-notes\"");
+        assertThat(volumes).isPositive();
+        assertThat(services).isGreaterThan(volumes);
+        assertThat(credentials).isGreaterThan(services);
+        assertThat(notes).isGreaterThan(credentials);
+        // every volume, service and credential row says it is not covered: 2 + 2 + 1
+        assertThat(count(coverageHtml, "<span class=\"badge bad\">not covered by this release</span>")).isEqualTo(5);
+        assertThat(coverageHtml.substring(volumes, services)).contains("shop/data").contains("used by StatefulSet shop/db").contains("emptyDir");
+        assertThat(coverageHtml.substring(services, credentials)).contains("bucket (aws-s3)").contains("infra/s3.tf:3")
+                .contains("postgres://db.example:5432/shop").doesNotContain("DATABASE_PASSWORD");
+        assertThat(coverageHtml.substring(credentials, notes)).contains("<td>credentials present for database (postgresql)</td>").contains("DATABASE_PASSWORD")
+                .contains("Secret shop/db-credentials key DATABASE_PASSWORD");
+        assertThat(coverageHtml.substring(notes)).contains("scanned the first 1 MiB only");
+        // hostile strings from the manifest are text, never markup
+        assertThat(html).doesNotContain("<script>").doesNotContain("\"onmouseover=\"")
+                .contains("s3://shop-assets/&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&quot;onmouseover=&quot;x");
+    }
+
+    @Test
+    void aReleaseWithoutPipelineOrCoverageSaysSo() {
+        String html = ReportRenderer.html(report(manifest("r1", List.of(), List.of(), List.of(), List.of(), null), null, null));
+        assertThat(html).contains("id=\"no-pipeline\"").contains("No coverage map in this manifest.")
+                .doesNotContain("id=\"pipeline-files\"").doesNotContain("class=\"coverage-group\"");
+    }
+
+    static int count(String s, String what) {
+        int n = 0;
+        for (int i = s.indexOf(what); i >= 0; i = s.indexOf(what, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
     /** A manifest's JSON with a {@code coverage} key added, as a newer layercake would write it. */
     record ObjectNodeBytes(byte[] bytes) {
         static ObjectNodeBytes of(Manifest m, String coverageJson) {

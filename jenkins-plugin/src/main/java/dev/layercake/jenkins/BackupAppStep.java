@@ -51,6 +51,8 @@ public class BackupAppStep extends ClusterStep {
     private String secrets;
     private boolean allowIncomplete;
     private boolean allowEmptySelection;
+    private String helmRelease;
+    private String helmNamespace;
     private List<String> pipelineFiles;
     private boolean freeze;
     private String retainUntil;
@@ -224,6 +226,24 @@ public class BackupAppStep extends ClusterStep {
     @DataBoundSetter
     public void setAllowIncomplete(boolean allowIncomplete) {
         this.allowIncomplete = allowIncomplete;
+    }
+
+    public String getHelmRelease() {
+        return helmRelease;
+    }
+
+    @DataBoundSetter
+    public void setHelmRelease(String helmRelease) {
+        this.helmRelease = Util.fixEmptyAndTrim(helmRelease);
+    }
+
+    public String getHelmNamespace() {
+        return helmNamespace;
+    }
+
+    @DataBoundSetter
+    public void setHelmNamespace(String helmNamespace) {
+        this.helmNamespace = Util.fixEmptyAndTrim(helmNamespace);
     }
 
     public boolean isAllowEmptySelection() {

@@ -56,7 +56,7 @@ final class BackupCallable extends AgentCallable<BackupOutcome> {
                             step.kubeconfigOn(workspace, agent),
                             step.getContext(), step.namespaces(), step.selectors(), step.getSecrets(),
                             step.encryptionKeyFileOn(workspace), step.encryptionKeyEnvOn(agent),
-                            step.isAllowEmptySelection()),
+                            step.isAllowEmptySelection(), step.getHelmRelease(), step.getHelmNamespace()),
                     new FreezeOptions(step.isFreeze(), step.getRetainUntil(), step.isLegalHold(),
                             Paths.inWorkspace(workspace, step.getSigningKey()), step.isTagImages()),
                     step.isAllowIncomplete(), pipelineFiles);

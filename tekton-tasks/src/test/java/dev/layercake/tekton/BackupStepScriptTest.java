@@ -97,6 +97,8 @@ class BackupStepScriptTest {
                 .param("selector", List.of("app.kubernetes.io/part-of=shop"))
                 .param("context", "prod")
                 .param("secrets", "skip")
+                .param("helm-release", "shop-web")
+                .param("helm-namespace", "shop-prod")
                 .param("s3-endpoint", "http://127.0.0.1:9000")
                 .param("s3-region", "eu-west-1")
                 .param("s3-path-style", "true")
@@ -118,7 +120,7 @@ class BackupStepScriptTest {
                 "--source", source + "/app", "--ref", "v1.2", "--git-bundle",
                 "--build-url", "https://dashboard.example/#/pipelineruns/release-42", "--triggered-by", "alice",
                 "--image-mode", "digest-only", "--image-target", "backup.example/shop",
-                "--context", "prod", "--secrets", "skip",
+                "--context", "prod", "--secrets", "skip", "--helm-release", "shop-web", "--helm-namespace", "shop-prod",
                 "--s3-endpoint", "http://127.0.0.1:9000", "--s3-region", "eu-west-1", "--s3-path-style",
                 "--freeze", "--retain-until", "2030-01-01");
         assertThat(run.stderr()).contains("progress goes to stderr");

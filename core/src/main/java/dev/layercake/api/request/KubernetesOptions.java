@@ -11,7 +11,8 @@ import java.util.List;
  * of failing the backup.
  */
 public record KubernetesOptions(String kubeconfig, String context, List<String> namespaces, List<String> selectors,
-                                Secrets secrets, String encryptionKeyFile, String encryptionKeyEnv, boolean allowEmptySelection) {
+                                Secrets secrets, String encryptionKeyFile, String encryptionKeyEnv, boolean allowEmptySelection,
+                                String helmRelease, String helmNamespace) {
 
     public static final Secrets ENCRYPT = Secrets.ENCRYPT;
     public static final Secrets PLAIN = Secrets.PLAIN;
@@ -59,6 +60,35 @@ public record KubernetesOptions(String kubeconfig, String context, List<String> 
         selectors = selectors == null ? List.of() : List.copyOf(selectors);
         secrets = secrets == null ? ENCRYPT : secrets;
         encryptionKeyEnv = encryptionKeyEnv == null || encryptionKeyEnv.isBlank() ? DEFAULT_KEY_ENV : encryptionKeyEnv;
+        helmRelease = helmRelease == null || helmRelease.isBlank() ? null : helmRelease;
+        helmNamespace = helmNamespace == null || helmNamespace.isBlank() ? null : helmNamespace;
+        // helm's own rules; checked here, before anything is read, and so never an argument helm could take for a flag
+        if (helmRelease != null && !helmRelease.matches("[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?")) {
+            throw LayercakeException.usage("--helm-release '" + helmRelease + "' is not a Helm release name: lower-case letters,"
+                    + " digits and '-', at most 53, starting and ending with a letter or digit");
+        }
+        if (helmNamespace != null && !helmNamespace.matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")) {
+            throw LayercakeException.usage("--helm-namespace '" + helmNamespace + "' is not a namespace name: lower-case letters,"
+                    + " digits and '-', at most 63, starting and ending with a letter or digit");
+        }
+    }
+
+    /**
+     * {@code helmRelease}/{@code helmNamespace}: the release name and namespace drift renders the Helm charts with
+     * ({@code helm template}); null: the live Helm release Secret's, else the chart's name and the first namespace.
+     * This is the signature before them.
+     */
+    public KubernetesOptions(String kubeconfig, String context, List<String> namespaces, List<String> selectors,
+                             Secrets secrets, String encryptionKeyFile, String encryptionKeyEnv, boolean allowEmptySelection) {
+        this(kubeconfig, context, namespaces, selectors, secrets, encryptionKeyFile, encryptionKeyEnv, allowEmptySelection, null, null);
+    }
+
+    /** With the secrets mode as a user wrote it, and the Helm release name and namespace for drift. */
+    public KubernetesOptions(String kubeconfig, String context, List<String> namespaces, List<String> selectors,
+                             String secrets, String encryptionKeyFile, String encryptionKeyEnv, boolean allowEmptySelection,
+                             String helmRelease, String helmNamespace) {
+        this(kubeconfig, context, namespaces, selectors, Secrets.parse(secrets), encryptionKeyFile, encryptionKeyEnv, allowEmptySelection,
+                helmRelease, helmNamespace);
     }
 
     /** With the secrets mode as a user wrote it ({@code --secrets}, {@code secrets}). */

@@ -47,6 +47,8 @@ public enum Vocabulary {
     SECRETS("secrets", null, OptionType.STRING, "Secrets: encrypt (default, needs a key), plain or skip.", "encrypt", "backup"),
     ENCRYPTION_KEY_FILE("encryptionKeyFile", null, OptionType.STRING, "File with the 32-byte AES-256 key (raw or base64).", null, "backup", "restore", "diff", "drill"),
     ENCRYPTION_KEY_ENV("encryptionKeyEnv", null, OptionType.STRING, "Environment variable holding the base64 AES-256 key.", "LAYERCAKE_ENCRYPTION_KEY", "backup", "restore", "diff", "drill"),
+    HELM_RELEASE("helmRelease", null, OptionType.STRING, "Release name drift renders the Helm charts with (helm template); default: the live Helm release Secret's, else the chart's name.", null, "backup"),
+    HELM_NAMESPACE("helmNamespace", null, OptionType.STRING, "Namespace drift renders the Helm charts with; default: the live Helm release's, else the first --namespace.", null, "backup"),
     PIPELINE_FILE("pipelineFiles", "--pipeline-file", OptionType.LIST, "A file of the CI system to store in the release's pipeline section (repeatable; at most 64 files of 16 MB).", null, "backup"),
     ALLOW_INCOMPLETE("allowIncomplete", null, OptionType.BOOLEAN, "Write the release even if part of the app cannot be captured, recording each missing part in the manifest (default: the backup fails).", "false", "backup"),
 

@@ -8,11 +8,21 @@ import java.util.List;
  * Every string here may have come from git, a registry or the cluster: the template escapes all of it.
  */
 public record ReleaseReport(Header header, Cake cake, Sources sources, Kubernetes kubernetes, Coverage coverage,
-                            Diff diff, List<Missing> incomplete) {
+                            Diff diff, List<Missing> incomplete, Pipeline pipeline) {
 
-    /** {@code incomplete}: the manifest's list of parts of the app never captured (empty: a complete release). */
+    /**
+     * {@code incomplete}: the manifest's list of parts of the app never captured (empty: a complete release);
+     * {@code pipeline}: what the release stored of the pipeline itself (none: an empty one).
+     */
     public ReleaseReport {
         incomplete = incomplete == null ? List.of() : List.copyOf(incomplete);
+        pipeline = pipeline == null ? new Pipeline(null, List.of(), List.of()) : pipeline;
+    }
+
+    /** The signature before {@code pipeline}. */
+    public ReleaseReport(Header header, Cake cake, Sources sources, Kubernetes kubernetes, Coverage coverage, Diff diff,
+                         List<Missing> incomplete) {
+        this(header, cake, sources, kubernetes, coverage, diff, incomplete, null);
     }
 
     public ReleaseReport(Header header, Cake cake, Sources sources, Kubernetes kubernetes, Coverage coverage, Diff diff) {
@@ -83,7 +93,17 @@ public record ReleaseReport(Header header, Cake cake, Sources sources, Kubernete
     }
 
     public record Kubernetes(int objectCount, String context, List<String> namespaces, List<String> selectors,
-                             List<ObjectGroup> groups, List<DriftRow> drift) {
+                             List<ObjectGroup> groups, List<DriftRow> drift, List<String> rendered) {
+        /** {@code rendered}: each Kustomize root and Helm chart drift rendered first, or why it was not ("not rendered: ..."). */
+        public Kubernetes {
+            rendered = rendered == null ? List.of() : List.copyOf(rendered);
+        }
+
+        /** The signature before {@code rendered}. */
+        public Kubernetes(int objectCount, String context, List<String> namespaces, List<String> selectors,
+                          List<ObjectGroup> groups, List<DriftRow> drift) {
+            this(objectCount, context, namespaces, selectors, groups, drift, List.of());
+        }
     }
 
     /** Objects of one kind in one namespace ("" for cluster-scoped); Secrets by name only. */
@@ -101,7 +121,42 @@ public record ReleaseReport(Header header, Cake cake, Sources sources, Kubernete
      * What the release does not hold. {@code sections}: the manifest's {@code coverage} section when it has one
      * (rendered as found); {@code persistentVolumeClaims}: the PVCs it captured as objects, whose data it does not hold.
      */
-    public record Coverage(boolean fromManifest, List<CoverageItem> items, List<String> persistentVolumeClaims) {
+    public record Coverage(boolean fromManifest, List<CoverageItem> items, List<String> persistentVolumeClaims,
+                           List<CoverageGroup> groups) {
+        /**
+         * {@code groups}: the manifest's coverage section as this layercake writes it, grouped (volumes; storage
+         * services; credentials present; notes), only the groups that have rows; empty when the section has
+         * another shape, which {@code items} then shows as found.
+         */
+        public Coverage {
+            items = items == null ? List.of() : List.copyOf(items);
+            persistentVolumeClaims = persistentVolumeClaims == null ? List.of() : List.copyOf(persistentVolumeClaims);
+            groups = groups == null ? List.of() : List.copyOf(groups);
+        }
+
+        /** The signature before {@code groups}. */
+        public Coverage(boolean fromManifest, List<CoverageItem> items, List<String> persistentVolumeClaims) {
+            this(fromManifest, items, persistentVolumeClaims, List.of());
+        }
+    }
+
+    /** One group of the coverage map: {@code id} is "volumes", "services", "credentials" or "notes". */
+    public record CoverageGroup(String id, String title, List<CoverageRow> rows) {
+    }
+
+    /** One entry: what it is, its name or endpoint, details, where it was found, and its coverage statement. */
+    public record CoverageRow(String kind, String name, String detail, String foundIn, String coverage) {
+    }
+
+    /** The pipeline section: the CI system, each stored file (name, kind, origin, size, digest), and what could not be read. */
+    public record Pipeline(String system, List<PipelineRow> files, List<String> warnings) {
+        public Pipeline {
+            files = files == null ? List.of() : List.copyOf(files);
+            warnings = warnings == null ? List.of() : List.copyOf(warnings);
+        }
+    }
+
+    public record PipelineRow(String name, String kind, String origin, long size, String digest, String mediaType) {
     }
 
     public record CoverageItem(String section, String text) {
