@@ -171,4 +171,68 @@ class KubernetesRealClusterTest {
             }
         }
     }
+
+    /**
+     * The drill's readiness path, which the mock server cannot exercise (it runs no pods): a Deployment of one
+     * replica must be reported ready (status passed, never "not observed"), and one whose image cannot be pulled
+     * must fail naming the pull error. The image is {@code LAYERCAKE_IT_IMAGE} (default registry.k8s.io/pause:3.9),
+     * which the cluster must be able to pull.
+     */
+    @Test
+    void drillObservesReadinessOnARealCluster() {
+        String kubeconfig = System.getenv("LAYERCAKE_IT_KUBECONFIG");
+        Assumptions.assumeTrue(kubeconfig != null && !kubeconfig.isBlank(),
+                "opt-in: set LAYERCAKE_IT_KUBECONFIG to run against a real cluster");
+        String context = System.getenv("LAYERCAKE_IT_CONTEXT");
+        String image = System.getenv().getOrDefault("LAYERCAKE_IT_IMAGE", "registry.k8s.io/pause:3.9");
+        String ns = "lc-drill-" + UUID.randomUUID().toString().substring(0, 6);
+        String app = """
+                apiVersion: v1
+                kind: Namespace
+                metadata: {name: NS}
+                ---
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: NAME, namespace: NS, labels: {app: NAME}}
+                spec:
+                  replicas: 1
+                  selector: {matchLabels: {app: NAME}}
+                  template:
+                    metadata: {labels: {app: NAME}}
+                    spec: {containers: [{name: main, image: IMAGE}]}
+                """;
+        try (KubeConnection connection = KubeConnection.open(kubeconfig, context, Access.fromEnvironment(Map.of()))) {
+            KubernetesClient client = connection.client();
+            try {
+                ReleaseStore store = ReleaseStore.open(StoreLocation.parse(tmp.resolve("drill-store").toString()));
+                String good = app.replace("NS", ns).replace("NAME", "web").replace("IMAGE", image);
+                client.load(new ByteArrayInputStream(good.getBytes(StandardCharsets.UTF_8))).items().forEach(o -> client.resource(o).create());
+                KubernetesOptions options = new KubernetesOptions(kubeconfig, context, List.of(ns), List.of(), KubernetesOptions.SKIP, null, null);
+                KubeTestSupport.backup(store, "lc-drill", "r1", options, Map.of(), null, new KubeTestSupport.Recorder());
+                dev.layercake.api.result.DrillRecord ready = drill(store, "r1", kubeconfig, context, Duration.ofMinutes(3));
+                assertThat(ready.checks()).filteredOn(c -> c.name().equals("readiness")).singleElement()
+                        .satisfies(c -> assertThat(c.status()).as(c.how() + " " + c.problems()).isEqualTo(dev.layercake.api.result.DrillRecord.PASSED));
+
+                client.apps().deployments().inNamespace(ns).withName("web").edit(d -> {
+                    d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("registry.invalid/layercake/missing:1");
+                    return d;
+                });
+                KubeTestSupport.backup(store, "lc-drill", "r2", options, Map.of(), null, new KubeTestSupport.Recorder());
+                dev.layercake.api.result.DrillRecord broken = drill(store, "r2", kubeconfig, context, Duration.ofSeconds(90));
+                assertThat(broken.outcome()).isEqualTo(dev.layercake.api.result.DrillRecord.FAILED);
+                assertThat(broken.checks()).filteredOn(c -> c.name().equals("readiness")).singleElement()
+                        .satisfies(c -> assertThat(String.join(" ", c.problems())).containsAnyOf("ErrImagePull", "ImagePullBackOff"));
+            } finally {
+                client.namespaces().withName(ns).delete();
+            }
+        }
+    }
+
+    private static dev.layercake.api.result.DrillRecord drill(ReleaseStore store, String release, String kubeconfig, String context,
+                                                              Duration timeout) {
+        dev.layercake.api.request.DrillRequest request = new dev.layercake.api.request.DrillRequest(store.location(), "lc-drill", release,
+                null, null, null, List.of(), true, kubeconfig, context, Map.of(), null, null, timeout, false);
+        return new dev.layercake.drill.Drill(Access.fromEnvironment(System.getenv()), java.time.Clock.systemUTC())
+                .run(request, new KubeTestSupport.Recorder()).record();
+    }
 }
