@@ -72,7 +72,7 @@ final class RestoreCommand extends BaseCommand {
         dev.layercake.api.result.PipelineFilesWritten pipeline = null;
         if (pipelineTo != null) {
             pipeline = layercake().restorePipeline(store.location(), app, release, java.nio.file.Path.of(pipelineTo), dryRun);
-            if (sourcesTo == null && imagesTo == null && !kubernetes && namespaceMapping.isEmpty() && cluster.context == null && cluster.kubeconfig == null) {
+            if (sourcesTo == null && imagesTo == null && !RestoreRequest.KubernetesTarget.wanted(kubernetes, namespaceMapping, cluster.kubeconfig, cluster.context)) {
                 if (common.json) {
                     com.fasterxml.jackson.databind.node.ObjectNode o = dev.layercake.model.Json.mapper().createObjectNode()
                             .put("app", app).put("release", release).put("dryRun", dryRun);
@@ -85,7 +85,7 @@ final class RestoreCommand extends BaseCommand {
                 return 0;
             }
         }
-        boolean toCluster = kubernetes || !namespaceMapping.isEmpty() || cluster.context != null || cluster.kubeconfig != null;
+        boolean toCluster = RestoreRequest.KubernetesTarget.wanted(kubernetes, namespaceMapping, cluster.kubeconfig, cluster.context);
         RestoreRequest.KubernetesTarget target = new RestoreRequest.KubernetesTarget(toCluster, cluster.kubeconfig, cluster.context,
                 RestoreRequest.KubernetesTarget.parseMapping(namespaceMapping), existing, pinImages, imagesFrom,
                 keys.encryptionKeyFile, keys.encryptionKeyEnv);

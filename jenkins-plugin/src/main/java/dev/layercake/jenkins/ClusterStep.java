@@ -91,11 +91,6 @@ public abstract class ClusterStep extends RegistryStep {
                 encryptionKeyCredentialsId);
     }
 
-    /** Whether a cluster option is given (the kubeconfig, its credentials, a context). */
-    boolean namesCluster() {
-        return context != null || kubeconfig != null || kubeconfigCredentialsId != null;
-    }
-
     // Read on the agent.
 
     /** The kubeconfig the engine reads: the step's file (the workspace's when relative), else the credential's. */

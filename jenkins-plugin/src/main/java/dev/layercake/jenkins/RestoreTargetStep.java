@@ -1,5 +1,6 @@
 package dev.layercake.jenkins;
 
+import dev.layercake.api.request.RestoreRequest;
 import hudson.Util;
 import org.kohsuke.stapler.DataBoundSetter;
 
@@ -62,7 +63,7 @@ public abstract class RestoreTargetStep extends ClusterStep {
 
     /** Whether the Kubernetes objects go to a cluster: asked for, or implied by a cluster option (as in the CLI). */
     boolean clusterAsked() {
-        return kubernetes || namespaceMapping != null || namesCluster();
+        return RestoreRequest.KubernetesTarget.wanted(kubernetes, namespaceMappings(), getKubeconfig(), getContext(), getKubeconfigCredentialsId());
     }
 
     List<String> namespaceMappings() {

@@ -90,6 +90,15 @@ public record RestoreRequest(StoreLocation store, String app, String release,
                     encryptionKeyEnv);
         }
 
+        /**
+         * The one rule of every front door: the objects are restored when asked for ({@code kubernetes}), or when a
+         * namespace mapping or anything naming a cluster (kubeconfig, context, a kubeconfig credential) is given.
+         */
+        public static boolean wanted(boolean kubernetes, java.util.Collection<?> namespaceMapping, String... namingTheCluster) {
+            return kubernetes || (namespaceMapping != null && !namespaceMapping.isEmpty())
+                    || java.util.Arrays.stream(namingTheCluster).anyMatch(java.util.Objects::nonNull);
+        }
+
         public static KubernetesTarget disabled() {
             return new KubernetesTarget(false, null, null, Map.of(), SKIP, false, null, null, null);
         }
