@@ -69,6 +69,13 @@ class VocabularyMessagesTest {
         assertThat(Vocabulary.render(message, FrontDoor.TEKTON))
                 .contains("pass insecure-registry 127.0.0.1:5000", "(or image-target over https)", "images-to and namespace-mapping too");
         assertThat(Vocabulary.render(null, FrontDoor.JENKINS)).isNull();
+        // Not words of their own: paths, URLs and values keep their dashes; quoted CLI command lines keep their flags.
+        assertThat(Vocabulary.render("key /tmp/--release/key, url https://h/p?x=--app, s3://b/--store/x, app '--release'", FrontDoor.JENKINS))
+                .isEqualTo("key /tmp/--release/key, url https://h/p?x=--app, s3://b/--store/x, app '--release'");
+        assertThat(Vocabulary.render("set it again with layercake policy --replace; or pass --public-key (CLI: layercake freeze --store S"
+                + " --tag-images [--insecure-registry HOST:PORT]; Jenkins: freezeRelease(...))", FrontDoor.JENKINS))
+                .isEqualTo("set it again with layercake policy --replace; or pass publicKey (CLI: layercake freeze --store S"
+                        + " --tag-images [--insecure-registry HOST:PORT]; Jenkins: freezeRelease(...))");
         // Repeatable flags name their list parameter: --image is the CLI's spelling of Jenkins' images.
         assertThat(Vocabulary.render("give --image REF", FrontDoor.JENKINS)).isEqualTo("give images REF");
         TreeSet<String> doors = new TreeSet<>();

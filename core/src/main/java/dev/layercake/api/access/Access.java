@@ -63,7 +63,7 @@ public final class Access {
     public static Access fromEnvironment(Map<String, String> env) {
         Map<String, String> copy = withoutNulls(env);
         return new Access(copy, staticKeys(copy.get("AWS_ACCESS_KEY_ID"), copy.get("AWS_SECRET_ACCESS_KEY"),
-                copy.get("AWS_SESSION_TOKEN")), DockerConfigCredentials.fromEnvironment(copy), certificates(copy), copy);
+                copy.get("AWS_SESSION_TOKEN")), DockerConfigCredentials.fromEnvironment(copy), certificatePaths(copy), copy);
     }
 
     /** No credentials at all and an empty environment: anonymous registries, the AWS default chain. */
@@ -85,7 +85,14 @@ public final class Access {
         return registryCredentials;
     }
 
+    /** The registries' CA files; each must be readable (checked here, when a registry is about to be reached). */
     public List<Path> registryCertificates() {
+        for (Path p : registryCertificates) {
+            if (!Files.isReadable(p)) {
+                throw LayercakeException.usage(REGISTRY_CA_ENV + " names " + p + ", which is not a readable file"
+                        + " (PEM CA certificates of the registries' private CA)");
+            }
+        }
         return registryCertificates;
     }
 
@@ -100,7 +107,7 @@ public final class Access {
         return RegistryOptions.defaults()
                 .withCredentials(registryCredentials)
                 .withInsecure(insecureRegistries == null ? List.of() : insecureRegistries)
-                .withTrustedCertificates(registryCertificates);
+                .withTrustedCertificates(registryCertificates());
     }
 
     public Access withEnvironment(Map<String, String> env) {
@@ -200,22 +207,17 @@ public final class Access {
         return out;
     }
 
-    private static List<Path> certificates(Map<String, String> env) {
+    /** The CA files {@value #REGISTRY_CA_ENV} names; read only when a registry is reached, so a stale one fails only there. */
+    private static List<Path> certificatePaths(Map<String, String> env) {
         String value = env.get(REGISTRY_CA_ENV);
         List<Path> files = new ArrayList<>();
         if (value == null || value.isBlank()) {
             return files;
         }
         for (String part : value.split(File.pathSeparator)) {
-            if (part.isBlank()) {
-                continue;
+            if (!part.isBlank()) {
+                files.add(Path.of(part.trim()));
             }
-            Path p = Path.of(part.trim());
-            if (!Files.isReadable(p)) {
-                throw LayercakeException.usage(REGISTRY_CA_ENV + " names " + p + ", which is not a readable file"
-                        + " (PEM CA certificates of the registries' private CA)");
-            }
-            files.add(p);
         }
         return files;
     }

@@ -166,22 +166,33 @@ public enum Vocabulary {
         return Arrays.stream(values()).filter(v -> v.cliFlag.equals(flag)).findFirst();
     }
 
-    private static final java.util.regex.Pattern FLAG = java.util.regex.Pattern.compile("(?<![\\w-])--[a-z][a-z0-9]*(?:-[a-z0-9]+)*");
+    /** A flag as a word of prose: after the start, a space or an opening bracket; before a space, punctuation or the end. */
+    private static final java.util.regex.Pattern FLAG =
+            java.util.regex.Pattern.compile("(?<=^|[\\s(\\[])--[a-z][a-z0-9]*(?:-[a-z0-9]+)*(?=$|[\\s.,;:)\\]])");
+    /** A CLI command line quoted in a message ("run layercake policy --replace"): its flags stay flags. */
+    private static final java.util.regex.Pattern QUOTED_COMMAND = java.util.regex.Pattern.compile("\\blayercake [a-z]+[^;)]*");
 
     /**
      * An engine message as {@code door} shows it: the engine names options by their vocabulary entry, spelled as the
      * CLI flag ({@code --insecure-registry}); a Jenkins user reads {@code insecureRegistry}, a Tekton user
-     * {@code insecure-registry}. Flags outside the vocabulary are left as they are.
+     * {@code insecure-registry}. Left as they are: flags outside the vocabulary, anything that is not a word of its
+     * own (a path, a URL, a value such as {@code /tmp/--app}), and CLI command lines the message quotes.
      */
     public static String render(String message, FrontDoor door) {
         if (message == null || door == FrontDoor.CLI) {
             return message;
         }
+        boolean[] quoted = new boolean[message.length()];
+        java.util.regex.Matcher q = QUOTED_COMMAND.matcher(message);
+        while (q.find()) {
+            java.util.Arrays.fill(quoted, q.start(), q.end(), true);
+        }
         java.util.regex.Matcher m = FLAG.matcher(message);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
             String flag = m.group();
-            m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(byCliFlag(flag).map(v -> v.nameIn(door)).orElse(flag)));
+            String shown = quoted[m.start()] ? flag : byCliFlag(flag).map(v -> v.nameIn(door)).orElse(flag);
+            m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(shown));
         }
         m.appendTail(out);
         return out.toString();
