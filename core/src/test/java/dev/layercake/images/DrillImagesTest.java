@@ -12,8 +12,6 @@ import dev.layercake.store.ReleaseStore;
 import dev.layercake.store.StoreKeys;
 import dev.layercake.api.request.StoreLocation;
 import dev.layercake.testing.RegistryFixture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -30,28 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * docker-registry): a drill passes; a blob removed from the backup registry's storage, or corrupted in the store,
  * fails the drill naming that blob; {@code --images-to} pushes to a scratch registry and reads the digests back.
  */
-class DrillImagesTest {
-
-    static ImageWorld world;
-    static RegistryFixture source;
-    static Map<String, String> refs;
-
-    @BeforeAll
-    static void build() throws Exception {
-        world = new ImageWorld();
-        source = RegistryFixture.start();
-        refs = world.pushAll(source);
-    }
-
-    @AfterAll
-    static void tearDown() {
-        if (source != null) {
-            source.close();
-        }
-        if (world != null) {
-            world.close();
-        }
-    }
+class DrillImagesTest extends ImagesInASourceRegistry {
 
     record Backed(Path store, RegistryFixture backupRegistry, Manifest manifest) {
     }

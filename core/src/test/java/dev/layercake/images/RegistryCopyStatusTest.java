@@ -11,8 +11,6 @@ import dev.layercake.api.request.StoreLocation;
 import dev.layercake.testing.RegistryFixture;
 import dev.layercake.verify.ReleaseVerifier;
 import dev.layercake.api.result.VerifyReport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -27,28 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the release, without being given --insecure-registry again. Before, the same release verified with the arguments
  * of show reported the copy "missing" under the manifest's digest.
  */
-class RegistryCopyStatusTest {
-
-    static ImageWorld world;
-    static RegistryFixture source;
-    static Map<String, String> refs;
-
-    @BeforeAll
-    static void build() throws Exception {
-        world = new ImageWorld();
-        source = RegistryFixture.start();
-        refs = world.pushAll(source);
-    }
-
-    @AfterAll
-    static void tearDown() {
-        if (source != null) {
-            source.close();
-        }
-        if (world != null) {
-            world.close();
-        }
-    }
+class RegistryCopyStatusTest extends ImagesInASourceRegistry {
 
     private VerifyReport verify(Path store, Map<String, String> env) {
         try (ReleaseStore rs = ReleaseStore.open(StoreLocation.parse(store.toString()))) {

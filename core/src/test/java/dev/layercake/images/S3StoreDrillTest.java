@@ -25,9 +25,7 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -48,13 +46,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * a corrupt blob in the bucket, an image blob deleted from the backup registry, and an object changed behind the
  * drill's back (the test hook) each fail the drill naming the blob or the field.
  */
-class S3StoreDrillTest {
+class S3StoreDrillTest extends ImagesInASourceRegistry {
 
     static final String BUCKET = "releases";
-    static ImageWorld world;
-    static RegistryFixture source;
-    static Map<String, String> refs;
-
     S3ProxyFixture s3;
     RegistryFixture backupRegistry;
     KubernetesMockServerFixture prod;
@@ -62,23 +56,6 @@ class S3StoreDrillTest {
     StoreLocation location;
     Path drConfig;
     Manifest manifest;
-
-    @BeforeAll
-    static void build() throws Exception {
-        world = new ImageWorld();
-        source = RegistryFixture.start();
-        refs = world.pushAll(source);
-    }
-
-    @AfterAll
-    static void tearDown() {
-        if (source != null) {
-            source.close();
-        }
-        if (world != null) {
-            world.close();
-        }
-    }
 
     Map<String, String> env() {
         Map<String, String> env = new LinkedHashMap<>(world.env(null));
