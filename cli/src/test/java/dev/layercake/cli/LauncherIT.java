@@ -158,6 +158,22 @@ class LauncherIT {
     }
 
     @Test
+    void theLauncherRunsReadOnlyCommandsOnC1AndTheOthersWithALaterC2() throws Exception {
+        Run list = run(Map.of("JAVA_OPTS", "-XX:+PrintFlagsFinal"), "list", "--store", tmp.resolve("store").toString());
+        assertThat(list.exitCode()).as(list.err()).isZero();
+        assertThat(list.out()).containsPattern("TieredStopAtLevel\\s+= 1 .*command line");
+        Run backupHelp = run(Map.of("JAVA_OPTS", "-XX:+PrintFlagsFinal"), "backup", "--help");
+        assertThat(backupHelp.exitCode()).as(backupHelp.err()).isZero();
+        assertThat(backupHelp.out()).containsPattern("TieredStopAtLevel\\s+= 4 ")
+                .containsPattern("Tier4InvocationThreshold\\s+= 50000 .*command line");
+        // JAVA_OPTS comes last and wins; LAYERCAKE_JIT=default leaves the JVM's own settings
+        Run overridden = run(Map.of("JAVA_OPTS", "-XX:+PrintFlagsFinal -XX:TieredStopAtLevel=4"), "list", "--store", tmp.resolve("store").toString());
+        assertThat(overridden.out()).containsPattern("TieredStopAtLevel\\s+= 4 .*command line");
+        Run untuned = run(Map.of("JAVA_OPTS", "-XX:+PrintFlagsFinal", "LAYERCAKE_JIT", "default"), "backup", "--help");
+        assertThat(untuned.out()).containsPattern("Tier4InvocationThreshold\\s+= \\d+ .*default");
+    }
+
+    @Test
     void versionTakesTheFastPathWithoutPicocliOrTheEngine() throws Exception {
         Path classLog = tmp.resolve("classes.log");
         Run r = run(Map.of("JAVA_OPTS", "-Xlog:class+load=info:file=" + classLog), "--version");
