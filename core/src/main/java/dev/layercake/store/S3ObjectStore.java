@@ -115,15 +115,21 @@ public final class S3ObjectStore implements ObjectStore {
         if (!StoreLocation.S3.equals(location.scheme())) {
             throw LayercakeException.usage("not an S3 location: " + location.uri());
         }
+        ApacheHttpClient.Builder http = ApacheHttpClient.builder()
+                .connectionTimeout(Duration.ofSeconds(10))
+                .socketTimeout(Duration.ofMinutes(2))
+                .maxConnections(16);
+        if (location.endpoint() != null && location.endpoint().regionMatches(true, 0, "http://", 0, 7)) {
+            // A plain-http endpoint never opens a TLS connection: skip building the TLS context (loading the JDK's
+            // trust store costs a cold JVM ~0.4 s of CPU, a third of a whole rclone upload of 170 MiB).
+            http.socketFactory(NO_TLS);
+        }
         S3ClientBuilder builder = S3Client.builder()
                 .credentialsProvider(credentials)
                 .region(region(location))
                 .forcePathStyle(location.pathStyle())
                 .putAuthScheme(ChecksummedPayloadSigner.scheme())
-                .httpClientBuilder(ApacheHttpClient.builder()
-                        .connectionTimeout(Duration.ofSeconds(10))
-                        .socketTimeout(Duration.ofMinutes(2))
-                        .maxConnections(16));
+                .httpClientBuilder(http);
         if (location.endpoint() != null) {
             builder.endpointOverride(URI.create(location.endpoint()));
         }
@@ -146,6 +152,21 @@ public final class S3ObjectStore implements ObjectStore {
         store.checkBucket();
         return store;
     }
+
+    /** The https socket factory of a client whose endpoint is plain http: never used, so it only refuses. */
+    private static final org.apache.http.conn.socket.ConnectionSocketFactory NO_TLS = new org.apache.http.conn.socket.ConnectionSocketFactory() {
+        @Override
+        public java.net.Socket createSocket(org.apache.http.protocol.HttpContext context) throws IOException {
+            throw new IOException("TLS is not set up for the plain-http S3 endpoint of this store");
+        }
+
+        @Override
+        public java.net.Socket connectSocket(int timeout, java.net.Socket sock, org.apache.http.HttpHost host,
+                                             java.net.InetSocketAddress remote, java.net.InetSocketAddress local,
+                                             org.apache.http.protocol.HttpContext context) throws IOException {
+            throw new IOException("TLS is not set up for the plain-http S3 endpoint of this store (" + host.getHostName() + ")");
+        }
+    };
 
     /** Region: the location's, else the AWS environment's or profile's, else us-east-1 (never the instance metadata service). */
     private static Region region(StoreLocation location) {
