@@ -1,5 +1,7 @@
 package dev.layercake.store;
 
+import dev.layercake.model.Digest;
+
 import java.io.Closeable;
 import java.io.InputStream;
 import java.time.Instant;
@@ -41,6 +43,17 @@ public interface ObjectStore extends Closeable {
      */
     default boolean createDeferred(String key, InputStream content, long length, Runnable beforeCommit) {
         return create(key, content, length, beforeCommit);
+    }
+
+    /**
+     * {@link #create} (or {@link #createDeferred} when {@code deferred}) of content whose SHA-256 the caller knows
+     * beforehand (a blob, named by its digest) and checks in {@code beforeCommit} as usual. A backend may give the
+     * digest to the server, which then verifies the bytes it received against it (S3's {@code x-amz-checksum-sha256}),
+     * instead of hashing the content once more itself. The default ignores it.
+     */
+    default boolean createWithDigest(String key, InputStream content, long length, Digest sha256, boolean deferred,
+                                     Runnable beforeCommit) {
+        return deferred ? createDeferred(key, content, length, beforeCommit) : create(key, content, length, beforeCommit);
     }
 
     /** Makes every {@link #createDeferred} write of this instance durable and visible; no-op by default. */

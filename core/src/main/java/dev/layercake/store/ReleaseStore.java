@@ -209,7 +209,7 @@ public final class ReleaseStore implements Closeable {
                             + " bytes, expected " + expectedSize + "; not stored");
                 }
             };
-            boolean created = deferred ? objects.createDeferred(key, in, expectedSize, check) : objects.create(key, in, expectedSize, check);
+            boolean created = objects.createWithDigest(key, in, expectedSize, expected, deferred, check);
             if (created) {
                 stats.written(in.count());
             } else {

@@ -56,6 +56,21 @@ class S3ObjectStoreTest extends ObjectStoreContractTest {
     }
 
     @Test
+    void theServerChecksTheDigestAStreamedPutCarries() {
+        // A caller whose own check passes but whose digest is wrong: the bytes must still not be stored, since the
+        // body goes unsigned and only the signed x-amz-checksum-sha256 header binds it.
+        byte[] body = random(1000, 7);
+        dev.layercake.model.Digest wrong = dev.layercake.model.Digest.of("something else".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> store.createWithDigest("blobs/wrong", new ByteArrayInputStream(body), body.length, wrong,
+                false, () -> { })).isInstanceOf(LayercakeException.class).hasMessageContaining("BadDigest");
+        assertThat(store.stat("blobs/wrong")).isEmpty();
+        dev.layercake.model.Digest right = dev.layercake.model.Digest.of(body);
+        assertThat(store.createWithDigest("blobs/right", new ByteArrayInputStream(body), body.length, right, false, () -> { }))
+                .isTrue();
+        assertThat(store.stat("blobs/right").orElseThrow().size()).isEqualTo(1000);
+    }
+
+    @Test
     void multipartUploadIsConditionalToo() {
         // Another writer creates the key while our large upload is in flight: ours must not replace it.
         byte[] large = random(largeSize(), 3);
