@@ -26,6 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * The release store: content-addressed blobs shared by every release of every app, and one manifest per
@@ -317,6 +319,31 @@ public final class ReleaseStore implements Closeable {
             out.add(new BlobEntry(o.key().substring(StoreKeys.BLOBS.length()), o.size(), o.lastModified()));
         }
         return out;
+    }
+
+    /**
+     * Every blob, given to {@code each} as the store lists it, in no particular order and without holding the
+     * listing (garbage collection; needs {@link StoreCapabilities#listsBlobs()}).
+     */
+    public void forEachBlob(Consumer<BlobEntry> each) {
+        objects.forEach(StoreKeys.BLOBS, o -> {
+            if (o.key().startsWith(StoreKeys.BLOBS) && o.key().length() > StoreKeys.BLOBS.length()) {
+                each.accept(new BlobEntry(o.key().substring(StoreKeys.BLOBS.length()), o.size(), o.lastModified()));
+            }
+        });
+    }
+
+    /**
+     * Every release that has a manifest, as {@code (app, release)}, given to {@code each} as the store lists them, in
+     * no particular order and without holding the listing (garbage collection).
+     */
+    public void forEachRelease(BiConsumer<String, String> each) {
+        objects.forEach(StoreKeys.RELEASES, o -> {
+            String[] parts = o.key().split("/");
+            if (parts.length == 4 && parts[3].equals(StoreKeys.MANIFEST)) {
+                each.accept(parts[1], parts[2]);
+            }
+        });
     }
 
     /** Removes a blob listed by {@link #listBlobs}. Only garbage collection calls this. */
