@@ -215,6 +215,15 @@ if has concurrent; then
   }
   : > "$WORK/ctable"
   LOAD_BEFORE=$(uptime)
+  # the anchor: one such backup alone (3 of them, one after the other, into a store of their own), median wall and CPU
+  : > "$WORK/alone"
+  for i in 01 02 03; do
+    JAVA_OPTS="$CONC_JAVA_OPTS" /usr/bin/time -f "%e %U %S %M" -o "$WORK/t1" "$LC" backup --app alone --release "r$i" --store "$WORK/alone-store" \
+      --source "$WORK/repo-$i" --include '*.bin' --image-mode none --quiet --json > /dev/null
+    awk '{print $1, $2 + $3, $4}' "$WORK/t1" >> "$WORK/alone"
+  done
+  ALONE_WALL=$(awk '{print $1}' "$WORK/alone" | median); ALONE_CPU=$(awk '{print $2}' "$WORK/alone" | median)
+  rm -rf "$WORK/alone-store"
   log "20 backups at once: folder store"
   round folder same "$WORK/conc-store"
   round folder different "$WORK/conc-store"
@@ -229,6 +238,8 @@ if has concurrent; then
     printf '%-7s %-10s %8s %9s %10s %10s %10s %10s %9s %9s %9s\n' "store" "apps" "backups" "wall s" "med wall" "CPU s sum" "max RSS" "s3proxy s" \
       "listed" "verified" "verify s"
     cat "$WORK/ctable"
+    echo "anchor: one such backup alone (median of 3): wall $ALONE_WALL s, CPU $ALONE_CPU s; 20 of them one after the other would be"
+    echo "  $(echo "20 * $ALONE_WALL" | bc -l) s wall, $(echo "20 * $ALONE_CPU" | bc -l) s CPU"
     echo "(wall s: the 20 from start to the last end; med wall: median of each backup's wall; CPU s sum: user+sys of the 20;"
     echo " listed: releases of the round list shows; verify s: median wall of one 'layercake verify', run one after the other)"
     if [ -d "$WORK/conc-store" ]; then echo "folder store after both rounds: $(find "$WORK/conc-store/blobs" -type f | wc -l) blobs, $(find "$WORK/conc-store/.tmp" -type f 2>/dev/null | wc -l) files left in .tmp, $(find "$WORK/conc-store" -path '*locks*' -type f | wc -l) lock files"; fi
