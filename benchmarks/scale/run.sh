@@ -50,6 +50,8 @@ wall() { awk -F': ' '/Elapsed \(wall clock\)/{print $2}' "$1" | awk -F: '{print 
 cpu() { awk -F': ' '/User time/{u=$2} /System time/{s=$2} END {print u+s}' "$1"; }
 # the largest heap occupancy right after a collection, MiB (unified GC log "...M->NM(...)")
 live() { grep -o -E '[0-9]+M->[0-9]+M' "$1" 2>/dev/null | sed -E 's/.*->([0-9]+)M/\1/' | sort -n | tail -1 || true; }
+# the same after full collections only (what is really live; a young collection's "after" also counts old garbage)
+livefull() { grep 'Pause Full' "$1" 2>/dev/null | grep -o -E '[0-9]+M->[0-9]+M' | sed -E 's/.*->([0-9]+)M/\1/' | sort -n | tail -1 || true; }
 ticks() { if [ -n "$S3_PID" ]; then awk '{print $14 + $15}' "/proc/$S3_PID/stat"; else echo 0; fi; }
 ratio() { if [[ "$1" =~ ^[0-9.]+$ && "$2" =~ ^[0-9.]+$ ]] && [ "$(echo "$1 > 0" | bc -l)" = 1 ]; then echo "$2 / $1" | bc -l | cut -c1-5; fi; }
 declare -A R=()
@@ -95,7 +97,7 @@ measure() {
     R[$k-prune48-$size]="ok:$(rss "$WORK/t")"; else R[$k-prune48-$size]="FAILED"; fi
   if /usr/bin/time -v -o "$WORK/t" env JAVA_OPTS="-Xmx48m -XX:+UseSerialGC -Xlog:gc:file=$WORK/gclog48" "$LC" gc --store "$store" "${opts[@]}" \
       --grace 0s --json --quiet > "$WORK/gc48.out" 2>&1; then
-    R[$k-gc48-$size]="ok:$(rss "$WORK/t")"; R[$k-gc48live-$size]=$(live "$WORK/gclog48"); R[$k-gc48cpu-$size]=$(cpu "$WORK/t")
+    R[$k-gc48-$size]="ok:$(rss "$WORK/t")"; R[$k-gc48live-$size]=$(live "$WORK/gclog48"); R[$k-gc48full-$size]=$(livefull "$WORK/gclog48"); R[$k-gc48fulls-$size]=$(grep -c 'Pause Full' "$WORK/gclog48" || true); R[$k-gc48cpu-$size]=$(cpu "$WORK/t")
     R[$k-gc48n-$size]=$(grep -o '"blobsCollected" *: *[0-9]*' "$WORK/gc48.out" | grep -o '[0-9]*$' || true)
   else
     R[$k-gc48-$size]="FAILED"; log "gc with 48 MiB heap failed: $(tail -3 "$WORK/gc48.out")"
@@ -122,6 +124,7 @@ table() {
   row "prune with -Xmx48m (peak RSS KiB)" "${R[$k-prune48-$a]}" "${R[$k-prune48-$b]}" "" "ok"
   row "gc with -Xmx48m (peak RSS KiB)" "${R[$k-gc48-$a]}" "${R[$k-gc48-$b]}" "" "ok"
   row "MiB live heap after a GC: gc -Xmx48m" "${R[$k-gc48live-$a]:-none}" "${R[$k-gc48live-$b]:-none}" "" "same"
+  row "MiB after full GCs, gc -Xmx48m (max:count)" "${R[$k-gc48full-$a]:-none}:${R[$k-gc48fulls-$a]:-0}" "${R[$k-gc48full-$b]:-none}:${R[$k-gc48fulls-$b]:-0}" "" "same"
   row "CPU s: gc -Xmx48m; blobs it collected" "${R[$k-gc48cpu-$a]:-}:${R[$k-gc48n-$a]:-}" "${R[$k-gc48cpu-$b]:-}:${R[$k-gc48n-$b]:-}" "" ""
   row "blobs left after gc" "${R[$k-blobs-$a]:-}" "${R[$k-blobs-$b]:-}" "" ""
   echo "gc's result ($((200 * a))): ${R[$k-gcout-$a]}"

@@ -121,7 +121,7 @@ public final class GarbageCollector {
                 store.forEachRelease((app, release) -> {
                     byte[] bytes;
                     try {
-                        bytes = store.readManifestBytes(app, release);
+                        bytes = store.readListedManifestBytes(app, release);
                     } catch (LayercakeException e) {
                         if (e.kind() == LayercakeException.Kind.NOT_FOUND) {
                             return; // pruned since the listing: it names nothing any more
