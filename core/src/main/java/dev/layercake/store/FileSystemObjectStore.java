@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * A store in a local folder. Each write goes to a temporary file under {@code .tmp/}, is flushed to disk,
@@ -273,12 +274,20 @@ public final class FileSystemObjectStore implements ObjectStore {
 
     @Override
     public List<ObjectInfo> list(String prefix) {
+        List<ObjectInfo> out = new ArrayList<>();
+        forEach(prefix, out::add);
+        out.sort(Comparator.comparing(ObjectInfo::key));
+        return out;
+    }
+
+    /** Walks the tree: nothing but the walk's own directory stack is held. */
+    @Override
+    public void forEach(String prefix, Consumer<ObjectInfo> each) {
         String p = prefix == null ? "" : prefix;
         Path start = p.isEmpty() ? root : root.resolve(StoreKeys.check(p.endsWith("/") ? p.substring(0, p.length() - 1) : p));
         if (!Files.isDirectory(start)) {
-            return List.of();
+            return;
         }
-        List<ObjectInfo> out = new ArrayList<>();
         try {
             // Objects may be deleted while we walk (prune, gc, a lease released): a vanished file or folder
             // is simply not listed, as an S3 listing would not list it.
@@ -287,7 +296,7 @@ public final class FileSystemObjectStore implements ObjectStore {
                 public FileVisitResult visitFile(Path f, BasicFileAttributes a) {
                     String key = root.relativize(f).toString().replace(f.getFileSystem().getSeparator(), "/");
                     if (a.isRegularFile() && !key.startsWith(TMP + "/")) {
-                        out.add(new ObjectInfo(key, a.size(), a.lastModifiedTime().toInstant()));
+                        each.accept(new ObjectInfo(key, a.size(), a.lastModifiedTime().toInstant()));
                     }
                     return FileVisitResult.CONTINUE;
                 }
@@ -303,8 +312,6 @@ public final class FileSystemObjectStore implements ObjectStore {
         } catch (IOException e) {
             throw new LayercakeException(LayercakeException.Kind.UNAVAILABLE, "cannot list " + describe() + p + ": " + e.getMessage(), e);
         }
-        out.sort(Comparator.comparing(ObjectInfo::key));
-        return out;
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The backend under a release store: keys to bytes. Keys are relative '/'-separated paths checked by
@@ -62,6 +63,16 @@ public interface ObjectStore extends Closeable {
 
     /** Every key under {@code prefix} (recursive), sorted. */
     List<ObjectInfo> list(String prefix);
+
+    /**
+     * Every key under {@code prefix} (recursive), given to {@code each} as the listing goes, in no particular
+     * order, without holding the listing in memory (a folder walks its tree, S3 pages through the bucket), so
+     * a caller that needs nothing but each key in turn (garbage collection) stays in memory bounded whatever
+     * the store's size. The default lists everything first ({@link #list}).
+     */
+    default void forEach(String prefix, Consumer<ObjectInfo> each) {
+        list(prefix).forEach(each);
+    }
 
     /** Removes a key; no-op when absent. Only prune and garbage collection call this. */
     void delete(String key);

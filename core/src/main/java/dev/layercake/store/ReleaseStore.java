@@ -26,6 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * The release store: content-addressed blobs shared by every release of every app, and one manifest per
@@ -319,6 +321,31 @@ public final class ReleaseStore implements Closeable {
         return out;
     }
 
+    /**
+     * Every blob, given to {@code each} as the store lists it, in no particular order and without holding the
+     * listing (garbage collection; needs {@link StoreCapabilities#listsBlobs()}).
+     */
+    public void forEachBlob(Consumer<BlobEntry> each) {
+        objects.forEach(StoreKeys.BLOBS, o -> {
+            if (o.key().startsWith(StoreKeys.BLOBS) && o.key().length() > StoreKeys.BLOBS.length()) {
+                each.accept(new BlobEntry(o.key().substring(StoreKeys.BLOBS.length()), o.size(), o.lastModified()));
+            }
+        });
+    }
+
+    /**
+     * Every release that has a manifest, as {@code (app, release)}, given to {@code each} as the store lists them, in
+     * no particular order and without holding the listing (garbage collection).
+     */
+    public void forEachRelease(BiConsumer<String, String> each) {
+        objects.forEach(StoreKeys.RELEASES, o -> {
+            String[] parts = o.key().split("/");
+            if (parts.length == 4 && parts[3].equals(StoreKeys.MANIFEST)) {
+                each.accept(parts[1], parts[2]);
+            }
+        });
+    }
+
     /** Removes a blob listed by {@link #listBlobs}. Only garbage collection calls this. */
     public void deleteBlob(BlobEntry blob) {
         objects.delete(StoreKeys.BLOBS + blob.name());
@@ -411,6 +438,19 @@ public final class ReleaseStore implements Closeable {
             throw LayercakeException.notFound("release " + app + "/" + release + " does not exist in " + objects.describe()
                     + (listReleases(app).isEmpty() ? "" : "; releases of " + app + ": " + String.join(", ", listReleases(app))));
         }
+        try (InputStream in = objects.open(key)) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new LayercakeException(LayercakeException.Kind.UNAVAILABLE, "cannot read " + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The stored bytes of a manifest a listing just named, in one read without the existence check first (a listing
+     * reads every manifest: on S3 that is one request a release instead of two); NOT_FOUND when it went since.
+     */
+    public byte[] readListedManifestBytes(String app, String release) {
+        String key = StoreKeys.manifest(app, release);
         try (InputStream in = objects.open(key)) {
             return in.readAllBytes();
         } catch (IOException e) {

@@ -48,6 +48,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * A store in an S3 bucket (AWS or S3-compatible), under the location's prefix.
@@ -381,6 +382,19 @@ public final class S3ObjectStore implements ObjectStore {
         }
         out.sort(Comparator.comparing(ObjectInfo::key));
         return out;
+    }
+
+    /** Pages through the bucket (1,000 keys a request): one page is held at a time. */
+    @Override
+    public void forEach(String prefix, Consumer<ObjectInfo> each) {
+        String p = prefix == null ? "" : prefix;
+        try {
+            for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(base + p)).contents()) {
+                each.accept(new ObjectInfo(o.key().substring(base.length()), o.size(), o.lastModified()));
+            }
+        } catch (SdkException e) {
+            throw translate(e, "list " + (p.isEmpty() ? "the store" : p));
+        }
     }
 
     @Override

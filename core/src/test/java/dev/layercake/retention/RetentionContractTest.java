@@ -152,6 +152,112 @@ abstract class RetentionContractTest {
         }
     }
 
+    /**
+     * Two apps of 20 releases, each naming 3 blobs of its own and 2 its app shares, and a name under blobs/ that is no
+     * digest; the 10 oldest releases of "a" are removed. Returns the ids of the blobs no remaining release names.
+     */
+    private static List<String> manyReleasesHalfPruned(ReleaseStore store) {
+        List<String> unnamed = new ArrayList<>();
+        java.time.Instant base = java.time.Instant.parse("2026-01-01T00:00:00Z");
+        for (String app : List.of("a", "b")) {
+            List<dev.layercake.model.SourceFile> common = new ArrayList<>();
+            for (int s = 0; s < 2; s++) {
+                dev.layercake.model.BlobRef b = store.putBytes((app + " shared " + s).getBytes(StandardCharsets.UTF_8), null);
+                common.add(new dev.layercake.model.SourceFile("shared-" + s, "kubernetes", b.digest(), b.size(),
+                        dev.layercake.model.SourceFile.MODE_FILE));
+            }
+            for (int r = 0; r < 20; r++) {
+                List<dev.layercake.model.SourceFile> files = new ArrayList<>(common);
+                for (int u = 0; u < 3; u++) {
+                    dev.layercake.model.BlobRef b = store.putBytes((app + " r" + r + " own " + u).getBytes(StandardCharsets.UTF_8), null);
+                    files.add(new dev.layercake.model.SourceFile("own-" + u, "kubernetes", b.digest(), b.size(),
+                            dev.layercake.model.SourceFile.MODE_FILE));
+                    if (app.equals("a") && r < 10) {
+                        unnamed.add(b.digest().toString());
+                    }
+                }
+                String commit = Digest.of((app + r).getBytes(StandardCharsets.UTF_8)).hex().substring(0, 40);
+                store.writeManifest(new dev.layercake.model.Manifest(dev.layercake.model.Manifest.SCHEMA_VERSION, app,
+                        String.format("r%02d", r), base.plusSeconds(60L * r).toString(),
+                        new dev.layercake.model.ToolInfo("layercake", "test"),
+                        new dev.layercake.model.BuildInfo("cli", null, null, null, null, commit),
+                        new dev.layercake.model.SourceSection("repo", commit, "HEAD", null, false, files, List.of(), null),
+                        List.of(), null));
+            }
+        }
+        for (int r = 0; r < 10; r++) {
+            store.deleteRelease("a", String.format("r%02d", r));
+        }
+        byte[] odd = "put there by something else".getBytes(StandardCharsets.UTF_8);
+        store.objects().create(StoreKeys.BLOBS + "not-a-digest", new java.io.ByteArrayInputStream(odd), odd.length, () -> { });
+        Collections.sort(unnamed);
+        unnamed.add("sha256:not-a-digest");
+        return unnamed;
+    }
+
+    private static List<String> blobIds(ReleaseStore store) {
+        return store.listBlobs().stream().map(b -> b.id()).sorted().toList();
+    }
+
+    /**
+     * With 3 records in memory the 125 listed blobs and 150 marked digests go through about 40 runs each, more than
+     * one merge pass takes: the result is the one the in-memory collection gives and exactly what no release names.
+     */
+    @Test
+    void gcBeyondItsMemoryBoundCollectsExactlyWhatNoReleaseNames() throws Exception {
+        StoreLocation location = location("spill");
+        try (ReleaseStore store = open(location)) {
+            List<String> unnamed = manyReleasesHalfPruned(store);
+            List<String> all = blobIds(store);
+            assertThat(all).hasSize(2 * 2 + 2 * 20 * 3 + 1);
+            settle();
+
+            GcResult inMemory = GarbageCollector.collect(store, Duration.ZERO, true, ProgressListener.NONE);
+            GcResult spilled = GarbageCollector.collect(store, Duration.ZERO, true, ProgressListener.NONE, 3);
+            assertThat(spilled.collected()).containsExactlyElementsOf(unnamed);
+            assertThat(spilled).usingRecursiveComparison().isEqualTo(inMemory);
+            assertThat(spilled.releases()).isEqualTo(30);
+            assertThat(spilled.blobsScanned()).isEqualTo(all.size());
+            assertThat(spilled.blobsReferenced()).isEqualTo(all.size() - unnamed.size());
+            assertThat(blobIds(store)).isEqualTo(all);
+
+            GcResult gc = GarbageCollector.collect(store, Duration.ZERO, false, ProgressListener.NONE, 3);
+            assertThat(gc.collected()).containsExactlyElementsOf(unnamed);
+            List<String> left = new ArrayList<>(all);
+            left.removeAll(unnamed);
+            assertThat(blobIds(store)).isEqualTo(left);
+            for (String app : List.of("a", "b")) {
+                for (String release : store.listReleases(app)) {
+                    assertThat(verify(store, app, release).ok()).as(app + "/" + release).isTrue();
+                }
+            }
+            GcResult again = GarbageCollector.collect(store, Duration.ZERO, false, ProgressListener.NONE, 3);
+            assertThat(again.blobsCollected()).isZero();
+            assertThat(again.blobsReferenced()).isEqualTo(left.size());
+        }
+    }
+
+    @Test
+    void anUnreadableManifestStopsASpillingGcBeforeAnyDelete() throws Exception {
+        StoreLocation location = location("spill-corrupt");
+        try (ReleaseStore store = open(location)) {
+            manyReleasesHalfPruned(store);
+            String key = StoreKeys.manifest("b", "r07");
+            store.objects().delete(key);
+            byte[] broken = "{\"schemaVersion\": 1, \"app\": \"b\", \"rel".getBytes(StandardCharsets.UTF_8);
+            store.objects().create(key, new java.io.ByteArrayInputStream(broken), broken.length, () -> { });
+            List<String> all = blobIds(store);
+            settle();
+
+            assertThatThrownBy(() -> GarbageCollector.collect(store, Duration.ZERO, false, ProgressListener.NONE, 3))
+                    .isInstanceOf(LayercakeException.class)
+                    .satisfies(e -> assertThat(((LayercakeException) e).kind()).isEqualTo(Kind.CORRUPT))
+                    .hasMessageContaining("manifest of b/r07");
+            assertThat(blobIds(store)).isEqualTo(all);
+            assertThat(store.objects().list(StoreKeys.LOCKS)).isEmpty();
+        }
+    }
+
     @Test
     void frozenReleasesSurvivePruneAndTheirBlobsSurviveGc() throws Exception {
         StoreLocation location = location("frozen");
