@@ -161,7 +161,7 @@ stop_registry cli; rm -rf "$WORK/cli-store-warmup"
 
 # --- runs -------------------------------------------------------------------------------------------
 # measure NAME SRC_REG DST_REG cmd...: one timed run of cmd; appends to $WORK/NAME.txt the line
-#   wall_s tool_cpu_s rss_kib source_requests source_blob_GETs dest_requests source_reg_ticks dest_reg_ticks
+#   wall_s tool_cpu_s rss_kib source_requests source_blob_GETs dest_requests source_reg_ticks dest_reg_ticks user_s sys_s
 # (DST_REG "-" when the destination is not a registry). The registries' access logs give the request counts;
 # /proc/PID/stat gives their CPU; GNU time gives the tool's (all its processes: skopeo is one per image).
 declare -A BY_SRC=() BY_DST=()
@@ -178,7 +178,7 @@ measure() {
   sreqs=$(( $(reqs "$sreg") - s0 )); sblobs=$(tail -n +"$(( sl + 1 ))" "$WORK/registry-$sreg/log" | grep -c -E '"GET /v2/[^ ]*/blobs/sha256:' || true)
   cs=$(( $(cpu_ticks "${REG_PID[$sreg]}") - cs0 ))
   if [ "$dreg" != - ]; then dreqs=$(( $(reqs "$dreg") - d0 )); cd=$(( $(cpu_ticks "${REG_PID[$dreg]}") - cd0 )); fi
-  echo "$(echo "$t1 - $t0" | bc -l) $(awk '{print $1 + $2, $3}' "$WORK/time-$name") $sreqs $sblobs $dreqs $cs $cd" >> "$WORK/$name.txt"
+  echo "$(echo "$t1 - $t0" | bc -l) $(awk '{print $1 + $2, $3}' "$WORK/time-$name") $sreqs $sblobs $dreqs $cs $cd $(awk '{print $1, $2}' "$WORK/time-$name")" >> "$WORK/$name.txt"
   if [ -z "${BY_SRC[$name]:-}" ]; then
     BY_SRC[$name]=$(reqs_by_kind "$sreg" "$sl")
     [ "$dreg" != - ] && BY_DST[$name]=$(reqs_by_kind "$dreg" "$dl")
@@ -244,6 +244,27 @@ for r in $(seq 1 "$RUNS"); do
   rm -rf "$store"
 done
 LOAD_AFTER=$(uptime)
+
+# --- connections: connect() calls to each registry, one more untimed run of each tool under strace ---------
+CONN=""
+if [ "${CONNECTIONS:-1}" = 1 ] && command -v strace >/dev/null; then
+  conns() { grep -c "port=htons($2)" "$1" || true; }   # connect() calls to port $2 in strace log $1
+  start_registry target; DST="127.0.0.1:${REG_PORT[target]}"
+  rargs=(--insecure "$SRC" --insecure "$DST"); for img in "${IMAGES[@]}"; do rargs+=(--image "$SRC/$img"); done
+  strace -f -qq -e trace=connect -o "$WORK/st-lcreg" java $JAVA_OPTS -cp "$CP" ImageBackupBench "${rargs[@]}" --registry-only "$DST/keep" >/dev/null
+  CONN+="  registry->registry, layercake: source $(conns "$WORK/st-lcreg" "${REG_PORT[source]}"), destination $(conns "$WORK/st-lcreg" "${REG_PORT[target]}")"$'\n'
+  stop_registry target
+  start_registry target; DST="127.0.0.1:${REG_PORT[target]}"
+  args=(--store "$WORK/store-conn" --source "$WORK/checkout" --target "$DST/keep" --insecure "$SRC" --insecure "$DST")
+  for img in "${IMAGES[@]}"; do args+=(--image "$SRC/$img"); done
+  strace -f -qq -e trace=connect -o "$WORK/st-lc1" java $JAVA_OPTS -cp "$CP" ImageBackupBench "${args[@]}" --release conn >/dev/null
+  CONN+="  full backup, layercake:        source $(conns "$WORK/st-lc1" "${REG_PORT[source]}"), destination $(conns "$WORK/st-lc1" "${REG_PORT[target]}")"$'\n'
+  stop_registry target; rm -rf "$WORK/store-conn"
+  start_registry skopeo
+  strace -f -qq -e trace=connect -o "$WORK/st-sk" bash -c "$(skopeo_cmd "docker://127.0.0.1:${REG_PORT[skopeo]}")"
+  CONN+="  skopeo to registry:            source $(conns "$WORK/st-sk" "${REG_PORT[source]}"), destination $(conns "$WORK/st-sk" "${REG_PORT[skopeo]}")"$'\n'
+  stop_registry skopeo
+fi
 
 # --- memory: 50 MiB vs 2 GiB image (one uncompressed layer each, pushed with curl as OCI images) ------
 upload_blob() { # repo file digest: a monolithic upload (POST, then PUT with the whole file)
@@ -333,5 +354,6 @@ for n in lc1 cli1 lcreg skreg skoci; do
   echo "  $n source: ${BY_SRC[$n]}"
   [ -n "${BY_DST[$n]:-}" ] && echo "  $n destination: ${BY_DST[$n]}"
 done
-echo "per run (wall s, tool CPU s, peak RSS KiB, source requests, source blob GETs, destination requests, source reg ticks, dest reg ticks; 1 tick = 1/$HZ s):"
+[ -n "$CONN" ] && { echo "TCP connections opened (connect() calls under strace, one untimed run each):"; printf '%s' "$CONN"; }
+echo "per run (wall s, tool CPU s, peak RSS KiB, source requests, source blob GETs, destination requests, source reg ticks, dest reg ticks, tool user s, tool sys s; 1 tick = 1/$HZ s):"
 for n in skreg skoci lc1 cli1 lcreg lc2 cli2; do sed "s/^/  $n /" "$WORK/$n.txt"; done
