@@ -9,6 +9,8 @@
 # made to the source and to the destination registry, by method, and the CPU time (utime+stime from
 # /proc/PID/stat) the registries spent, beside our process's own user+sys (GNU time). Runs are interleaved:
 # skopeo, then layercake, RUNS times. Prints medians, ratios and the load (uptime) before and after.
+# With a JDK >= 25 (JDK25_HOME, or /usr/lib/jvm/temurin-25*) a fourth case runs the CLI on it with an AOT cache
+# trained on one unchanged re-backup.
 # Needs: docker-registry, podman, skopeo, curl, bc, GNU time, git, java 17; the CLI built
 # (./mvnw -pl cli -am package -DskipTests, which also records the class-data sharing archive).
 set -euo pipefail
@@ -113,6 +115,8 @@ skopeo_all() {
       "docker://$SRC/$img" "docker://$SK/$img" >/dev/null
   done
 }
+JDK25=${JDK25_HOME:-$(ls -d /usr/lib/jvm/temurin-25* 2>/dev/null | head -1 || true)}
+[ -n "$JDK25" ] && [ -x "$JDK25/bin/java" ] || JDK25=
 cli_backup() { # RELEASE
   local cargs=(backup --app bench --store "$STORE" --source "$WORK/checkout" --image-target "$KEEP/keep" --insecure-registry "$SRC"
                --insecure-registry "$KEEP" --release "$1" --json --quiet)
@@ -124,8 +128,15 @@ log "first copies (untimed): skopeo into its registry, layercake into the store 
 skopeo_all
 cli_backup r0
 grep -q '"blobsWritten" : 0' "$WORK/outc" && { echo "the first backup wrote no blobs" >&2; exit 1; }
+if [ -n "$JDK25" ]; then
+  # A fourth case: JDK 25 with an AOT cache (JEP 483/514/515: classes loaded and linked, method profiles) trained
+  # on one unchanged re-backup, as bin/layercake would use it with a cache made for its JDK.
+  log "training a JDK 25 AOT cache on one unchanged re-backup ($JDK25)"
+  JAVA_HOME=$JDK25 LAYERCAKE_CDS=off JAVA_OPTS="$JAVA_OPTS -XX:AOTCacheOutput=$WORK/rebackup.aot -Xlog:disable -Xlog:all=error:stderr" cli_backup t0
+  [ -f "$WORK/rebackup.aot" ] || { echo "no AOT cache was written" >&2; exit 1; }
+fi
 
-: > "$WORK/sk.txt"; : > "$WORK/lc.txt"; : > "$WORK/alt.txt"
+: > "$WORK/sk.txt"; : > "$WORK/lc.txt"; : > "$WORK/alt.txt"; : > "$WORK/aot.txt"
 LOAD_BEFORE=$(uptime)
 for r in $(seq 1 "$RUNS"); do
   # skopeo: the unchanged images again, into the registry that has them
@@ -145,7 +156,13 @@ for r in $(seq 1 "$RUNS"); do
   JAVA_OPTS="$ALT_JAVA_OPTS" cli_backup "a$r"
   read -r e2 u s m < "$WORK/timec"
   echo "$e2 $(echo "$u + $s" | bc -l) $m" >> "$WORK/alt.txt"
-  log "run $r: skopeo $(tail -1 "$WORK/sk.txt" | cut -d' ' -f1) s, layercake $e s, layercake with ALT_JAVA_OPTS $e2 s"
+  e3=-
+  if [ -n "$JDK25" ]; then
+    JAVA_HOME=$JDK25 LAYERCAKE_CDS=off JAVA_OPTS="$JAVA_OPTS -XX:AOTCache=$WORK/rebackup.aot -Xlog:disable -Xlog:all=error:stderr" cli_backup "j$r"
+    read -r e3 u s m < "$WORK/timec"
+    echo "$e3 $(echo "$u + $s" | bc -l) $m" >> "$WORK/aot.txt"
+  fi
+  log "run $r: skopeo $(tail -1 "$WORK/sk.txt" | cut -d' ' -f1) s, layercake $e s, layercake with ALT_JAVA_OPTS $e2 s, JDK 25 + AOT cache $e3 s"
 done
 LOAD_AFTER=$(uptime)
 
@@ -177,6 +194,10 @@ printf '%-62s %12.2f %12.2f\n' "CPU s of the source registry" "$(echo "$(col lc 
 printf '%-62s %12.2f %12.2f\n' "CPU s of the destination registry" "$(echo "$(col lc 6) / $HZ" | bc -l)" "$(echo "$(col sk 6) / $HZ" | bc -l)"
 printf '%-62s %12.2f %12.2f %8.2f\n' "wall s, the CLI with ALT_JAVA_OPTS" "$(col alt 1)" "$SKW" "$(echo "$(col alt 1) / $SKW" | bc -l)"
 printf '%-62s %12.2f %12.2f %8.2f\n' "CPU s, the CLI with ALT_JAVA_OPTS" "$(col alt 2)" "$(col sk 4)" "$(echo "$(col alt 2) / $(col sk 4)" | bc -l)"
+if [ -s "$WORK/aot.txt" ]; then
+  printf '%-62s %12.2f %12.2f %8.2f\n' "wall s, JDK 25 + AOT cache trained on a re-backup" "$(col aot 1)" "$SKW" "$(echo "$(col aot 1) / $SKW" | bc -l)"
+  printf '%-62s %12.2f %12.2f %8.2f\n' "CPU s, JDK 25 + AOT cache trained on a re-backup" "$(col aot 2)" "$(col sk 4)" "$(echo "$(col aot 2) / $(col sk 4)" | bc -l)"
+fi
 printf '%-62s %12d %12s\n' "peak RSS KiB of the CLI" "$(col lc 7)" "-"
 echo "ALT_JAVA_OPTS=$ALT_JAVA_OPTS"
 echo "requests by kind, run 1 (method kind:count):"

@@ -40,7 +40,7 @@ final class CdsTraining {
         PrintStream stderr = System.err;
         Path tmp = null;
         try {
-            // as LayercakeCommand.main does
+            // before the sample repository is made here, as the engine does before it opens one
             org.eclipse.jgit.util.FS.FileStoreAttributes.setBackground(true);
             tmp = Files.createTempDirectory("layercake-cds-");
             Path repo = sampleRepository(tmp.resolve("repo"));

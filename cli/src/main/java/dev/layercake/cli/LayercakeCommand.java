@@ -66,8 +66,6 @@ public final class LayercakeCommand implements Runnable {
             System.out.println(versionLine());
             System.exit(0);
         }
-        // jgit otherwise measures the filesystem's timestamp resolution up front (about 2 s on a cold disk).
-        org.eclipse.jgit.util.FS.FileStoreAttributes.setBackground(true);
         // Exit explicitly: library thread pools (registry transfers, HTTP clients) must not keep the JVM alive.
         System.exit(run(args));
     }

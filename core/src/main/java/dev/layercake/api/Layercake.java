@@ -47,6 +47,7 @@ import dev.layercake.kube.SecretCipher;
 import dev.layercake.model.Digest;
 import dev.layercake.model.Json;
 import dev.layercake.model.Manifest;
+import dev.layercake.model.ManifestSummary;
 import dev.layercake.model.Names;
 import dev.layercake.pipeline.PipelineRestore;
 import dev.layercake.report.ReleaseReports;
@@ -197,11 +198,10 @@ public final class Layercake {
             for (String a : apps) {
                 for (String r : store.listReleases(a)) {
                     byte[] bytes = store.readManifestBytes(a, r);
-                    Manifest m = Json.read(bytes, Manifest.class, "manifest of " + a + "/" + r);
-                    rows.add(new ReleaseEntry(a, r, m.createdAt(), Digest.of(bytes).toString(),
-                            m.source() == null ? null : m.source().commit(), m.build(),
-                            m.source() == null ? 0 : m.source().files().size(), m.images().size(),
-                            m.kubernetes().resources().size(), m.complete(), m.incomplete(),
+                    // the fields a row shows, streamed: binding the whole manifest costs more than the listing
+                    ManifestSummary m = ManifestSummary.read(bytes, "manifest of " + a + "/" + r);
+                    rows.add(new ReleaseEntry(a, r, m.createdAt(), Digest.of(bytes).toString(), m.commit(), m.build(),
+                            m.files(), m.images(), m.kubernetesObjects(), m.complete(), m.incomplete(),
                             DrillRecords.latestSummary(store, a, r).orElse(null)));
                 }
             }

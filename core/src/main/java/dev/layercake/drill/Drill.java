@@ -211,6 +211,7 @@ public final class Drill {
         Path clone = null;
         try {
             clone = Files.createTempDirectory("layercake-drill-git");
+            dev.layercake.source.JGitSettings.apply();
             try (Git git = Git.cloneRepository().setURI(repo).setBare(true).setDirectory(clone.toFile()).setTimeout(60).call()) {
                 Repository r = git.getRepository();
                 ObjectId id = r.resolve(commit);

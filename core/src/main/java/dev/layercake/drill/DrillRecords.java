@@ -11,6 +11,12 @@ import dev.layercake.sign.SignatureAlgorithm;
 import dev.layercake.store.ReleaseStore;
 import dev.layercake.store.StoreKeys;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+
+import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
@@ -18,6 +24,7 @@ import java.security.Signature;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -99,13 +106,13 @@ public final class DrillRecords {
         if (bytes.length > MAX_RECORD_BYTES) {
             return Optional.of(DrillSummary.unreadable(key, "larger than " + MAX_RECORD_BYTES + " bytes"));
         }
-        DrillRecord r;
+        SummaryFields r;
         try {
-            r = Json.read(bytes, DrillRecord.class, "drill record " + key);
-        } catch (RuntimeException e) {
+            r = SummaryFields.read(bytes);
+        } catch (IOException | RuntimeException e) {
             return Optional.of(DrillSummary.unreadable(key, "not a drill record (JSON)"));
         }
-        if (r == null || r.outcome() == null || !OUTCOMES.contains(r.outcome())) {
+        if (r.outcome() == null || !OUTCOMES.contains(r.outcome())) {
             return Optional.of(DrillSummary.unreadable(key, "no known outcome"));
         }
         try {
@@ -113,11 +120,96 @@ public final class DrillRecords {
         } catch (RuntimeException e) {
             return Optional.of(DrillSummary.unreadable(key, "no valid finish time"));
         }
-        List<String> notObserved = r.notObserved() == null ? List.of() : r.notObserved();
+        List<String> notObserved = r.notObserved();
         if (notObserved.size() > 32 || notObserved.stream().anyMatch(n -> n == null || !CHECK_NAME.matcher(n).matches())) {
             return Optional.of(DrillSummary.unreadable(key, "malformed notObserved"));
         }
         return Optional.of(new DrillSummary(r.outcome(), r.finishedAt(), notObserved, key));
+    }
+
+    /**
+     * The fields of a record that {@link #latestSummary} shows, read with Jackson's streaming parser: list shows the
+     * latest drill of every release, and binding whole records would build the object mapper for that alone.
+     * The rules are {@link DrillRecord}'s: checks are required, and a record without {@code notObserved} (written
+     * before it was stored) takes the names of its checks that were not observed.
+     */
+    record SummaryFields(String outcome, String finishedAt, List<String> notObserved) {
+
+        private static final JsonFactory JSON = JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
+                .build();
+
+        static SummaryFields read(byte[] bytes) throws IOException {
+            try (JsonParser p = JSON.createParser(bytes)) {
+                require(p.nextToken() == JsonToken.START_OBJECT);
+                String outcome = null;
+                String finishedAt = null;
+                List<String> notObserved = null;
+                List<String> unobservedChecks = null;
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String field = p.currentName();
+                    JsonToken value = p.nextToken();
+                    switch (field) {
+                        case "outcome" -> outcome = text(p, value);
+                        case "finishedAt" -> finishedAt = text(p, value);
+                        case "notObserved" -> notObserved = value == JsonToken.VALUE_NULL ? null : strings(p, value);
+                        case "checks" -> unobservedChecks = unobservedChecks(p, value);
+                        default -> p.skipChildren();
+                    }
+                }
+                require(p.currentToken() == JsonToken.END_OBJECT && p.nextToken() == null && unobservedChecks != null);
+                return new SummaryFields(outcome, finishedAt, notObserved != null ? notObserved : unobservedChecks);
+            }
+        }
+
+        /** The names of the checks whose status is not-observed; each check must be an object. */
+        private static List<String> unobservedChecks(JsonParser p, JsonToken start) throws IOException {
+            require(start == JsonToken.START_ARRAY);
+            List<String> names = new ArrayList<>();
+            while (p.nextToken() != JsonToken.END_ARRAY) {
+                require(p.currentToken() == JsonToken.START_OBJECT);
+                String name = null;
+                String status = null;
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String field = p.currentName();
+                    JsonToken value = p.nextToken();
+                    if (field.equals("name")) {
+                        name = text(p, value);
+                    } else if (field.equals("status")) {
+                        status = text(p, value);
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+                if (DrillRecord.NOT_OBSERVED.equals(status)) {
+                    names.add(name);
+                }
+            }
+            return names;
+        }
+
+        private static List<String> strings(JsonParser p, JsonToken start) throws IOException {
+            require(start == JsonToken.START_ARRAY);
+            List<String> values = new ArrayList<>();
+            while (p.nextToken() != JsonToken.END_ARRAY) {
+                values.add(text(p, p.currentToken()));
+            }
+            return values;
+        }
+
+        private static String text(JsonParser p, JsonToken value) throws IOException {
+            if (value == JsonToken.VALUE_NULL) {
+                return null;
+            }
+            require(value.isScalarValue());
+            return p.getText();
+        }
+
+        private static void require(boolean condition) {
+            if (!condition) {
+                throw new IllegalArgumentException("not a drill record");
+            }
+        }
     }
 
     /** The latest drill of a release, if any. */

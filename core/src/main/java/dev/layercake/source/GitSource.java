@@ -94,6 +94,7 @@ public final class GitSource implements AutoCloseable {
     }
 
     public static GitSource open(SourceOptions options, ProgressListener listener) {
+        JGitSettings.apply();
         String source = options.source();
         String ref = options.ref() == null ? Constants.HEAD : options.ref();
         if (isRemote(source)) {

@@ -25,7 +25,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class DockerConfigCredentials implements CredentialProvider {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Built when a config is first read: every command builds this provider, few read a config. */
+    private static final class Mapper {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
     private final List<Path> files;
     private final Path helperDirectory;
     private final Map<String, Optional<Credentials>> cache = new ConcurrentHashMap<>();
@@ -69,7 +72,7 @@ public final class DockerConfigCredentials implements CredentialProvider {
             }
             JsonNode config;
             try {
-                config = MAPPER.readTree(file.toFile());
+                config = Mapper.MAPPER.readTree(file.toFile());
             } catch (IOException e) {
                 throw new RegistryException(RegistryException.Kind.INVALID, "the credentials file " + file
                         + " is not valid JSON: " + e.getMessage());
@@ -144,7 +147,7 @@ public final class DockerConfigCredentials implements CredentialProvider {
             if (p.exitValue() != 0) {
                 return Optional.empty(); // helpers exit non-zero for "credentials not found"
             }
-            JsonNode json = MAPPER.readTree(out);
+            JsonNode json = Mapper.MAPPER.readTree(out);
             String user = json.path("Username").asText(null);
             String secret = json.path("Secret").asText(null);
             if (secret == null || secret.isEmpty()) {
