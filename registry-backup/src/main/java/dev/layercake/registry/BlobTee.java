@@ -5,8 +5,6 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * One read of a blob fanned out to several consumers (the release store and a backup registry, each in its
@@ -329,13 +327,6 @@ final class BlobTee {
         @Override
         public void close() {
             detach(i);
-        }
-    }
-
-    /** Test helper: the chunk lengths currently held. */
-    List<Integer> heldChunks() {
-        synchronized (lock) {
-            return new ArrayList<>(lengths);
         }
     }
 }
