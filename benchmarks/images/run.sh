@@ -4,20 +4,25 @@
 #   1. podman builds 20 images sharing base layers (4 base layers of 10-60 MiB, one 2 MiB layer per app)
 #      and pushes them to a source docker-registry.
 #   2. RUNS times (default 3), one after the other in the same run:
-#        skopeo copy --all --preserve-digests of each image, image after image, into a fresh registry;
+#        skopeo copy --all --preserve-digests of each image, image after image, into a fresh registry, then the
+#        same into a fresh oci: layout (skopeo doing both jobs of a full backup: the anchor);
 #        Layercake backup of the 20 images (release store + --image-target) into another fresh registry;
+#        the registry-backup module alone (resolve + copy into a fresh registry): skopeo's own job;
 #        a second Layercake backup of the unchanged release (new release id, same store and target);
 #        a third and a fourth in one JVM, the fourth timed: a long-lived Jenkins agent's next build (no JVM
 #        start, classes loaded).
 #      and the same two backups with the real CLI, bin/layercake (with the class-data sharing archive the
 #      package build records next to the jar; one untimed backup before the runs).
-#   3. Peak RSS of a Layercake backup of a 50 MiB image vs a 2 GiB image (3 runs each).
-#   Prints a table of medians and ratios.
+#   3. Peak RSS of a Layercake backup of a 50 MiB image vs a 2 GiB image (3 runs each; MEMORY=0 skips it).
+#   Every run records wall time, the tool's CPU (user+sys, GNU time), the CPU of each registry process
+#   (utime+stime from /proc), and the requests each registry logged (access log), blob GETs at the source apart.
+#   Prints a table of medians and ratios, the load average before and after, and every run's numbers.
 #
 # Needs: docker-registry, podman, skopeo, curl, GNU time, java 17, mvn (Debian packages; see .ci/run).
 set -euo pipefail
 
 RUNS=${RUNS:-3}
+MEMORY=${MEMORY:-1}   # 0: skip the 50 MiB vs 2 GiB peak-RSS part
 BIG_MIB=${BIG_MIB:-2048}
 SMALL_MIB=${SMALL_MIB:-50}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -58,7 +63,7 @@ version: 0.1
 log:
   level: error
   accesslog:
-    disabled: true
+    disabled: false
 storage:
   filesystem:
     rootdirectory: $dir/data
@@ -88,13 +93,23 @@ stop_registry() {
   rm -rf "$WORK/registry-$name"
 }
 
+# The access log (one line per request, on the registry's stderr) gives the request counts.
+reqs() { grep -c -E '"(GET|HEAD|PUT|POST|PATCH|DELETE) /v2' "$WORK/registry-$1/log" || true; }
+reqlines() { grep -c '' "$WORK/registry-$1/log" || true; }
+reqs_by_kind() { # NAME FROM_LINE -> "GET blob 64, HEAD manifest 20, ..." for the requests logged after line FROM_LINE
+  tail -n +"$(( $2 + 1 ))" "$WORK/registry-$1/log" | grep -o -E '"(GET|HEAD|PUT|POST|PATCH|DELETE) /v2[^ ]*' | tr -d '"' \
+    | awk '{m=$1; p=substr($2, 4); k="other";
+        if (p=="" || p=="/") k="ping"; else if (p ~ /\/manifests\//) k="manifest"; else if (p ~ /\/blobs\/uploads/) k="upload";
+        else if (p ~ /\/blobs\//) k="blob"; else if (p ~ /\/tags\/list/) k="tags"; else if (p ~ /\/referrers\//) k="referrers";
+        c[m " " k]++} END {n=0; for (x in c) {printf "%s%s %d", (n++ ? ", " : ""), x, c[x]}}'
+}
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # utime+stime of a process, in 1/CLK_TCK s
 median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 now() { date +%s.%N; }
 
 # --- build Layercake (package only; never install) and the benchmark driver -------------------------
 log "building Layercake"
-(cd "$ROOT" && mvn -q -pl cli -am -DskipTests package dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$WORK/cp.txt" >/dev/null)
+(cd "$ROOT" && ./mvnw -B -q -o -pl cli -am -DskipTests -Dlayercake.cds.skip=false package dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$WORK/cp.txt" >/dev/null)
 # Test-scope logging bindings must not slow the driver down: keep the runtime classpath only.
 CP="$ROOT/core/target/classes:$(tr ':' '\n' < "$WORK/cp.txt" | grep -v -E 'logback|slf4j-simple' | paste -sd:)"
 mkdir -p "$WORK/bench-classes"
@@ -133,47 +148,75 @@ BYTES=$(find "$WORK/registry-source/data/docker/registry/v2/blobs" -name data -p
 log "source: 20 images, $UNIQUE unique blobs (manifests included), $BYTES bytes"
 
 # The real CLI as users run it (bin/layercake, on the class-data sharing archive package made): one backup first, untimed.
-cli_backup() { # store target release -> the CLI's wall seconds on stdout
-  local cargs=(backup --app bench --store "$1" --source "$WORK/checkout" --image-target "$2/keep" --insecure-registry "$SRC"
-               --insecure-registry "$2" --release "$3" --json --quiet)
-  for img in "${IMAGES[@]}"; do cargs+=(--image "$SRC/$img"); done
-  JAVA_OPTS="$JAVA_OPTS" /usr/bin/time -f "%e" -o "$WORK/timec" "$ROOT/bin/layercake" "${cargs[@]}" > "$WORK/outc" 2>"$WORK/errc" \
-    || { cat "$WORK/errc" "$WORK/outc" >&2; exit 1; }
-  cat "$WORK/timec"
+cli_args() { # store target release -> CLI_ARGS
+  CLI_ARGS=(backup --app bench --store "$1" --source "$WORK/checkout" --image-target "$2/keep" --insecure-registry "$SRC"
+            --insecure-registry "$2" --release "$3" --json --quiet)
+  for img in "${IMAGES[@]}"; do CLI_ARGS+=(--image "$SRC/$img"); done
 }
 start_registry cli
-cli_backup "$WORK/cli-store-warmup" "127.0.0.1:${REG_PORT[cli]}" warmup >/dev/null
+cli_args "$WORK/cli-store-warmup" "127.0.0.1:${REG_PORT[cli]}" warmup
+JAVA_OPTS="$JAVA_OPTS" "$ROOT/bin/layercake" "${CLI_ARGS[@]}" > /dev/null
 stop_registry cli; rm -rf "$WORK/cli-store-warmup"
 [ -f "$ROOT/cli/target/layercake.jsa" ] || { echo "the build recorded no class-data sharing archive (cli/target/layercake.jsa)" >&2; exit 1; }
 
 # --- runs -------------------------------------------------------------------------------------------
-: > "$WORK/skcpu.txt"; : > "$WORK/lccpu.txt"; : > "$WORK/skopeo.txt"; : > "$WORK/lc1.txt"; : > "$WORK/lc2.txt"; : > "$WORK/lc2bytes.txt"; : > "$WORK/lc1rss.txt"; : > "$WORK/e1.txt"; : > "$WORK/e2.txt"; : > "$WORK/lcreg.txt"; : > "$WORK/warm.txt"; : > "$WORK/cli1.txt"; : > "$WORK/cli2.txt"
-for r in $(seq 1 "$RUNS"); do
-  start_registry skopeo
-  DST="127.0.0.1:${REG_PORT[skopeo]}"
-  cs0=$(cpu_ticks "${REG_PID[source]}"); cd0=$(cpu_ticks "${REG_PID[skopeo]}")
+# measure NAME SRC_REG DST_REG cmd...: one timed run of cmd; appends to $WORK/NAME.txt the line
+#   wall_s tool_cpu_s rss_kib source_requests source_blob_GETs dest_requests source_reg_ticks dest_reg_ticks user_s sys_s
+# (DST_REG "-" when the destination is not a registry). The registries' access logs give the request counts;
+# /proc/PID/stat gives their CPU; GNU time gives the tool's (all its processes: skopeo is one per image).
+declare -A BY_SRC=() BY_DST=()
+measure() {
+  local name=$1 sreg=$2 dreg=$3; shift 3
+  local sl dl=0 s0 d0=0 cs0 cd0=0 t0 t1
+  sl=$(reqlines "$sreg"); s0=$(reqs "$sreg"); cs0=$(cpu_ticks "${REG_PID[$sreg]}")
+  if [ "$dreg" != - ]; then dl=$(reqlines "$dreg"); d0=$(reqs "$dreg"); cd0=$(cpu_ticks "${REG_PID[$dreg]}"); fi
   t0=$(now)
-  /usr/bin/time -f "%U %S" -o "$WORK/times" bash -c "$(declare -p IMAGES SRC DST); for img in \"\${IMAGES[@]}\"; do
-    skopeo copy -q --all --preserve-digests --src-tls-verify=false --dest-tls-verify=false \"docker://\$SRC/\$img\" \"docker://\$DST/\$img\" >/dev/null
-  done"
+  /usr/bin/time -f "%U %S %M" -o "$WORK/time-$name" "$@" > "$WORK/out-$name" 2> "$WORK/err-$name" \
+    || { cat "$WORK/err-$name" "$WORK/out-$name" >&2; exit 1; }
   t1=$(now)
-  echo "$t1 - $t0" | bc -l >> "$WORK/skopeo.txt"
-  echo "$(awk '{print $1 + $2}' "$WORK/times") $(( $(cpu_ticks "${REG_PID[source]}") - cs0 )) $(( $(cpu_ticks "${REG_PID[skopeo]}") - cd0 ))" >> "$WORK/skcpu.txt"
+  local sreqs sblobs dreqs=0 cs cd=0
+  sreqs=$(( $(reqs "$sreg") - s0 )); sblobs=$(tail -n +"$(( sl + 1 ))" "$WORK/registry-$sreg/log" | grep -c -E '"GET /v2/[^ ]*/blobs/sha256:' || true)
+  cs=$(( $(cpu_ticks "${REG_PID[$sreg]}") - cs0 ))
+  if [ "$dreg" != - ]; then dreqs=$(( $(reqs "$dreg") - d0 )); cd=$(( $(cpu_ticks "${REG_PID[$dreg]}") - cd0 )); fi
+  echo "$(echo "$t1 - $t0" | bc -l) $(awk '{print $1 + $2, $3}' "$WORK/time-$name") $sreqs $sblobs $dreqs $cs $cd $(awk '{print $1, $2}' "$WORK/time-$name")" >> "$WORK/$name.txt"
+  if [ -z "${BY_SRC[$name]:-}" ]; then
+    BY_SRC[$name]=$(reqs_by_kind "$sreg" "$sl")
+    [ "$dreg" != - ] && BY_DST[$name]=$(reqs_by_kind "$dreg" "$dl")
+  fi
+  return 0
+}
+skopeo_all() { # DEST_PREFIX (docker://HOST or oci:DIR)
+  for img in "${IMAGES[@]}"; do
+    case "$1" in
+      oci:*) skopeo copy -q --all --preserve-digests --src-tls-verify=false "docker://$SRC/$img" "$1:$img" >/dev/null ;;
+      *) skopeo copy -q --all --preserve-digests --src-tls-verify=false --dest-tls-verify=false "docker://$SRC/$img" "$1/$img" >/dev/null ;;
+    esac
+  done
+}
+skopeo_cmd() { echo "$(declare -p IMAGES SRC); $(declare -f skopeo_all); skopeo_all $1"; }
+
+: > "$WORK/lc2bytes.txt"; : > "$WORK/e1.txt"; : > "$WORK/e2.txt"; : > "$WORK/warm.txt"
+for n in skreg skoci lc1 lc2 lcreg cli1 cli2; do : > "$WORK/$n.txt"; done
+LOAD_BEFORE=$(uptime)
+for r in $(seq 1 "$RUNS"); do
+  # The anchor: skopeo doing both of the full backup's copies, one after the other: into a registry, into an OCI layout.
+  start_registry skopeo
+  measure skreg source skopeo bash -c "$(skopeo_cmd "docker://127.0.0.1:${REG_PORT[skopeo]}")"
   stop_registry skopeo
+  rm -rf "$WORK/skopeo-oci"; mkdir -p "$WORK/skopeo-oci"
+  measure skoci source - bash -c "$(skopeo_cmd "oci:$WORK/skopeo-oci/layout")"
+  rm -rf "$WORK/skopeo-oci"
 
   start_registry target
   DST="127.0.0.1:${REG_PORT[target]}"
   store="$WORK/store-$r"
   args=(--store "$store" --source "$WORK/checkout" --target "$DST/keep" --insecure "$SRC" --insecure "$DST")
   for img in "${IMAGES[@]}"; do args+=(--image "$SRC/$img"); done
-  cs0=$(cpu_ticks "${REG_PID[source]}"); cd0=$(cpu_ticks "${REG_PID[target]}")
-  /usr/bin/time -f "%e %M %U %S" -o "$WORK/time1" java $JAVA_OPTS -cp "$CP" ImageBackupBench "${args[@]}" --release "first" > "$WORK/out1"
-  echo "$(awk '{print $3 + $4}' "$WORK/time1") $(( $(cpu_ticks "${REG_PID[source]}") - cs0 )) $(( $(cpu_ticks "${REG_PID[target]}") - cd0 ))" >> "$WORK/lccpu.txt"
-  /usr/bin/time -f "%e %M" -o "$WORK/time2" java $JAVA_OPTS -cp "$CP" ImageBackupBench "${args[@]}" --release "second" > "$WORK/out2"
+  measure lc1 source target java $JAVA_OPTS -cp "$CP" ImageBackupBench "${args[@]}" --release "first"
+  cp "$WORK/out-lc1" "$WORK/out1"
+  measure lc2 source target java $JAVA_OPTS -cp "$CP" ImageBackupBench "${args[@]}" --release "second"
+  cp "$WORK/out-lc2" "$WORK/out2"
   java $JAVA_OPTS -cp "$CP" ImageBackupBench "${args[@]}" --release "third" --then-again "fourth-warm" > "$WORK/out4"
-  awk '{print $1}' "$WORK/time1" >> "$WORK/lc1.txt"
-  awk '{print $2}' "$WORK/time1" >> "$WORK/lc1rss.txt"
-  awk '{print $1}' "$WORK/time2" >> "$WORK/lc2.txt"
   grep -o 'registry_bytes_uploaded=[0-9]*' "$WORK/out2" | cut -d= -f2 >> "$WORK/lc2bytes.txt"
   grep -o 'engine_ms=[0-9]*' "$WORK/out1" | cut -d= -f2 >> "$WORK/e1.txt"
   grep -o 'engine_ms=[0-9]*' "$WORK/out2" | cut -d= -f2 >> "$WORK/e2.txt"
@@ -185,18 +228,43 @@ for r in $(seq 1 "$RUNS"); do
   DST="127.0.0.1:${REG_PORT[target]}"
   rargs=(--insecure "$SRC" --insecure "$DST")
   for img in "${IMAGES[@]}"; do rargs+=(--image "$SRC/$img"); done
-  /usr/bin/time -f "%e %M" -o "$WORK/time3" java $JAVA_OPTS -cp "$CP" ImageBackupBench "${rargs[@]}" --registry-only "$DST/keep" > "$WORK/out3"
-  awk '{print $1}' "$WORK/time3" >> "$WORK/lcreg.txt"
+  measure lcreg source target java $JAVA_OPTS -cp "$CP" ImageBackupBench "${rargs[@]}" --registry-only "$DST/keep"
   stop_registry target
+
   start_registry cli
-  cli_backup "$WORK/cli-store-$r" "127.0.0.1:${REG_PORT[cli]}" first >> "$WORK/cli1.txt"
-  cli_backup "$WORK/cli-store-$r" "127.0.0.1:${REG_PORT[cli]}" second >> "$WORK/cli2.txt"
-  grep -q '"blobsWritten" : 0' "$WORK/outc" || { echo "the CLI's second backup wrote blobs: $(cat "$WORK/outc")" >&2; exit 1; }
+  cli_args "$WORK/cli-store-$r" "127.0.0.1:${REG_PORT[cli]}" first
+  measure cli1 source cli env JAVA_OPTS="$JAVA_OPTS" "$ROOT/bin/layercake" "${CLI_ARGS[@]}"
+  cli_args "$WORK/cli-store-$r" "127.0.0.1:${REG_PORT[cli]}" second
+  measure cli2 source cli env JAVA_OPTS="$JAVA_OPTS" "$ROOT/bin/layercake" "${CLI_ARGS[@]}"
+  grep -q '"blobsWritten" : 0' "$WORK/out-cli2" || { echo "the CLI's second backup wrote blobs: $(cat "$WORK/out-cli2")" >&2; exit 1; }
   stop_registry cli; rm -rf "$WORK/cli-store-$r"
-  log "run $r: CLI first $(tail -1 "$WORK/cli1.txt") s, second $(tail -1 "$WORK/cli2.txt") s"
-  log "run $r: skopeo $(tail -1 "$WORK/skopeo.txt") s; layercake $(tail -1 "$WORK/lc1.txt") s; second $(tail -1 "$WORK/lc2.txt") s; registry-only $(tail -1 "$WORK/lcreg.txt") s; warm JVM $(tail -1 "$WORK/warm.txt") ms ($(grep engine_ms "$WORK/out2"))"
+  log "run $r (wall s): skopeo to registry $(tail -1 "$WORK/skreg.txt" | cut -d' ' -f1), to oci $(tail -1 "$WORK/skoci.txt" | cut -d' ' -f1);" \
+      "layercake $(tail -1 "$WORK/lc1.txt" | cut -d' ' -f1), second $(tail -1 "$WORK/lc2.txt" | cut -d' ' -f1)," \
+      "registry-only $(tail -1 "$WORK/lcreg.txt" | cut -d' ' -f1), CLI $(tail -1 "$WORK/cli1.txt" | cut -d' ' -f1), CLI second $(tail -1 "$WORK/cli2.txt" | cut -d' ' -f1)"
   rm -rf "$store"
 done
+LOAD_AFTER=$(uptime)
+
+# --- connections: connect() calls to each registry, one more untimed run of each tool under strace ---------
+CONN=""
+if [ "${CONNECTIONS:-1}" = 1 ] && command -v strace >/dev/null; then
+  conns() { grep -c "port=htons($2)" "$1" || true; }   # connect() calls to port $2 in strace log $1
+  start_registry target; DST="127.0.0.1:${REG_PORT[target]}"
+  rargs=(--insecure "$SRC" --insecure "$DST"); for img in "${IMAGES[@]}"; do rargs+=(--image "$SRC/$img"); done
+  strace -f -qq -e trace=connect -o "$WORK/st-lcreg" java $JAVA_OPTS -cp "$CP" ImageBackupBench "${rargs[@]}" --registry-only "$DST/keep" >/dev/null
+  CONN+="  registry->registry, layercake: source $(conns "$WORK/st-lcreg" "${REG_PORT[source]}"), destination $(conns "$WORK/st-lcreg" "${REG_PORT[target]}")"$'\n'
+  stop_registry target
+  start_registry target; DST="127.0.0.1:${REG_PORT[target]}"
+  args=(--store "$WORK/store-conn" --source "$WORK/checkout" --target "$DST/keep" --insecure "$SRC" --insecure "$DST")
+  for img in "${IMAGES[@]}"; do args+=(--image "$SRC/$img"); done
+  strace -f -qq -e trace=connect -o "$WORK/st-lc1" java $JAVA_OPTS -cp "$CP" ImageBackupBench "${args[@]}" --release conn >/dev/null
+  CONN+="  full backup, layercake:        source $(conns "$WORK/st-lc1" "${REG_PORT[source]}"), destination $(conns "$WORK/st-lc1" "${REG_PORT[target]}")"$'\n'
+  stop_registry target; rm -rf "$WORK/store-conn"
+  start_registry skopeo
+  strace -f -qq -e trace=connect -o "$WORK/st-sk" bash -c "$(skopeo_cmd "docker://127.0.0.1:${REG_PORT[skopeo]}")"
+  CONN+="  skopeo to registry:            source $(conns "$WORK/st-sk" "${REG_PORT[source]}"), destination $(conns "$WORK/st-sk" "${REG_PORT[skopeo]}")"$'\n'
+  stop_registry skopeo
+fi
 
 # --- memory: 50 MiB vs 2 GiB image (one uncompressed layer each, pushed with curl as OCI images) ------
 upload_blob() { # repo file digest: a monolithic upload (POST, then PUT with the whole file)
@@ -223,6 +291,7 @@ push_raw_image() { # repo size_mib
     "http://$SRC/v2/$repo/manifests/1" >/dev/null
   rm -rf "$d"
 }
+if [ "$MEMORY" = 1 ]; then
 log "pushing a ${SMALL_MIB} MiB and a ${BIG_MIB} MiB image"
 push_raw_image mem/small "$SMALL_MIB"
 push_raw_image mem/big "$BIG_MIB"
@@ -240,28 +309,51 @@ for r in $(seq 1 "$RUNS"); do
     rm -rf "$WORK/mem-store"
   done
 done
+fi
 
 # --- table ------------------------------------------------------------------------------------------
-S=$(median < "$WORK/skopeo.txt"); L1=$(median < "$WORK/lc1.txt"); L2=$(median < "$WORK/lc2.txt")
-B2=$(median < "$WORK/lc2bytes.txt"); R1=$(median < "$WORK/lc1rss.txt")
-LR=$(median < "$WORK/lcreg.txt"); E1=$(median < "$WORK/e1.txt"); E2=$(median < "$WORK/e2.txt"); W2=$(median < "$WORK/warm.txt"); C1=$(median < "$WORK/cli1.txt"); C2=$(median < "$WORK/cli2.txt")
-MS=$(median < "$WORK/rss-small.txt"); MB=$(median < "$WORK/rss-big.txt")
-echo
-echo "Image backup benchmark: 20 images, $UNIQUE unique blobs, $((BYTES / 1024 / 1024)) MiB; medians of $RUNS runs; JAVA_OPTS=$JAVA_OPTS"
-printf '%-58s %12s %12s %10s %s\n' "measure" "layercake" "anchor" "ratio" "target"
-printf '%-58s %12.2f %12.2f %10.2f %s\n' "wall s: backup into a fresh registry vs skopeo copy --all" "$L1" "$S" "$(echo "$L1 / $S" | bc -l)" "<= 0.50"
-printf '%-58s %12.2f %12.2f %10.2f %s\n' "wall s: the CLI (bin/layercake, CDS archive) vs skopeo" "$C1" "$S" "$(echo "$C1 / $S" | bc -l)" "<= 0.50"
-printf '%-58s %12.2f %12.2f %10.2f %s\n' "wall s: registry-backup module alone (no store) vs skopeo" "$LR" "$S" "$(echo "$LR / $S" | bc -l)" ""
-printf '%-58s %12.2f %12.2f %10.3f %s\n' "wall s: second backup, unchanged vs first" "$L2" "$L1" "$(echo "$L2 / $L1" | bc -l)" "<= 0.05"
-printf '%-58s %12.2f %12.2f %10.3f %s\n' "wall s: the CLI's second backup vs its first" "$C2" "$C1" "$(echo "$C2 / $C1" | bc -l)" "<= 0.05"
-printf '%-58s %12.2f %12.2f %10.3f %s\n' "engine s (in-process, no JVM start): second vs first" "$(echo "$E2 / 1000" | bc -l)" "$(echo "$E1 / 1000" | bc -l)" "$(echo "$E2 / $E1" | bc -l)" "<= 0.05"
-printf '%-58s %12.2f %12.2f %10.3f %s\n' "engine s, warm JVM (a Jenkins agent's next build): same" "$(echo "$W2 / 1000" | bc -l)" "$(echo "$E1 / 1000" | bc -l)" "$(echo "$W2 / $E1" | bc -l)" "<= 0.05"
-printf '%-58s %12d %12s %10s %s\n' "bytes uploaded to the registry by the second backup" "$B2" "-" "-" "0"
-printf '%-58s %12d %12d %10.2f %s\n' "peak RSS KiB: ${BIG_MIB} MiB image vs ${SMALL_MIB} MiB image" "$MB" "$MS" "$(echo "$MB / $MS" | bc -l)" "<= 1.20"
-printf '%-58s %12d %12s %10s %s\n' "peak RSS KiB: the 20-image backup" "$R1" "-" "-" ""
 HZ=$(getconf CLK_TCK)
-c() { awk -v c="$2" '{print $c}' "$WORK/$1" | median; }
-printf '%-58s %12.2f %12.2f %10.2f %s\n' "CPU s of our JVM (first backup) vs skopeo's processes" "$(c lccpu.txt 1)" "$(c skcpu.txt 1)" "$(echo "$(c lccpu.txt 1) / $(c skcpu.txt 1)" | bc -l)" ""
-printf '%-58s %12.2f %12.2f %10.2f %s\n' "CPU s of the source registry, same copies" "$(echo "$(c lccpu.txt 2) / $HZ" | bc -l)" "$(echo "$(c skcpu.txt 2) / $HZ" | bc -l)" "$(echo "$(c lccpu.txt 2) / $(c skcpu.txt 2)" | bc -l)" ""
-printf '%-58s %12.2f %12.2f %10.2f %s\n' "CPU s of the destination registry, same copies" "$(echo "$(c lccpu.txt 3) / $HZ" | bc -l)" "$(echo "$(c skcpu.txt 3) / $HZ" | bc -l)" "$(echo "$(c lccpu.txt 3) / $(c skcpu.txt 3)" | bc -l)" ""
-echo "load at the end: $(uptime | sed 's/.*load average: //')"
+c() { awk -v c="$2" '{print $c}' "$WORK/$1.txt" | median; }          # median of column $2 of a measure
+sum2() { paste -d' ' "$WORK/$1.txt" "$WORK/$2.txt" | awk -v a="$3" -v n="$(head -1 "$WORK/$1.txt" | wc -w)" '{print $a + $(a + n)}' | median; }
+ratio() { echo "$1 / $2" | bc -l; }
+ticks() { echo "$1 / $HZ" | bc -l; }
+SKW=$(sum2 skreg skoci 1); SKC=$(sum2 skreg skoci 2); SKR=$(c skreg 1)
+E1=$(median < "$WORK/e1.txt"); E2=$(median < "$WORK/e2.txt"); W2=$(median < "$WORK/warm.txt"); B2=$(median < "$WORK/lc2bytes.txt")
+echo
+echo "Image backup benchmark: 20 images, $UNIQUE unique blobs, $((BYTES / 1024 / 1024)) MiB; $(date -u +%F' '%H:%M) UTC, medians of $RUNS runs; JAVA_OPTS=$JAVA_OPTS"
+echo "load before: ${LOAD_BEFORE#*load average: }; after: ${LOAD_AFTER#*load average: }; $(nproc) cores"
+echo "anchor of the full backup: skopeo doing both jobs, into a registry and into an oci: layout (sum of the two, per run)"
+printf '%-62s %12s %12s %8s %s\n' "measure" "layercake" "anchor" "ratio" "goal"
+printf '%-62s %12.2f %12.2f %8.2f %s\n' "wall s: full backup (driver) vs skopeo to registry + to oci:" "$(c lc1 1)" "$SKW" "$(ratio "$(c lc1 1)" "$SKW")" "<= 0.50"
+printf '%-62s %12.2f %12.2f %8.2f %s\n' "CPU s of the tool: full backup (driver) vs both skopeo runs" "$(c lc1 2)" "$SKC" "$(ratio "$(c lc1 2)" "$SKC")" ""
+printf '%-62s %12.2f %12.2f %8.2f %s\n' "wall s: full backup, the CLI (bin/layercake) vs both skopeo" "$(c cli1 1)" "$SKW" "$(ratio "$(c cli1 1)" "$SKW")" "<= 0.50"
+printf '%-62s %12.2f %12.2f %8.2f %s\n' "CPU s of the tool: the CLI vs both skopeo runs" "$(c cli1 2)" "$SKC" "$(ratio "$(c cli1 2)" "$SKC")" ""
+printf '%-62s %12.2f %12.2f %8.2f %s\n' "wall s: registry->registry (module alone) vs skopeo to registry" "$(c lcreg 1)" "$SKR" "$(ratio "$(c lcreg 1)" "$SKR")" "<= 0.50"
+printf '%-62s %12.2f %12.2f %8.2f %s\n' "CPU s of the tool: registry->registry vs skopeo to registry" "$(c lcreg 2)" "$(c skreg 2)" "$(ratio "$(c lcreg 2)" "$(c skreg 2)")" ""
+printf '%-62s %12.2f %12.2f %8.2f %s\n' "CPU s of the source registry: full backup vs both skopeo" "$(ticks "$(c lc1 7)")" "$(ticks "$(sum2 skreg skoci 7)")" "$(ratio "$(c lc1 7)" "$(sum2 skreg skoci 7)")" ""
+printf '%-62s %12.2f %12.2f %8.2f %s\n' "CPU s of the destination registry: full backup vs skopeo" "$(ticks "$(c lc1 8)")" "$(ticks "$(c skreg 8)")" "$(ratio "$(c lc1 8)" "$(c skreg 8)")" ""
+printf '%-62s %12.2f %12.2f %8.2f %s\n' "CPU s of the source registry: registry->registry vs skopeo" "$(ticks "$(c lcreg 7)")" "$(ticks "$(c skreg 7)")" "$(ratio "$(c lcreg 7)" "$(c skreg 7)")" ""
+printf '%-62s %12.2f %12.2f %8.2f %s\n' "CPU s of the destination registry: registry->registry vs skopeo" "$(ticks "$(c lcreg 8)")" "$(ticks "$(c skreg 8)")" "$(ratio "$(c lcreg 8)" "$(c skreg 8)")" ""
+printf '%-62s %12d %12d %8.2f %s\n' "blob GETs at the source: full backup vs both skopeo runs" "$(c lc1 5)" "$(sum2 skreg skoci 5)" "$(ratio "$(c lc1 5)" "$(sum2 skreg skoci 5)")" ""
+printf '%-62s %12d %12d %8.2f %s\n' "requests to the source: full backup vs both skopeo runs" "$(c lc1 4)" "$(sum2 skreg skoci 4)" "$(ratio "$(c lc1 4)" "$(sum2 skreg skoci 4)")" ""
+printf '%-62s %12d %12d %8.2f %s\n' "requests to the destination registry: full backup vs skopeo" "$(c lc1 6)" "$(c skreg 6)" "$(ratio "$(c lc1 6)" "$(c skreg 6)")" ""
+printf '%-62s %12d %12d %8.2f %s\n' "requests to the source: registry->registry vs skopeo" "$(c lcreg 4)" "$(c skreg 4)" "$(ratio "$(c lcreg 4)" "$(c skreg 4)")" ""
+printf '%-62s %12d %12d %8.2f %s\n' "requests to the destination: registry->registry vs skopeo" "$(c lcreg 6)" "$(c skreg 6)" "$(ratio "$(c lcreg 6)" "$(c skreg 6)")" ""
+printf '%-62s %12.2f %12.2f %8.3f %s\n' "wall s: second backup, unchanged vs first (driver)" "$(c lc2 1)" "$(c lc1 1)" "$(ratio "$(c lc2 1)" "$(c lc1 1)")" "<= 0.05"
+printf '%-62s %12.2f %12.2f %8.3f %s\n' "wall s: the CLI's second backup vs its first" "$(c cli2 1)" "$(c cli1 1)" "$(ratio "$(c cli2 1)" "$(c cli1 1)")" "<= 0.05"
+printf '%-62s %12.2f %12.2f %8.3f %s\n' "engine s (in-process, no JVM start): second vs first" "$(echo "$E2 / 1000" | bc -l)" "$(echo "$E1 / 1000" | bc -l)" "$(ratio "$E2" "$E1")" "<= 0.05"
+printf '%-62s %12.2f %12.2f %8.3f %s\n' "engine s, warm JVM (a Jenkins agent's next build): same" "$(echo "$W2 / 1000" | bc -l)" "$(echo "$E1 / 1000" | bc -l)" "$(ratio "$W2" "$E1")" "<= 0.05"
+printf '%-62s %12d %12s %8s %s\n' "bytes uploaded to the registry by the second backup" "$B2" "-" "-" "0"
+printf '%-62s %12d %12d %8s %s\n' "peak RSS KiB: full backup (driver) vs skopeo (largest process)" "$(c lc1 3)" "$(c skreg 3)" "-" ""
+if [ "$MEMORY" = 1 ]; then
+  MS=$(median < "$WORK/rss-small.txt"); MB=$(median < "$WORK/rss-big.txt")
+  printf '%-62s %12d %12d %8.2f %s\n' "peak RSS KiB: ${BIG_MIB} MiB image vs ${SMALL_MIB} MiB image" "$MB" "$MS" "$(ratio "$MB" "$MS")" "<= 1.20"
+fi
+echo "requests by kind, run 1 (method kind count):"
+for n in lc1 cli1 lcreg skreg skoci; do
+  echo "  $n source: ${BY_SRC[$n]}"
+  [ -n "${BY_DST[$n]:-}" ] && echo "  $n destination: ${BY_DST[$n]}"
+done
+[ -n "$CONN" ] && { echo "TCP connections opened (connect() calls under strace, one untimed run each):"; printf '%s' "$CONN"; }
+echo "per run (wall s, tool CPU s, peak RSS KiB, source requests, source blob GETs, destination requests, source reg ticks, dest reg ticks, tool user s, tool sys s; 1 tick = 1/$HZ s):"
+for n in skreg skoci lc1 cli1 lcreg lc2 cli2; do sed "s/^/  $n /" "$WORK/$n.txt"; done

@@ -28,8 +28,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -253,36 +251,26 @@ public final class ImageBackupStep implements BackupStep {
         CopyListener progress = (Descriptor blob, long transferred) ->
                 listener.progress(NAME, done.addAndGet(Math.max(0, blob.size())), totalBytes, "bytes");
         ImageCopier copier = new ImageCopier(options.parallelism());
-        List<CompletableFuture<ImageCopier.Result>> runs = new ArrayList<>();
-        // The store and the target registry are filled at the same time, each with its own bounded pool.
-        ExecutorService destinations = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "layercake-image-copy");
-            t.setDaemon(true);
-            return t;
-        });
-        ImageSink storeSink = new StoreImageSink(ctx.store(), options.maxAttempts(), options.initialBackoff());
-        runs.add(CompletableFuture.supplyAsync(() -> copier.copy(images, storeSink, progress), destinations));
+        // The store and the target registry are filled from one read of each source blob (ImageCopier's tee):
+        // each destination checks and commits its own copy; no manifest goes anywhere before every blob is
+        // in both.
+        List<ImageSink> sinks = new ArrayList<>();
+        List<CopyListener> listeners = new ArrayList<>();
+        sinks.add(new StoreImageSink(ctx.store(), options.maxAttempts(), options.initialBackoff()));
+        listeners.add(progress);
         if (target != null) {
-            RegistrySink registrySink = new RegistrySink(client, target);
-            runs.add(CompletableFuture.supplyAsync(() -> copier.copy(images, registrySink, CopyListener.NONE), destinations));
+            sinks.add(new RegistrySink(client, target));
+            listeners.add(CopyListener.NONE);
         }
+        List<ImageCopier.Result> results;
         try {
-            CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new)).join();
-        } catch (CompletionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RegistryException re) {
-                throw RegistryErrors.toLayercake(re, "copying images");
-            }
-            if (cause instanceof RuntimeException rt) {
-                throw rt;
-            }
-            throw new LayercakeException(LayercakeException.Kind.FAILED, "copying images failed: " + cause, cause);
-        } finally {
-            destinations.shutdownNow();
+            results = copier.copy(images, sinks, listeners);
+        } catch (RegistryException re) {
+            throw RegistryErrors.toLayercake(re, "copying images");
         }
-        ImageCopier.Result stored = runs.get(0).join();
+        ImageCopier.Result stored = results.get(0);
         listener.info("images: " + stored.blobs() + " blob(s), " + stored.bytesTransferred() + " bytes downloaded into the store"
-                + (target == null ? "" : "; " + runs.get(1).join().bytesTransferred() + " bytes uploaded to " + opts(target)));
+                + (target == null ? "" : "; " + results.get(1).bytesTransferred() + " bytes uploaded to " + opts(target)));
     }
 
     private static String opts(ImageRef target) {

@@ -34,6 +34,7 @@ public final class RegistryFixture implements AutoCloseable {
     private final boolean auth;
     private boolean tls;
     private boolean deleteDisabled;
+    private boolean accessLog;
     private Process process;
 
     private RegistryFixture(Path dir, int port, boolean auth) {
@@ -60,6 +61,56 @@ public final class RegistryFixture implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A registry that logs every request it serves (its access log, in {@code registry.log}): see
+     * {@link #requests()} to count what a copy asked of it.
+     */
+    public static RegistryFixture startWithAccessLog() {
+        requireBinary(BINARY, "docker-registry");
+        try {
+            RegistryFixture r = new RegistryFixture(Files.createTempDirectory("layercake-registry-"), freePort(), false);
+            r.accessLog = true;
+            r.writeConfig();
+            r.startProcess();
+            return r;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The requests logged so far by a registry started with {@link #startWithAccessLog}, each as
+     * {@code METHOD /v2/path} (query left out), once the log has stopped growing (a request is logged just
+     * after its response went out).
+     */
+    public List<String> requests() {
+        if (!accessLog) {
+            throw new IllegalStateException("this registry was started without its access log");
+        }
+        List<String> before = List.of();
+        for (int i = 0; i < 50; i++) {
+            List<String> now = parseRequests();
+            if (i > 0 && now.size() == before.size()) {
+                return now;
+            }
+            before = now;
+            sleep(100);
+        }
+        return before;
+    }
+
+    private List<String> parseRequests() {
+        java.util.regex.Pattern line = java.util.regex.Pattern.compile("\"(GET|HEAD|PUT|POST|PATCH|DELETE) (/v2/[^ ?\"]*)");
+        List<String> out = new java.util.ArrayList<>();
+        for (String l : log().split("\n")) {
+            java.util.regex.Matcher m = line.matcher(l);
+            if (m.find()) {
+                out.add(m.group(1) + " " + m.group(2));
+            }
+        }
+        return out;
     }
 
     /** A registry whose storage does not allow deletes (distribution's default): DELETE answers 405. */
@@ -190,7 +241,7 @@ public final class RegistryFixture implements AutoCloseable {
     private void writeConfig() throws IOException {
         StringBuilder yml = new StringBuilder()
                 .append("version: 0.1\n")
-                .append("log:\n  level: error\n  accesslog:\n    disabled: true\n")
+                .append("log:\n  level: error\n  accesslog:\n    disabled: ").append(!accessLog).append('\n')
                 .append("storage:\n  filesystem:\n    rootdirectory: ").append(storage()).append('\n')
                 .append("  delete:\n    enabled: ").append(!deleteDisabled).append('\n')
                 .append("http:\n  addr: 127.0.0.1:").append(port).append('\n');

@@ -60,6 +60,16 @@ public final class RegistrySink implements ImageSink {
         if (present.contains(key)) {
             return 0;
         }
+        // Already placed in another repository of this registry in this session: one mount request answers
+        // (201 whether the blob was linked now or was there already); no HEAD first.
+        CompletableFuture<String> known = placed.get(blob.digest());
+        if (known != null && known.isDone()) {
+            String fromRepo = await(known);
+            if (fromRepo != null && !fromRepo.equals(repo) && client.mountBlob(target.registry(), repo, blob.digest(), fromRepo)) {
+                present.add(key);
+                return 0;
+            }
+        }
         OptionalLong size = client.blobSize(target.registry(), repo, blob.digest());
         if (size.isPresent()) {
             present.add(key);
