@@ -54,8 +54,9 @@ import java.util.function.Consumer;
  * A store in an S3 bucket (AWS or S3-compatible), under the location's prefix.
  *
  * <p>Writes are conditional ({@code If-None-Match: *}), so an existing key is never rewritten even when two
- * writers race; a 412 answer means "already there". A non-empty object of known length up to {@link #SINGLE_PUT_LIMIT}
- * streams in one PUT, without a buffer: its last bytes are held back until {@code beforeCommit} has checked
+ * writers race; a 412 answer means "already there". A non-empty blob ({@link #createWithDigest}) of known length up
+ * to {@link #SINGLE_PUT_LIMIT} streams in one PUT, without a buffer (so the SDK cannot resend it; the caller or a
+ * re-run transfers it again): its last bytes are held back until {@code beforeCommit} has checked
  * everything before them, so a failed check cuts the body short and the server stores nothing (it never got
  * Content-Length bytes). When the caller knows the content's SHA-256 ({@link #createWithDigest}: a blob), the PUT
  * carries it as {@code x-amz-checksum-sha256} for the server to verify, and the body is sent unsigned and unwrapped
@@ -246,7 +247,9 @@ public final class S3ObjectStore implements ObjectStore {
 
     private boolean create(String key, InputStream content, long length, Digest sha256, Runnable beforeCommit) {
         String objectKey = objectKey(key);
-        if (length > 0 && length <= SINGLE_PUT_LIMIT) {
+        // Streamed once, so the SDK cannot resend it: only for blobs (a failed blob is transferred again by its
+        // caller, or by a re-run). Manifests, leases and records stay buffered, and the SDK retries them.
+        if (sha256 != null && length > 0 && length <= SINGLE_PUT_LIMIT) {
             return putStreaming(key, objectKey, content, length, sha256, beforeCommit);
         }
         try {
