@@ -43,6 +43,7 @@ public final class UpliftOldClassFiles {
         Files.copy(jar, work, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
         int rewrittenCount = 0;
         List<String> kept = new ArrayList<>();
+        IllegalStateException failure = null;
         // Frames need the common superclass of two types: loaded from the jar itself, not from this JVM's classes.
         try (URLClassLoader classes = new URLClassLoader(new URL[] {jar.toUri().toURL()}, ClassLoader.getPlatformClassLoader());
              FileSystem zip = FileSystems.newFileSystem(work, Map.of())) {
@@ -62,12 +63,17 @@ public final class UpliftOldClassFiles {
                     kept.add(p + " (names " + e.typeName() + ", not in the jar)");
                     continue;
                 } catch (RuntimeException e) {
-                    Files.deleteIfExists(work);
-                    throw new IllegalStateException("cannot rewrite " + p + " as a Java 8 class file: " + e, e);
+                    failure = new IllegalStateException("cannot rewrite " + p + " as a Java 8 class file: " + e, e);
+                    break;
                 }
                 Files.write(p, rewritten);
                 rewrittenCount++;
             }
+        }
+        if (failure != null) {
+            // after the zip file system is closed: closing it writes the copy out again
+            Files.deleteIfExists(work);
+            throw failure;
         }
         Files.move(work, jar, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         System.out.println("UpliftOldClassFiles: " + rewrittenCount + " class files older than Java 6 rewritten as Java 8 in "
